@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from belong import mail
+
+
+def is_district_address(email: str) -> bool:
+    domain = email.rsplit("@", 1)[-1].lower()
+    return domain in settings.DISTRICT_EMAIL_DOMAINS
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def clean_email(self, email: str) -> str:
+        email = super().clean_email(email)
+        if not is_district_address(email):
+            raise forms.ValidationError(
+                _("Sign up with your district e-mail address (%(domains)s).")
+                % {"domains": ", ".join("@" + d for d in settings.DISTRICT_EMAIL_DOMAINS)}
+            )
+        return email.lower()
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's messages (codes, verification links) go through the outbox like every other."""
+        message = self.render_mail(template_prefix, email, context)
+        html = next(
+            (content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"),
+            "",
+        )
+        mail.enqueue(
+            kind="account.message",
+            to=email,
+            context={"subject": str(message.subject), "text": message.body, "html": html},
+        )

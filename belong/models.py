@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SiteSettings(models.Model):
+    """The district's own words for the footer and e-mails, editable in the admin (a single row)."""
+
+    district_name = models.CharField(_("district name"), max_length=200, default="Riverside Unified School District")
+    non_discrimination_statement = models.TextField(
+        _("non-discrimination statement"),
+        default=(
+            "The district does not exclude anyone from any district-sponsored activity on the basis of "
+            "race, color, sex, gender identity, religion, national origin, sexual orientation, "
+            "disability or age. Every Belong group is open to all staff."
+        ),
+    )
+    contact_email = models.EmailField(_("contact e-mail"), default="belong@district.example")
+    contact_name = models.CharField(
+        _("contact name"), max_length=200, default="Office of Equity, Inclusion and Belonging"
+    )
+
+    CACHE_KEY = "site-settings:v1"
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+
+    def __str__(self) -> str:
+        return str(_("Site settings"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+
+    @classmethod
+    def current(cls) -> SiteSettings:
+        cached = cache.get(cls.CACHE_KEY)
+        if cached is None:
+            cached, _created = cls.objects.get_or_create(pk=1)
+            cache.set(cls.CACHE_KEY, cached, 300)
+        return cached
+
+
+class OutboxMessage(models.Model):
+    """One e-mail to one recipient, written in the transaction that causes it.
+
+    A Celery task delivers it after commit; the beat sweeper re-queues rows left pending.
+    `kind` names a renderer registered in `belong.mail` that turns `context` (IDs and plain values)
+    into the message at delivery time, in the recipient's language.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped (recipient opted out)")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    batch = models.UUIDField(db_index=True)
+    kind = models.CharField(max_length=80)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_email = models.EmailField()
+    language = models.CharField(max_length=10, default="en")
+    context = models.JSONField(default=dict, blank=True)
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="outbox_pending_idx",
+                condition=models.Q(status="pending"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.to_email} ({self.status})"
+
+
+class AuditLog(models.Model):
+    """Who looked at or exported sensitive data, when and why."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(_("action"), max_length=80)
+    object_type = models.CharField(_("object type"), max_length=80, blank=True)
+    object_id = models.CharField(_("object ID"), max_length=80, blank=True)
+    purpose = models.TextField(_("purpose"), blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"

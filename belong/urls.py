@@ -1,0 +1,26 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog  # noqa: F401
+
+from . import views
+
+# The admin signs in through allauth: its rate limits, login by code and MFA apply.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = settings.DISTRICT_NAME + " · Belong"
+admin.site.site_title = "Belong"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("me/", include("accounts.urls")),
+    path("groups/", include("groups.urls")),
+    path("", include("groups.meetings.urls")),
+    path("plan/", include("equity_plan.urls")),
+    path("comment/", include("comments.urls")),
+    path("admin/", admin.site.urls),
+]

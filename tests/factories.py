@@ -1,0 +1,54 @@
+"""Factories shared by every app's tests."""
+
+import factory
+from django.contrib.auth.models import Group as PermissionGroup
+
+from accounts.models import EQUITY_DIRECTOR_GROUP, JobRole, School, User
+
+PASSWORD = "correct-horse-battery-42"
+
+
+class SchoolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = School
+        django_get_or_create = ["code"]
+
+    name = factory.Sequence(lambda n: f"Maple Grove School {n}")
+    code = factory.Sequence(lambda n: f"maple-grove-{n}")
+    address = factory.Sequence(lambda n: f"{100 + n} Elm Street, Riverside")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"staff{n}@district.example")
+    full_name = factory.Faker("name")
+    job_role = JobRole.TEACHER
+    school = factory.SubFactory(SchoolFactory)
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class AdministratorFactory(UserFactory):
+    job_role = JobRole.PRINCIPAL
+
+
+class DirectorFactory(UserFactory):
+    job_role = JobRole.DISTRICT_ADMINISTRATOR
+    is_staff = True
+
+    @factory.post_generation
+    def director_group(obj, create, extracted, **kwargs):
+        if create:
+            obj.groups.add(PermissionGroup.objects.get(name=EQUITY_DIRECTOR_GROUP))
+
+
+class SuperuserFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
