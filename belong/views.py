@@ -7,7 +7,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.views import i18n
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from kombu import Connection
 
 from .tasks import BEAT_KEY
@@ -23,6 +25,11 @@ def home(request):
         else:
             context.update(home_context_for(request.user))
     return render(request, "belong/home.html", context)
+
+
+# Choosing a language changes nothing but a display preference, so it needs no CSRF token; that
+# keeps the footer's chooser from setting a CSRF cookie on public pages that promise to set none.
+set_language = csrf_exempt(i18n.set_language)
 
 
 def accessibility(request):
