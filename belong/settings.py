@@ -107,7 +107,8 @@ MIDDLEWARE = [
     "belong.middleware.AdminMFARequiredMiddleware",
 ]
 
-ROOT_URLCONF = "belong.urls"
+# bench/ serves the portal plus a bare reference view through its own URLconf.
+ROOT_URLCONF = env.str("ROOT_URLCONF", default="belong.urls")
 WSGI_APPLICATION = "belong.wsgi.application"
 
 TEMPLATES = [

@@ -1,6 +1,7 @@
 """Factories shared by every app's tests."""
 
 import factory
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group as PermissionGroup
 
 from accounts.models import EQUITY_DIRECTOR_GROUP, JobRole, School, User
@@ -33,6 +34,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+    @factory.post_generation
+    def verified_email(obj, create, extracted, **kwargs):
+        # District staff arrive through the HR import with a verified address (extracted=False: not yet).
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
 
 
 class AdministratorFactory(UserFactory):
