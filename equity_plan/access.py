@@ -1,0 +1,57 @@
+"""One helper per resource: returns the object or raises Http404 / PermissionDenied.
+
+Drafts answer 404 to everyone but editors, so an unpublished plan's existence is not revealed.
+Editing helpers expect the view to be wrapped in login_required (anonymous → sign-in page).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from .models import ActionItem, Indicator, Plan, PlanYear, Workstream
+from .selectors import can_edit
+
+
+def get_plan_for_reader(request, slug: str) -> Plan:
+    plan = get_object_or_404(Plan, slug=slug)
+    if not plan.is_published and not can_edit(request.user):
+        raise Http404
+    return plan
+
+
+def require_editor(request) -> None:
+    if not can_edit(request.user):
+        raise PermissionDenied
+
+
+def get_plan_for_editor(request, slug: str) -> Plan:
+    require_editor(request)
+    return get_object_or_404(Plan, slug=slug)
+
+
+def get_workstream_for_reader(request, plan: Plan, pk: int) -> Workstream:
+    workstream = get_object_or_404(Workstream.objects.select_related("year", "parent"), pk=pk, plan=plan)
+    workstream.plan = plan
+    return workstream
+
+
+def get_item_for_reader(request, plan: Plan, pk: int) -> ActionItem:
+    item = get_object_or_404(
+        ActionItem.objects.select_related("workstream__year", "workstream__parent", "owner"),
+        pk=pk,
+        workstream__plan=plan,
+    )
+    item.workstream.plan = plan
+    return item
+
+
+def get_year_for_editor(request, plan: Plan, pk: int) -> PlanYear:
+    return get_object_or_404(PlanYear, pk=pk, plan=plan)
+
+
+def get_indicator_for_editor(request, plan: Plan, pk: int) -> Indicator:
+    indicator = get_object_or_404(Indicator.objects.select_related("workstream"), pk=pk, workstream__plan=plan)
+    indicator.workstream.plan = plan
+    return indicator
