@@ -82,9 +82,13 @@ def enqueue(
     to,
     context: dict[str, Any] | None = None,
     dedupe_key: str | None = None,
+    language: str | None = None,
 ) -> int:
-    """Queue one e-mail; `to` is a User or an address. Returns how many rows were written (0 or 1)."""
-    return enqueue_many(kind=kind, recipients=[to], context=context, dedupe_key=dedupe_key)
+    """Queue one e-mail; `to` is a User or an address. Returns how many rows were written (0 or 1).
+
+    `language` is for a bare address (a User carries their own preferred language).
+    """
+    return enqueue_many(kind=kind, recipients=[to], context=context, dedupe_key=dedupe_key, language=language)
 
 
 def enqueue_many(
@@ -93,6 +97,7 @@ def enqueue_many(
     recipients: Iterable,
     context: dict[str, Any] | None = None,
     dedupe_key: str | None = None,
+    language: str | None = None,
 ) -> int:
     """Queue one e-mail per recipient with the same context, in the caller's transaction.
 
@@ -103,10 +108,10 @@ def enqueue_many(
     rows = []
     for recipient in recipients:
         if isinstance(recipient, str):
-            user, address, language = None, recipient, settings.LANGUAGE_CODE
+            user, address, recipient_language = None, recipient, language or settings.LANGUAGE_CODE
         else:
             user, address = recipient, recipient.email
-            language = getattr(recipient, "preferred_language", "") or settings.LANGUAGE_CODE
+            recipient_language = getattr(recipient, "preferred_language", "") or settings.LANGUAGE_CODE
         if not address:
             continue
         rows.append(
@@ -115,7 +120,7 @@ def enqueue_many(
                 kind=kind,
                 recipient=user,
                 to_email=address,
-                language=language,
+                language=recipient_language,
                 context=context or {},
                 dedupe_key=f"{dedupe_key}:{address.lower()}" if dedupe_key else None,
             )
@@ -180,7 +185,9 @@ def _deliver_chunk(ids: list[int]) -> tuple[int, int]:
         for message_id in ids:
             with transaction.atomic():
                 row = (
-                    OutboxMessage.objects.select_for_update(skip_locked=True)
+                    # of=("self",): lock the row only; FOR UPDATE cannot apply to the outer-joined
+                    # (nullable) recipient, and the recipient must stay editable meanwhile.
+                    OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
                     .select_related("recipient")
                     .filter(id=message_id, status=Status.PENDING)
                     .first()

@@ -279,6 +279,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# --- Public comments ----------------------------------------------------------------------------------
+COMMENT_RETENTION_DAYS = _int("COMMENT_RETENTION_DAYS", 365, minimum=1)
+COMMENT_RATE_LIMIT_COUNT = _int("COMMENT_RATE_LIMIT_COUNT", 10, minimum=1)
+COMMENT_RATE_LIMIT_WINDOW_SECONDS = _int("COMMENT_RATE_LIMIT_WINDOW_SECONDS", 3600, minimum=1)
+COMMENT_RECEIPT_RATE_LIMIT_COUNT = _int("COMMENT_RECEIPT_RATE_LIMIT_COUNT", 20, minimum=1)
+COMMENT_RECEIPT_RATE_LIMIT_WINDOW_SECONDS = _int("COMMENT_RECEIPT_RATE_LIMIT_WINDOW_SECONDS", 3600, minimum=1)
+# A comment posted faster than this after the form was shown is a bot's.
+COMMENT_FORM_MIN_SECONDS = _int("COMMENT_FORM_MIN_SECONDS", 2)
+COMMENT_FORM_MAX_AGE_SECONDS = _int("COMMENT_FORM_MAX_AGE_SECONDS", 86400, minimum=60)
+# Rate limits key on the Nth-from-last X-Forwarded-For hop behind N trusted proxies (0 = REMOTE_ADDR).
+COMMENT_TRUSTED_PROXY_COUNT = _int("COMMENT_TRUSTED_PROXY_COUNT", 0)
+
 # --- Internationalisation ---------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [

@@ -1,1 +1,167 @@
-from django.db import models  # noqa: F401
+"""Anonymous public comments.
+
+Anonymity is a property of the schema: a comment row has no user, address, user agent, session key or
+exact time to fill in. It carries a UUID (so its key reveals nothing about order or volume), the date
+only, and an insertion sequence number for "newest first". The writer's identity exists only when they
+chose to disclose it, and a database constraint keeps the identity columns empty otherwise.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+BODY_MAX_LENGTH = 5000
+NAME_MAX_LENGTH = 200
+COMMENT_SEQUENCE = "comments_comment_sequence_seq"
+
+
+class NextValue(models.Func):
+    """`nextval('<sequence>')`: a number from a PostgreSQL sequence, assigned by the database."""
+
+    function = "nextval"
+    output_field = models.BigIntegerField()
+
+    def __init__(self, sequence: str, **extra):
+        super().__init__(models.Value(sequence), **extra)
+
+
+class Topic(models.Model):
+    """What people may comment on, managed by the equity director."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    is_open = models.BooleanField(_("open for comments"), default=True)
+    legal_hold = models.BooleanField(
+        _("legal hold"), default=False, help_text=_("While set, no comment on this topic is deleted.")
+    )
+    position = models.PositiveSmallIntegerField(_("position in the list"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("comment topic")
+        verbose_name_plural = _("comment topics")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    """The director's own labels for sorting comments."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    workstream = models.ForeignKey(
+        "equity_plan.Workstream", verbose_name=_("equity plan workstream"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="comment_tags",
+        help_text=_("Link this tag to the part of the equity plan it is about."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Relationship(models.TextChoices):
+    PARENT = "parent", _("Parent or caregiver")
+    STUDENT = "student", _("Student")
+    STAFF = "staff", _("Staff member")
+    COMMUNITY = "community", _("Community member")
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        IN_REVIEW = "in_review", _("In review")
+        ANSWERED = "answered", _("Answered")
+        CLOSED = "closed", _("Closed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Orders the list newest first without recording when anything happened.
+    sequence = models.BigIntegerField(
+        _("number"), db_default=NextValue(COMMENT_SEQUENCE), unique=True, editable=False
+    )
+    topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="comments")
+    body = models.TextField(_("comment"), max_length=BODY_MAX_LENGTH)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    submitted_on = models.DateField(_("sent on"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
+    status_changed_on = models.DateField(_("status changed on"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    identity_disclosed = models.BooleanField(_("identity disclosed"), default=False)
+    disclosed_name = models.CharField(_("name (disclosed)"), max_length=NAME_MAX_LENGTH, blank=True)
+    disclosed_email = models.EmailField(_("e-mail (disclosed)"), blank=True)
+    disclosed_relationship = models.CharField(
+        _("relationship (disclosed)"), max_length=20, choices=Relationship.choices, blank=True
+    )
+
+    reply = models.TextField(
+        _("public reply"), blank=True,
+        help_text=_("Shown to the writer on the receipt page, and e-mailed to them if they gave an address."),
+    )
+    replied_on = models.DateField(_("replied on"), null=True, blank=True)
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="comments")
+    legal_hold = models.BooleanField(
+        _("legal hold"), default=False, help_text=_("While set, this comment is not deleted.")
+    )
+    # HMAC-SHA256 of the receipt code under a key derived from SECRET_KEY; the code itself is never stored.
+    receipt_hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["-sequence"]
+        verbose_name = _("public comment")
+        verbose_name_plural = _("public comments")
+        permissions = [("review_comment", _("Can review public comments"))]
+        indexes = [
+            # The admin list filters by one of these and orders by -sequence.
+            models.Index(fields=["status", "-sequence"], name="comment_status_seq_idx"),
+            models.Index(fields=["topic", "-sequence"], name="comment_topic_seq_idx"),
+            models.Index(fields=["language", "-sequence"], name="comment_language_seq_idx"),
+            models.Index(fields=["identity_disclosed", "-sequence"], name="comment_disclosed_seq_idx"),
+            models.Index(fields=["closed_on"], name="comment_closed_on_idx", condition=Q(status="closed")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(identity_disclosed=True)
+                | Q(disclosed_name="", disclosed_email="", disclosed_relationship=""),
+                name="comment_identity_only_when_disclosed",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="closed", closed_on__isnull=False)
+                | (~Q(status="closed") & Q(closed_on__isnull=True)),
+                name="comment_closed_on_only_when_closed",
+            ),
+            models.CheckConstraint(condition=~Q(body=""), name="comment_body_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence}" if isinstance(self.sequence, int) else str(_("New comment"))
+
+    @property
+    def is_held(self) -> bool:
+        return self.legal_hold or self.topic.legal_hold
+
+
+class CommentNote(models.Model):
+    """The reviewers' internal notes on a comment; never shown to the writer."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="notes")
+    body = models.TextField(_("note"))
+    author_name = models.CharField(_("written by"), max_length=200, blank=True, editable=False)
+    written_on = models.DateField(_("written on"), editable=False)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+
+    def __str__(self) -> str:
+        return self.body[:60]

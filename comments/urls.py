@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "comments"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.comment_form, name="form"),
+    path("receipt/", views.receipt, name="receipt"),
+    path("review/", views.review, name="review"),
+]

@@ -53,7 +53,9 @@ class DirectorFactory(UserFactory):
     @factory.post_generation
     def director_group(obj, create, extracted, **kwargs):
         if create:
-            obj.groups.add(PermissionGroup.objects.get(name=EQUITY_DIRECTOR_GROUP))
+            # get_or_create: a transactional test's flush removes the group its data migration made.
+            group, _created = PermissionGroup.objects.get_or_create(name=EQUITY_DIRECTOR_GROUP)
+            obj.groups.add(group)
 
 
 class SuperuserFactory(UserFactory):
