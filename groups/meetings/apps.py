@@ -6,3 +6,6 @@ class MeetingsConfig(AppConfig):
     name = "groups.meetings"
     label = "meetings"
     verbose_name = _("Meetings and events")
+
+    def ready(self) -> None:
+        from . import emails  # noqa: F401 - registers the e-mail kinds

@@ -1,0 +1,118 @@
+"""Who may see, answer and manage meetings: one helper per resource, returning it or raising."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from groups.models import Group, Membership
+
+from .models import Audience, Meeting, Occurrence
+
+
+def membership_of(user, group: Group | None) -> Membership | None:
+    if group is None or not user.is_authenticated:
+        return None
+    return Membership.objects.filter(group=group, user=user).first()
+
+
+def is_active_member(membership: Membership | None) -> bool:
+    return membership is not None and membership.status == Membership.Status.ACTIVE
+
+
+def is_lead(membership: Membership | None) -> bool:
+    return membership is not None and membership.is_lead
+
+
+def can_manage(user, meeting: Meeting, membership: Membership | None = None) -> bool:
+    """Leads manage their group's meetings; the equity director manages district events and the
+    meetings of groups that are not confidential."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if meeting.group_id is None:
+        return user.is_equity_director
+    if membership is None:
+        membership = membership_of(user, meeting.group)
+    if is_lead(membership):
+        return True
+    # Attendance sheets name people: a confidential group's stay with its own leads.
+    return not meeting.group.is_confidential and user.is_equity_director
+
+
+def can_view(user, meeting: Meeting, membership: Membership | None = None) -> bool:
+    """Staff see district events and ordinary groups' meetings; confidential groups keep theirs to
+    members unless the group has made its schedule public."""
+    if not user.is_authenticated:
+        return False
+    group = meeting.group
+    if group is None or not group.is_confidential or group.public_schedule or user.is_equity_director:
+        return True
+    return is_active_member(membership)
+
+
+def rsvp_refusal(user, occurrence: Occurrence, membership: Membership | None) -> str | None:
+    """Why this person cannot reply to this meeting, in plain words; None when they can."""
+    meeting = occurrence.meeting
+    if occurrence.is_cancelled:
+        return _("This meeting was cancelled, so it no longer takes replies.")
+    if occurrence.has_ended:
+        return _("This meeting has already taken place.")
+    if (meeting.audience == Audience.MEMBERS or not can_view(user, meeting, membership)) and not is_active_member(
+        membership
+    ):
+        return _("This meeting is for members of %(group)s. Join the group to reply.") % {
+            "group": meeting.group.name
+        }
+    if meeting.audience == Audience.NON_ADMINISTRATORS and user.is_administrator:
+        return _(
+            "This event is for staff who are not administrators, so administrators cannot reply to it. "
+            "Look for the separate event for administrators on your meetings page."
+        )
+    if meeting.audience == Audience.ADMINISTRATORS and not user.is_administrator:
+        return _(
+            "This event is for administrators only (principals, assistant principals and district administrators)."
+        )
+    return None
+
+
+def get_occurrence_for_viewer(request, pk: int) -> tuple[Occurrence, Membership | None]:
+    occurrence = get_object_or_404(Occurrence.objects.for_listing(), pk=pk)
+    membership = membership_of(request.user, occurrence.meeting.group)
+    if not can_view(request.user, occurrence.meeting, membership):
+        # Do not confirm that a confidential group's meeting exists.
+        raise Http404
+    return occurrence, membership
+
+
+def get_occurrence_for_manager(request, pk: int) -> Occurrence:
+    occurrence = get_object_or_404(Occurrence.objects.for_listing(), pk=pk)
+    if not can_manage(request.user, occurrence.meeting):
+        raise PermissionDenied(_("Only the group's leads can change its meetings."))
+    return occurrence
+
+
+def get_meeting_for_manager(request, pk: int) -> Meeting:
+    meeting = get_object_or_404(Meeting.objects.select_related("group", "school"), pk=pk)
+    if not can_manage(request.user, meeting):
+        raise PermissionDenied(_("Only the group's leads can change its meetings."))
+    return meeting
+
+
+def get_group_for_lead(request, slug: str) -> Group:
+    group = get_object_or_404(Group, slug=slug)
+    if request.user.is_equity_director and not group.is_confidential:
+        return group
+    if not is_lead(membership_of(request.user, group)):
+        raise PermissionDenied(_("Only the group's leads can schedule its meetings."))
+    return group
+
+
+def get_group_with_public_schedule(slug: str) -> Group:
+    return get_object_or_404(Group, slug=slug, public_schedule=True)
+
+
+def require_equity_director(request) -> None:
+    if not request.user.is_equity_director:
+        raise PermissionDenied(_("Only the equity director schedules district events."))

@@ -1,0 +1,146 @@
+"""Reads shared by views, e-mails, feeds and the groups app. Each costs a fixed number of queries."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from groups.models import Group, Membership
+
+from .models import RSVP, Audience, Meeting, Occurrence
+
+# A private feed keeps recent meetings so calendars do not drop them the moment they end.
+FEED_PAST = timedelta(days=90)
+
+
+def audience_filter(audience: str) -> Q:
+    """Who an audience admits among staff, as a filter on users."""
+    from accounts.models import ADMINISTRATOR_ROLES
+
+    if audience == Audience.NON_ADMINISTRATORS:
+        return ~Q(job_role__in=ADMINISTRATOR_ROLES)
+    if audience == Audience.ADMINISTRATORS:
+        return Q(job_role__in=ADMINISTRATOR_ROLES)
+    return Q()
+
+
+def audience_recipients(meeting: Meeting) -> QuerySet:
+    """Who is invited: the group's active members (narrowed by the audience) or, for a district
+    event, every active staff member the audience admits."""
+    users = get_user_model().objects.filter(is_active=True).filter(audience_filter(meeting.audience))
+    if meeting.group_id is not None:
+        users = users.filter(
+            Exists(Membership.objects.filter(user=OuterRef("pk"), group_id=meeting.group_id, status="active"))
+        )
+    return users.only("id", "email", "preferred_language").order_by("id")
+
+
+def update_recipients(meeting: Meeting, occurrence_ids: list[int] | None = None) -> QuerySet:
+    """Who hears about a change: everyone invited, plus anyone who replied going or maybe."""
+    replied = RSVP.objects.filter(
+        user=OuterRef("pk"),
+        occurrence__meeting=meeting,
+        response__in=[RSVP.Response.GOING, RSVP.Response.MAYBE],
+    )
+    if occurrence_ids is not None:
+        replied = replied.filter(occurrence_id__in=occurrence_ids)
+    invited = audience_recipients(meeting).values("pk")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(pk__in=invited) | Exists(replied))
+        .only("id", "email", "preferred_language")
+        .order_by("id")
+    )
+
+
+def _with_reply_of(occurrences: QuerySet, user) -> QuerySet:
+    mine = RSVP.objects.filter(occurrence=OuterRef("pk"), user=user)
+    return occurrences.annotate(
+        my_response=Subquery(mine.values("response")[:1]),
+        my_waitlist_position=Subquery(mine.values("waitlist_position")[:1]),
+    )
+
+
+def for_user(user) -> QuerySet:
+    """The person's meetings: their groups' meetings they may attend, district events open to
+    them, and anything they replied to. Meetings they declined are left out."""
+    my_groups = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).values("group_id")
+    admits_me = (
+        Q(meeting__audience__in=[Audience.MEMBERS, Audience.ALL_STAFF])
+        | Q(meeting__audience=Audience.ADMINISTRATORS if user.is_administrator else Audience.NON_ADMINISTRATORS)
+    )
+    replied = RSVP.objects.filter(occurrence=OuterRef("pk"), user=user)
+    declined = replied.filter(response=RSVP.Response.NOT_GOING)
+    return (
+        Occurrence.objects.for_listing()
+        .filter(
+            (admits_me & (Q(meeting__group__in=my_groups) | Q(meeting__group__isnull=True))) | Exists(replied)
+        )
+        .exclude(Exists(declined))
+    )
+
+
+def upcoming_for_user(user, limit: int | None = 5) -> list[Occurrence]:
+    occurrences = _with_reply_of(for_user(user).upcoming(), user).order_by("starts_at", "id")
+    return list(occurrences[:limit] if limit else occurrences)
+
+
+def past_for_user(user, limit: int = 20) -> list[Occurrence]:
+    """Meetings the person said they would go to, or was marked as attending, most recent first."""
+    went = RSVP.objects.filter(occurrence=OuterRef("pk"), user=user).filter(
+        Q(response=RSVP.Response.GOING, waitlist_position__isnull=True) | Q(attended=True)
+    )
+    occurrences = Occurrence.objects.for_listing().past().filter(Exists(went))
+    return list(_with_reply_of(occurrences, user).order_by("-starts_at", "-id")[:limit])
+
+
+def feed_for_user(user) -> list[Occurrence]:
+    since = timezone.now() - FEED_PAST
+    return list(for_user(user).filter(ends_at__gt=since).order_by("starts_at", "id")[:500])
+
+
+def upcoming_for_group(group: Group, user=None, limit: int | None = 5) -> list[Occurrence]:
+    """The group's next meetings (cancelled ones included, shown as cancelled)."""
+    occurrences = Occurrence.objects.for_listing().upcoming().filter(meeting__group=group).order_by("starts_at", "id")
+    if user is not None and user.is_authenticated:
+        occurrences = _with_reply_of(occurrences, user)
+    return list(occurrences[:limit] if limit else occurrences)
+
+
+def public_schedule_for(group: Group, limit: int = 100) -> list[Occurrence]:
+    """Dates, times and places only: callers must not read replies or agendas from these."""
+    return list(
+        Occurrence.objects.upcoming()
+        .filter(meeting__group=group)
+        .select_related("meeting", "school")
+        .only(
+            "id", "uid", "starts_at", "ends_at", "status", "sequence", "address", "school__name",
+            "school__address", "meeting__title", "meeting__sequence", "meeting__group_id",
+        )
+        .order_by("starts_at", "id")[:limit]
+    )
+
+
+def seat_counts(occurrence: Occurrence) -> dict[str, int]:
+    counts = RSVP.objects.filter(occurrence=occurrence).aggregate(
+        going=Count("id", filter=Q(response=RSVP.Response.GOING, waitlist_position__isnull=True)),
+        waitlisted=Count("id", filter=Q(waitlist_position__isnull=False)),
+        maybe=Count("id", filter=Q(response=RSVP.Response.MAYBE)),
+    )
+    capacity = occurrence.meeting.capacity
+    counts["seats_left"] = max(capacity - counts["going"], 0) if capacity else None
+    return counts
+
+
+def attendance_sheet(occurrence: Occurrence) -> list[RSVP]:
+    """Replies a lead marks attendance on: people with a seat first, then maybes, then the waitlist."""
+    return list(
+        RSVP.objects.filter(occurrence=occurrence)
+        .exclude(response=RSVP.Response.NOT_GOING)
+        .select_related("user")
+        .order_by("waitlist_position", "response", "user__full_name", "user__email")
+    )

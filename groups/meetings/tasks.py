@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def send_due_reminders() -> int:
+    return services.send_due_reminders()
