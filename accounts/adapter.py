@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.core.ratelimit import respond_429
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -22,6 +24,16 @@ class AccountAdapter(DefaultAccountAdapter):
                 % {"domains": ", ".join("@" + d for d in settings.DISTRICT_EMAIL_DOMAINS)}
             )
         return email.lower()
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        """Too many failed sign-ins answer 429 Too Many Requests rather than a form error: clients, proxies
+        and monitoring recognise the status, and the form stays closed until the window passes."""
+        try:
+            super().pre_authenticate(request, **credentials)
+        except forms.ValidationError as error:
+            if getattr(error, "code", None) == "too_many_login_attempts":
+                raise ImmediateHttpResponse(respond_429(request)) from error
+            raise
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """allauth's messages (codes, verification links) go through the outbox like every other."""

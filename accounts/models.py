@@ -142,6 +142,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("staff member")
         verbose_name_plural = _("staff")
+        permissions = [("import_staff", _("Can import the staff roster from HR"))]
         constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
 
     def __str__(self) -> str:

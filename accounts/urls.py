@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "accounts"
 
-urlpatterns: list = []
+# Mounted at /me/. "meetings/" and "calendar/" below /me/ belong to groups.meetings.
+urlpatterns = [
+    path("", views.profile, name="profile"),
+    path("email/", views.email_preferences, name="email_preferences"),
+    path("email/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]
