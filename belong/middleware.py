@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -49,11 +51,29 @@ class AdminMFARequiredMiddleware:
         return self.get_response(request)
 
 
+def _note_database_error(sender, request=None, **kwargs) -> None:
+    """Remember on the request that a database error became a 500 response further in.
+
+    Django turns an exception raised inside a middleware into a 500 response before the middleware
+    around it sees it, so a failure while a later middleware loads the session or the user (the
+    admin's MFA check, for one) never reaches DatabaseUnavailableMiddleware as an exception. Django
+    sends this signal from within its `except` block, so the error is still in sys.exc_info().
+    """
+    error = sys.exc_info()[1]
+    if request is not None and isinstance(error, OperationalError | InterfaceError):
+        request._database_error = error
+
+
+got_request_exception.connect(_note_database_error, dispatch_uid="belong.middleware.database_error")
+
+
 class DatabaseUnavailableMiddleware:
     """A friendly 503 page when PostgreSQL cannot be reached; the next request simply tries again.
 
     Sits near the top of MIDDLEWARE so that a failure while loading the session or the user is
-    caught too. The page is rendered without context processors: they would query the database.
+    caught too: errors from the view arrive in process_exception, errors from the middleware
+    below it as a 500 response marked by `_note_database_error`. The page is rendered without
+    context processors: they would query the database.
     """
 
     def __init__(self, get_response):
@@ -61,9 +81,13 @@ class DatabaseUnavailableMiddleware:
 
     def __call__(self, request):
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
         except (OperationalError, InterfaceError) as error:
             return self._unavailable(error)
+        error = getattr(request, "_database_error", None)
+        if error is not None and response.status_code >= 500:
+            return self._unavailable(error)
+        return response
 
     def process_exception(self, request, exception):
         if isinstance(exception, OperationalError | InterfaceError):

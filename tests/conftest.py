@@ -102,3 +102,35 @@ def smtp_mailer(smtp_server, settings):
 def _fast_password_hasher(settings):
     # The production hasher takes ~0.3 s a password; tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# Data migrations create rows (permission groups and their grants) that a transactional test's flush
+# deletes; with --reuse-db the loss would outlive the run. Re-apply them after such tests.
+DATA_MIGRATIONS = [
+    ("accounts.migrations.0002_equity_director_group", "create_group"),
+    ("accounts.migrations.0003_hr_import_permission", "grant_hr"),
+    ("groups.migrations.0003_equity_director_permissions", "grant"),
+    ("equity_plan.migrations.0002_equity_director_permissions", "grant"),
+    ("comments.migrations.0002_review_permission", "grant"),
+]
+
+
+def reapply_data_migrations() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    for module_name, function_name in DATA_MIGRATIONS:
+        getattr(importlib.import_module(module_name), function_name)(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _restore_migration_data(request, django_db_blocker):
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    transactional = {"transactional_db", "live_server"} & set(request.fixturenames) or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if transactional:
+        with django_db_blocker.unblock():
+            reapply_data_migrations()
