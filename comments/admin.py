@@ -247,7 +247,7 @@ class CommentAdmin(ReviewerOnly, admin.ModelAdmin):
 @admin.register(Topic)
 class TopicAdmin(ReviewerOnly, admin.ModelAdmin):
     list_display = ["name", "is_open", "legal_hold", "position", "comment_count"]
-    list_editable = ["is_open", "legal_hold", "position"]
+    # No list_editable: Django's inline list inputs carry no labels (WCAG 1.3.1); edit on the change form.
     search_fields = ["name"]
 
     def get_queryset(self, request):

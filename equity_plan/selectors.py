@@ -121,6 +121,12 @@ def item_meetings(item: ActionItem, user) -> list:
     )
     if not user.is_authenticated:
         meetings = meetings.filter(Q(group__isnull=True) | Q(group__public_schedule=True))
+    elif not user.is_equity_director:
+        # Mirrors groups.meetings.access.can_view: a confidential group's meetings stay with its members.
+        member_of = Q(group__memberships__user=user, group__memberships__status="active")
+        meetings = meetings.filter(
+            Q(group__isnull=True) | Q(group__is_confidential=False) | Q(group__public_schedule=True) | member_of
+        ).distinct()
     return list(meetings.order_by("starts_at"))
 
 
