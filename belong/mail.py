@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMultiAlternatives, mailers
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
@@ -144,11 +144,22 @@ def enqueue_many(
 
 
 def queue_delivery(batch: uuid.UUID) -> None:
-    """Hand a batch to Celery; when the broker is down the sweeper delivers it later."""
+    """Hand a batch to Celery; when the broker is down the sweeper delivers it later.
+
+    This runs after the commit of a web request, so it makes one attempt to reach the broker: kombu's
+    own connection loop (even with `retry=False`) sleeps about 6 s before giving up, which held every
+    request that queues an e-mail for 6 s a batch while Redis was down.
+    """
     from .tasks import deliver_outbox_batch
 
+    app = deliver_outbox_batch.app
     try:
-        deliver_outbox_batch.apply_async(args=[str(batch)], retry=False)
+        if app.conf.task_always_eager:
+            deliver_outbox_batch.apply_async(args=[str(batch)], retry=False)
+            return
+        with app.pool.acquire(block=True, timeout=5) as connection:
+            connection.ensure_connection(max_retries=0)
+            deliver_outbox_batch.apply_async(args=[str(batch)], retry=False, connection=connection)
     except Exception as error:
         log.warning("Outbox batch %s not queued (%s); the sweeper will deliver it.", batch, type(error).__name__)
 
@@ -205,6 +216,15 @@ def _deliver_chunk(ids: list[int]) -> tuple[int, int]:
                     row.status = Status.SKIPPED
                     row.last_error = f"What this e-mail was about no longer exists: {error}"
                     row.save(update_fields=["status", "last_error"])
+                    continue
+                except DatabaseError:
+                    raise  # the connection is unusable: the task and the sweeper try again later
+                except Exception as error:
+                    # A renderer's or template's bug: retry this row with backoff, then mark it failed,
+                    # but never let it hold back the rest of the batch (the sweeper would re-queue the
+                    # batch every minute and fail on the same row each time).
+                    log.exception("Outbox message %s could not be rendered.", row.id)
+                    _record_failure(row, error)
                     continue
                 try:
                     connection.send_messages([email])

@@ -31,7 +31,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-_TOKEN_SALT = "belong.comments.form"  # noqa: S105 - a signing namespace, not a secret
+_TOKEN_SALT = "belong.comments.form"  # noqa: S105 - a signing namespace, not a secret # nosec B105
 
 
 def _setting(name: str, default: int) -> int:
