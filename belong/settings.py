@@ -151,7 +151,7 @@ if not REDIS_URL:
     REDIS_URL = embedded.redis_url()
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "belong.cache.TolerantRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="belong"),
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},

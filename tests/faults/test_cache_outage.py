@@ -1,0 +1,46 @@
+"""Redis is also the cache: while it is down, pages must still answer (the cache is an optimisation).
+
+belong.cache.TolerantRedisCache answers a failed cache operation as a miss, so the site settings every
+page reads fall back to the database, and sign-in and comment rate limits pause until Redis is back.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.factories import UserFactory
+from tests.groups.factories import GroupFactory
+
+
+@pytest.mark.django_db
+def test_it_keeps_pages_up_while_the_cache_redis_is_down(settings, fault_redis):
+    group = GroupFactory()
+    person = UserFactory()
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "LOCATION": fault_redis.url(1), "KEY_PREFIX": "faults"}
+    }
+    fault_redis.stop()
+    visitor = Client(raise_request_exception=False)
+    member = Client(raise_request_exception=False)
+    member.force_login(person)
+
+    assert visitor.get("/").status_code == 200
+    assert visitor.get("/plan/").status_code == 200
+    assert member.post(f"/groups/{group.slug}/join/", {"message": ""}).status_code == 302
+    assert member.get(f"/groups/{group.slug}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_it_still_signs_people_in_and_takes_comments_while_the_cache_is_down(settings, fault_redis):
+    from tests.factories import PASSWORD
+
+    person = UserFactory()
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "LOCATION": fault_redis.url(1), "KEY_PREFIX": "faults"}
+    }
+    fault_redis.stop()
+    visitor = Client(raise_request_exception=False)
+    response = visitor.post("/accounts/login/", {"login": person.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert visitor.get("/comment/").status_code == 200
