@@ -24,7 +24,9 @@ def _tolerant(default_factory):
             try:
                 return method(self, *args, **kwargs)
             except RedisError as error:
-                log.warning("Cache unavailable (%s) during %s; treated as a miss.", type(error).__name__, method.__name__)
+                log.warning(
+                    "Cache unavailable (%s) during %s; treated as a miss.", type(error).__name__, method.__name__
+                )
                 return default_factory(*args, **kwargs)
 
         return wrapper
