@@ -2,6 +2,22 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _on_staff_imported(sender, *, created_ids=(), changed_ids=(), **kwargs):
+    from .services import handle_staff_imported
+
+    handle_staff_imported(created_ids=created_ids, changed_ids=changed_ids)
+
+
 class GroupsConfig(AppConfig):
     name = "groups"
     verbose_name = _("Belong groups")
+
+    def ready(self) -> None:
+        from . import emails  # noqa: F401 - registers the e-mail kinds
+
+        # The HR import lives in accounts and knows nothing of groups: it announces, groups listens.
+        try:
+            from accounts.signals import staff_imported
+        except ImportError:
+            return
+        staff_imported.connect(_on_staff_imported, dispatch_uid="groups.on_staff_imported")

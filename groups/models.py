@@ -2,12 +2,47 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.models import JobRole, School
+from accounts.models import ADMINISTRATOR_ROLES, JobRole, School
+
+# Paths under /groups/ that are pages, not groups.
+RESERVED_SLUGS = frozenset({"propose", "overview", "new", "admin", "me"})
+
+SEARCH_CONFIG = "english"
+
+
+def search_vector() -> SearchVector:
+    """The full-text document of a group; the GIN index below is built on this exact expression."""
+    return SearchVector("name", "summary", "description", config=SEARCH_CONFIG)
+
+
+class GroupQuerySet(models.QuerySet):
+    def listed(self):
+        return self.exclude(status=Group.Status.ARCHIVED)
+
+    def joinable_by(self, user):
+        """Groups `user` could join or ask to join now: the SQL twin of `eligibility.check`."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        qs = self.listed().exclude(join_policy=Group.JoinPolicy.INVITATION)
+        if user.job_role in ADMINISTRATOR_ROLES:
+            qs = qs.filter(excludes_administrators=False)
+        qs = qs.filter(Q(eligible_roles=[]) | Q(eligible_roles__contains=[user.job_role or ""]))
+        school_rule = Group.eligible_schools.through.objects.filter(group_id=OuterRef("pk"))
+        qs = qs.filter(~Exists(school_rule) | Exists(school_rule.filter(school_id=user.school_id)))
+        return qs.exclude(Exists(Membership.objects.filter(group_id=OuterRef("pk"), user_id=user.pk)))
+
+    def of_member(self, user):
+        return self.filter(Exists(Membership.objects.filter(group_id=OuterRef("pk"), user_id=user.pk)))
 
 
 class Group(models.Model):
@@ -85,16 +120,28 @@ class Group(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
+    objects = GroupQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("group")
         verbose_name_plural = _("groups")
+        indexes = [GinIndex(search_vector(), name="group_search_idx")]
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("groups:detail", args=[self.slug])
+
+    @property
+    def eligible_role_labels(self) -> list[str]:
+        return [str(JobRole(role).label) for role in self.eligible_roles if role in JobRole.values]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": _("This web address is used by another page; choose another.")})
 
 
 class Membership(models.Model):
@@ -136,3 +183,59 @@ class Membership(models.Model):
     @property
     def is_lead(self) -> bool:
         return self.role == self.Role.LEAD and self.status == self.Status.ACTIVE
+
+
+class MembershipEvent(models.Model):
+    """+1 when someone becomes an active member, -1 when an active member leaves.
+
+    Holds no person, so the director's growth chart is an aggregate by construction.
+    """
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+")
+    change = models.SmallIntegerField()
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("membership change")
+        constraints = [models.CheckConstraint(condition=Q(change__in=[1, -1]), name="membership_event_unit_change")]
+
+    def __str__(self) -> str:
+        return f"{self.change:+d} {self.group_id} {self.at:%Y-%m-%d}"
+
+
+class GroupProposal(models.Model):
+    """'Have an idea for a group that isn't here?': a staff member's proposal, decided by the director."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    proposer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_proposals",
+        verbose_name=_("proposed by"),
+    )
+    name = models.CharField(_("group name"), max_length=120)
+    purpose = models.TextField(_("purpose"), max_length=4000)
+    audience = models.TextField(_("who it is for"), max_length=2000, blank=True)
+    would_lead = models.BooleanField(_("would lead it"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decision_message = models.TextField(_("message to the proposer"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    group = models.OneToOneField(
+        Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposal",
+        verbose_name=_("group created"),
+    )
+    created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("group proposal")
+        verbose_name_plural = _("group proposals")
+
+    def __str__(self) -> str:
+        return self.name

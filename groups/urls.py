@@ -1,5 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "groups"
 
-urlpatterns: list = []
+# Fixed pages come before "<slug>/"; their names are reserved (models.RESERVED_SLUGS).
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("propose/", views.propose, name="propose"),
+    path("overview/", views.overview, name="overview"),
+    path("<slug:slug>/", views.detail, name="detail"),
+    path("<slug:slug>/join/", views.join, name="join"),
+    path("<slug:slug>/leave/", views.leave, name="leave"),
+    path("<slug:slug>/visibility/", views.visibility, name="visibility"),
+    path("<slug:slug>/roster/", views.roster, name="roster"),
+    path("<slug:slug>/roster/invite/", views.invite, name="invite"),
+    path("<slug:slug>/roster.csv", views.export_roster, name="export"),
+    path("<slug:slug>/email/", views.email_group, name="email"),
+]

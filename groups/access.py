@@ -1,0 +1,90 @@
+"""Who may see and manage what in a group. One helper per resource; views call these first.
+
+The rules:
+- any signed-in staff member sees a group's public description, its member count and, for a normal
+  group, its leads;
+- active members see the members who opted in to the member list (and the leads);
+- a group's leads see and manage the whole roster;
+- the equity director and superusers manage a normal group's roster (a group may have no lead yet),
+  but for a confidential group they see counts, never names.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from .models import Group, Membership
+
+
+def _membership(user, group: Group) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    cache = getattr(group, "_viewer_memberships", None)
+    if cache is None:
+        cache = group._viewer_memberships = {}
+    if user.pk not in cache:
+        cache[user.pk] = Membership.objects.filter(group=group, user=user).first()
+    return cache[user.pk]
+
+
+def membership_of(user, group: Group) -> Membership | None:
+    """The viewer's own membership (any status), fetched once per request and group."""
+    return _membership(user, group)
+
+
+def is_lead(user, group: Group) -> bool:
+    membership = _membership(user, group)
+    return bool(membership and membership.is_lead)
+
+
+def is_active_member(user, group: Group) -> bool:
+    membership = _membership(user, group)
+    return bool(membership and membership.status == Membership.Status.ACTIVE)
+
+
+def can_manage_roster(user, group: Group) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_lead(user, group):
+        return True
+    return not group.is_confidential and user.is_equity_director
+
+
+def can_see_member_names(user, group: Group) -> bool:
+    """Whether the viewer sees any member's name: the roster managers, and active members (opted-in list)."""
+    return can_manage_roster(user, group) or is_active_member(user, group)
+
+
+def can_see_leads(user, group: Group) -> bool:
+    # Leading a confidential group is itself a membership: only people inside it see who leads.
+    return not group.is_confidential or can_see_member_names(user, group)
+
+
+def get_group_for_viewer(request, slug: str) -> Group:
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    group = get_object_or_404(Group.objects.prefetch_related("eligible_schools"), slug=slug)
+    if group.status == Group.Status.ARCHIVED and not (
+        request.user.is_equity_director or is_lead(request.user, group)
+    ):
+        raise Http404
+    return group
+
+
+def get_group_for_lead(request, slug: str) -> Group:
+    """The group whose roster the viewer manages: 404 when unknown, 403 when not theirs to manage."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    group = get_object_or_404(Group, slug=slug)
+    if not can_manage_roster(request.user, group):
+        raise PermissionDenied
+    return group
+
+
+def get_membership_for_self(request, group: Group) -> Membership:
+    membership = membership_of(request.user, group)
+    if membership is None:
+        raise Http404
+    return membership

@@ -1,0 +1,382 @@
+"""Every change to groups, memberships and proposals. E-mails are queued in the same transaction."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from accounts.models import EQUITY_DIRECTOR_GROUP
+from belong import mail
+from belong.models import AuditLog
+
+from . import eligibility
+from .eligibility import Decision, Outcome
+from .models import RESERVED_SLUGS, Group, GroupProposal, Membership, MembershipEvent
+
+User = get_user_model()
+
+
+class RosterError(ValidationError):
+    """A roster action that does not apply to this membership (already decided, not a member...)."""
+
+
+@dataclass(frozen=True)
+class JoinResult:
+    membership: Membership | None
+    decision: Decision
+    created: bool
+
+    @property
+    def already(self) -> bool:
+        """The person was on the roster before this call (a double click, or a second tab)."""
+        return self.membership is not None and not self.created
+
+
+def _leads(group: Group, *, exclude_user_id: int | None = None):
+    leads = User.objects.filter(
+        memberships__group=group,
+        memberships__role=Membership.Role.LEAD,
+        memberships__status=Membership.Status.ACTIVE,
+        is_active=True,
+    )
+    if exclude_user_id:
+        leads = leads.exclude(pk=exclude_user_id)
+    return list(leads)
+
+
+def _count(group: Group, change: int) -> None:
+    MembershipEvent.objects.create(group=group, change=change)
+
+
+@transaction.atomic
+def group_join(*, group: Group, user, message: str = "") -> JoinResult:
+    """Join, ask to join, or be refused with the reason. Safe against double clicks and races."""
+    existing = Membership.objects.select_for_update().filter(group=group, user=user).first()
+    if existing and existing.status == Membership.Status.INVITED:
+        return _accept_invitation(existing)
+    if existing:
+        outcome = Outcome.JOIN if existing.status == Membership.Status.ACTIVE else Outcome.REQUEST
+        return JoinResult(existing, Decision(outcome, ""), created=False)
+
+    decision = eligibility.check(user, group)
+    if decision.outcome == Outcome.REFUSE:
+        return JoinResult(None, decision, created=False)
+    now = timezone.now()
+    joins = decision.outcome == Outcome.JOIN
+    try:
+        # The savepoint keeps a lost race from breaking the caller's transaction.
+        with transaction.atomic():
+            membership = Membership.objects.create(
+                group=group,
+                user=user,
+                status=Membership.Status.ACTIVE if joins else Membership.Status.PENDING,
+                joined_at=now if joins else None,
+                request_message=message.strip(),
+            )
+    except IntegrityError:
+        # Another request for the same person and group committed first: theirs is the membership.
+        existing = Membership.objects.get(group=group, user=user)
+        return JoinResult(existing, decision, created=False)
+
+    context = {"group_id": group.pk, "user_id": user.pk}
+    if joins:
+        _count(group, +1)
+        mail.enqueue(kind="groups.joined", to=user, context=context)
+        mail.enqueue_many(kind="groups.lead_new_member", recipients=_leads(group, exclude_user_id=user.pk),
+                          context=context)
+    else:
+        mail.enqueue(kind="groups.request_received", to=user, context=context)
+        mail.enqueue_many(kind="groups.lead_new_request", recipients=_leads(group, exclude_user_id=user.pk),
+                          context=context)
+    return JoinResult(membership, decision, created=True)
+
+
+def _accept_invitation(membership: Membership) -> JoinResult:
+    refusal = eligibility.rule_refusal(membership.user, membership.group)
+    if refusal:
+        return JoinResult(membership, Decision(Outcome.REFUSE, refusal), created=False)
+    membership.status = Membership.Status.ACTIVE
+    membership.joined_at = timezone.now()
+    membership.save(update_fields=["status", "joined_at"])
+    _count(membership.group, +1)
+    context = {"group_id": membership.group_id, "user_id": membership.user_id}
+    mail.enqueue(kind="groups.joined", to=membership.user, context=context)
+    mail.enqueue_many(kind="groups.lead_new_member",
+                      recipients=_leads(membership.group, exclude_user_id=membership.user_id), context=context)
+    return JoinResult(membership, Decision(Outcome.JOIN, _("You accepted the invitation.")), created=True)
+
+
+@transaction.atomic
+def group_leave(*, group: Group, user) -> bool:
+    """Leave (or withdraw a request). Always possible; the membership is deleted. False if there was none."""
+    membership = Membership.objects.select_for_update().filter(group=group, user=user).first()
+    if membership is None:
+        return False
+    if membership.status == Membership.Status.ACTIVE:
+        _count(group, -1)
+    membership.delete()
+    return True
+
+
+@transaction.atomic
+def set_visibility(*, membership: Membership, visible: bool) -> Membership:
+    membership.visible_to_members = visible
+    membership.save(update_fields=["visible_to_members"])
+    return membership
+
+
+def _locked(membership: Membership, group: Group) -> Membership:
+    locked = Membership.objects.select_for_update().filter(pk=membership.pk, group=group).first()
+    if locked is None:
+        raise RosterError(_("That person is no longer on this group's roster."))
+    return locked
+
+
+@transaction.atomic
+def approve_request(*, group: Group, membership: Membership, by, message: str = "") -> Membership:
+    membership = _locked(membership, group)
+    if membership.status != Membership.Status.PENDING:
+        raise RosterError(_("That request has already been decided."))
+    membership.status = Membership.Status.ACTIVE
+    membership.joined_at = timezone.now()
+    membership.save(update_fields=["status", "joined_at"])
+    _count(group, +1)
+    mail.enqueue(kind="groups.request_approved", to=membership.user,
+                 context={"group_id": group.pk, "message": message.strip()})
+    return membership
+
+
+@transaction.atomic
+def decline_request(*, group: Group, membership: Membership, by, message: str = "") -> None:
+    membership = _locked(membership, group)
+    if membership.status != Membership.Status.PENDING:
+        raise RosterError(_("That request has already been decided."))
+    user = membership.user
+    membership.delete()
+    mail.enqueue(kind="groups.request_declined", to=user, context={"group_id": group.pk, "message": message.strip()})
+
+
+@transaction.atomic
+def remove_member(*, group: Group, membership: Membership, by) -> None:
+    membership = _locked(membership, group)
+    if membership.user_id == by.pk:
+        raise RosterError(_("To leave the group yourself, use the Leave button on the group's page."))
+    if membership.status == Membership.Status.ACTIVE:
+        _count(group, -1)
+    membership.delete()
+
+
+@transaction.atomic
+def make_colead(*, group: Group, membership: Membership, by) -> Membership:
+    membership = _locked(membership, group)
+    if membership.status != Membership.Status.ACTIVE:
+        raise RosterError(_("Only an active member can become a co-lead; approve their request first."))
+    if membership.role == Membership.Role.LEAD:
+        raise RosterError(_("That person already leads this group."))
+    membership.role = Membership.Role.LEAD
+    membership.eligibility_flagged_at = None
+    membership.save(update_fields=["role", "eligibility_flagged_at"])
+    return membership
+
+
+@transaction.atomic
+def keep_flagged_member(*, group: Group, membership: Membership, by) -> Membership:
+    """The leads decided a member whose role changed stays: clear the flag."""
+    membership = _locked(membership, group)
+    membership.eligibility_flagged_at = None
+    membership.save(update_fields=["eligibility_flagged_at"])
+    return membership
+
+
+@transaction.atomic
+def email_group(*, group: Group, sender, subject: str, body: str) -> int:
+    """One e-mail per active member through the outbox; returns how many were queued."""
+    members = User.objects.filter(
+        memberships__group=group, memberships__status=Membership.Status.ACTIVE, is_active=True
+    )
+    context = {"group_id": group.pk, "sender_id": sender.pk, "subject": subject.strip(), "body": body.strip()}
+    return mail.enqueue_many(kind="groups.message", recipients=members, context=context)
+
+
+def _csv_line(values: Iterable) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(values)
+    return buffer.getvalue()
+
+
+@transaction.atomic
+def export_roster_csv(*, group: Group, by, purpose: str) -> Iterator[str]:
+    """Write the audit row now and return the CSV lines, produced as they are streamed."""
+    purpose = purpose.strip()
+    if not purpose:
+        raise ValidationError(_("Say why you are exporting the roster."))
+    AuditLog.objects.create(
+        actor=by,
+        action="groups.roster_export",
+        object_type="groups.Group",
+        object_id=str(group.pk),
+        purpose=purpose,
+        detail={"group": group.name},
+    )
+    rows = (
+        Membership.objects.filter(group=group)
+        .select_related("user", "user__school")
+        .order_by("status", "-role", "user__full_name", "user__email")
+    )
+
+    def lines() -> Iterator[str]:
+        yield _csv_line([_("Name"), _("E-mail"), _("Job role"), _("School or site"), _("Role"), _("Status"),
+                         _("Joined"), _("Eligibility to review")])
+        for membership in rows.iterator(chunk_size=500):
+            user = membership.user
+            yield _csv_line([
+                user.full_name or user.display_name,
+                user.email,
+                user.get_job_role_display(),
+                user.school.name if user.school else "",
+                membership.get_role_display(),
+                membership.get_status_display(),
+                membership.joined_at.date().isoformat() if membership.joined_at else "",
+                _("yes") if membership.eligibility_flagged_at else "",
+            ])
+
+    return lines()
+
+
+@transaction.atomic
+def invite_member(*, group: Group, user, by) -> Membership:
+    """A lead invites a colleague (needed for invitation-only groups); they accept by joining."""
+    refusal = eligibility.rule_refusal(user, group)
+    if refusal:
+        raise RosterError(refusal)
+    membership, created = Membership.objects.get_or_create(
+        group=group, user=user, defaults={"status": Membership.Status.INVITED}
+    )
+    if not created:
+        raise RosterError(_("That person is already on this group's roster."))
+    mail.enqueue(kind="groups.invited", to=user, context={"group_id": group.pk, "inviter_id": by.pk})
+    return membership
+
+
+# --- Proposals ----------------------------------------------------------------------------------------
+
+def _directors():
+    return list(User.objects.filter(is_active=True, groups__name=EQUITY_DIRECTOR_GROUP).distinct())
+
+
+@transaction.atomic
+def propose_group(*, proposer, name: str, purpose: str, audience: str = "", would_lead: bool = False) -> GroupProposal:
+    proposal = GroupProposal.objects.create(
+        proposer=proposer, name=name.strip(), purpose=purpose.strip(), audience=audience.strip(), would_lead=would_lead
+    )
+    mail.enqueue_many(kind="groups.proposal_received", recipients=_directors(), context={"proposal_id": proposal.pk})
+    return proposal
+
+
+def _free_slug(name: str) -> str:
+    base = slugify(name)[:70] or "group"
+    slug, n = base, 2
+    while slug in RESERVED_SLUGS or Group.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def decide_proposal(*, proposal: GroupProposal, by, approve: bool, message: str = "") -> GroupProposal:
+    """Approve (the group is created, forming, with the proposer as lead) or decline; the proposer hears either way."""
+    proposal = GroupProposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != GroupProposal.Status.PENDING:
+        raise ValidationError(_("This proposal has already been decided."))
+    if approve:
+        if Group.objects.filter(name__iexact=proposal.name).exists():
+            raise ValidationError(
+                _("A group named “%(name)s” already exists; rename the proposal first.") % {"name": proposal.name}
+            )
+        group = Group.objects.create(
+            name=proposal.name,
+            slug=_free_slug(proposal.name),
+            summary=proposal.purpose.split("\n")[0][:200],
+            description=proposal.purpose,
+            audience=proposal.audience,
+            status=Group.Status.FORMING,
+        )
+        Membership.objects.create(
+            group=group,
+            user=proposal.proposer,
+            role=Membership.Role.LEAD if proposal.would_lead else Membership.Role.MEMBER,
+            status=Membership.Status.ACTIVE,
+            joined_at=timezone.now(),
+            visible_to_members=True,
+        )
+        _count(group, +1)
+        proposal.group = group
+    proposal.status = GroupProposal.Status.APPROVED if approve else GroupProposal.Status.DECLINED
+    proposal.decision_message = message.strip()
+    proposal.decided_by = by
+    proposal.decided_at = timezone.now()
+    proposal.save()
+    mail.enqueue(kind="groups.proposal_decided", to=proposal.proposer, context={"proposal_id": proposal.pk})
+    return proposal
+
+
+# --- HR import ----------------------------------------------------------------------------------------
+
+@transaction.atomic
+def flag_ineligible_memberships(*, user_ids: Iterable[int]) -> int:
+    """After an HR role or site change: flag (never delete) memberships whose rules the person no longer meets.
+
+    Memberships that qualify again lose their flag. Leads hear about new flags. Returns how many were flagged.
+    """
+    memberships = list(
+        Membership.objects.select_for_update(of=("self",))
+        .filter(user_id__in=list(user_ids))
+        .exclude(status=Membership.Status.INVITED)
+        .select_related("user", "group")
+        .prefetch_related("group__eligible_schools")
+    )
+    now = timezone.now()
+    flagged_groups: set[int] = set()
+    for membership in memberships:
+        qualifies = eligibility.rule_refusal(membership.user, membership.group) is None
+        if qualifies and membership.eligibility_flagged_at:
+            membership.eligibility_flagged_at = None
+            membership.save(update_fields=["eligibility_flagged_at"])
+        elif not qualifies and not membership.eligibility_flagged_at:
+            membership.eligibility_flagged_at = now
+            membership.save(update_fields=["eligibility_flagged_at"])
+            flagged_groups.add(membership.group_id)
+    for group in Group.objects.filter(pk__in=flagged_groups):
+        mail.enqueue_many(kind="groups.lead_membership_flagged", recipients=_leads(group),
+                          context={"group_id": group.pk})
+    return sum(1 for m in memberships if m.eligibility_flagged_at == now)
+
+
+@transaction.atomic
+def send_new_hire_welcome(*, user) -> bool:
+    """One welcome e-mail per person, ever, in their language. False when they were welcomed already."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.welcomed_at or not locked.is_active:
+        return False
+    mail.enqueue(kind="groups.welcome", to=locked, context={"user_id": locked.pk},
+                 dedupe_key=f"groups.welcome:{locked.pk}")
+    locked.welcomed_at = timezone.now()
+    locked.save(update_fields=["welcomed_at"])
+    user.welcomed_at = locked.welcomed_at
+    return True
+
+
+def handle_staff_imported(*, created_ids: Iterable[int] = (), changed_ids: Iterable[int] = ()) -> None:
+    for user in User.objects.filter(pk__in=list(created_ids), welcomed_at__isnull=True, is_active=True):
+        send_new_hire_welcome(user=user)
+    changed = list(changed_ids)
+    if changed:
+        flag_ineligible_memberships(user_ids=changed)

@@ -1,0 +1,206 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import access, eligibility, selectors, services
+from .eligibility import Outcome
+from .filters import GroupFilter
+from .forms import (
+    ExportForm,
+    GroupEmailForm,
+    InviteForm,
+    JoinForm,
+    ProposalForm,
+    RosterActionForm,
+    VisibilityForm,
+)
+
+
+def _first_error(form) -> str:
+    for errors in form.errors.values():
+        return errors[0]
+    return _("Something in the form was not right; please try again.")
+
+
+@login_required
+def directory(request):
+    filterset = GroupFilter(request.GET, queryset=selectors.directory_queryset(request.user), request=request)
+    groups = list(filterset.qs)
+    for group in groups:
+        group.decision = eligibility.check(request.user, group)
+    return render(request, "groups/directory.html", {"filter": filterset, "groups": groups})
+
+
+@login_required
+def detail(request, slug):
+    group = access.get_group_for_viewer(request, slug)
+    context = selectors.group_page(request.user, group)
+    context.update(
+        decision=eligibility.check(request.user, group),
+        join_form=JoinForm(),
+        upcoming_meetings=selectors.upcoming_meetings_for_group(group, limit=5),
+    )
+    return render(request, "groups/detail.html", context)
+
+
+@login_required
+@require_POST
+def join(request, slug):
+    group = access.get_group_for_viewer(request, slug)
+    form = JoinForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _first_error(form))
+        return redirect(group)
+    result = services.group_join(group=group, user=request.user, message=form.cleaned_data["message"])
+    pending = result.membership is not None and result.membership.status == result.membership.Status.PENDING
+    if result.decision.outcome == Outcome.REFUSE:
+        messages.error(request, result.decision.reason)
+    elif result.already:
+        messages.info(request, _("Your request is already waiting for a lead's approval.") if pending
+                      else _("You are already a member of this group."))
+    elif pending:
+        messages.success(
+            request, _("Your request was sent to the group's leads. You will get an e-mail when they decide.")
+        )
+    else:
+        messages.success(request, _("Welcome! You are now a member of %(group)s.") % {"group": group.name})
+    return redirect(group)
+
+
+@login_required
+@require_POST
+def leave(request, slug):
+    group = access.get_group_for_viewer(request, slug)
+    if services.group_leave(group=group, user=request.user):
+        messages.success(request, _("You left %(group)s.") % {"group": group.name})
+    else:
+        messages.info(request, _("You were not a member of this group."))
+    return redirect(group)
+
+
+@login_required
+@require_POST
+def visibility(request, slug):
+    group = access.get_group_for_viewer(request, slug)
+    membership = access.get_membership_for_self(request, group)
+    form = VisibilityForm(request.POST)
+    form.is_valid()  # a checkbox: anything but "on" means hidden
+    services.set_visibility(membership=membership, visible=form.cleaned_data.get("visible_to_members", False))
+    if membership.visible_to_members:
+        messages.success(request, _("Other members can now see your name on the member list."))
+    else:
+        messages.success(request, _("Your name is hidden from the member list."))
+    return redirect(group)
+
+
+def _roster_page(request, group, *, action_form=None, invite_form=None, status=200):
+    context = {
+        "group": group,
+        "roster": selectors.roster_for(group),
+        "action_form": action_form,
+        "invite_form": invite_form or InviteForm(),
+        "is_lead": access.is_lead(request.user, group),
+    }
+    return render(request, "groups/roster.html", context, status=status)
+
+
+ROSTER_ACTIONS = {
+    "approve": (services.approve_request, gettext_lazy("Request approved; they have been told by e-mail.")),
+    "decline": (services.decline_request, gettext_lazy("Request declined; they have been told by e-mail.")),
+    "remove": (services.remove_member, gettext_lazy("Removed from the group.")),
+    "colead": (services.make_colead, gettext_lazy("They now co-lead the group.")),
+    "keep": (services.keep_flagged_member, gettext_lazy("Kept as a member; the flag is cleared.")),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roster(request, slug):
+    group = access.get_group_for_lead(request, slug)
+    if request.method == "GET":
+        return _roster_page(request, group)
+    form = RosterActionForm(request.POST, group=group)
+    if not form.is_valid():
+        return _roster_page(request, group, action_form=form, status=400)
+    action, done = ROSTER_ACTIONS[form.cleaned_data["action"]]
+    kwargs = {"group": group, "membership": form.cleaned_data["membership"], "by": request.user}
+    if action in (services.approve_request, services.decline_request):
+        kwargs["message"] = form.cleaned_data["message"]
+    try:
+        action(**kwargs)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, done)
+    return redirect("groups:roster", slug=group.slug)
+
+
+@login_required
+@require_POST
+def invite(request, slug):
+    group = access.get_group_for_lead(request, slug)
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.invite_member(group=group, user=form.cleaned_data["user"], by=request.user)
+        except ValidationError as error:
+            form.add_error("email", error.messages[0])
+    if not form.is_valid():
+        return _roster_page(request, group, invite_form=form, status=400)
+    messages.success(request, _("Invitation sent."))
+    return redirect("groups:roster", slug=group.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_group(request, slug):
+    group = access.get_group_for_lead(request, slug)
+    form = GroupEmailForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        count = services.email_group(group=group, sender=request.user, **form.cleaned_data)
+        messages.success(request, _("Your message is on its way to %(count)s members.") % {"count": count})
+        return redirect("groups:roster", slug=group.slug)
+    return render(request, "groups/email.html", {"group": group, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def export_roster(request, slug):
+    group = access.get_group_for_lead(request, slug)
+    form = ExportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        lines = services.export_roster_csv(group=group, by=request.user, purpose=form.cleaned_data["purpose"])
+        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+        filename = f"{group.slug}-roster-{timezone.localdate().isoformat()}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(request, "groups/export.html", {"group": group, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def propose(request):
+    form = ProposalForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.propose_group(proposer=request.user, **form.cleaned_data)
+        messages.success(request, _("Thank you! The equity director will review your idea and reply by e-mail."))
+        return redirect("groups:directory")
+    return render(request, "groups/propose.html", {"form": form}, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def overview(request):
+    if not request.user.is_equity_director:
+        raise PermissionDenied
+    return render(request, "groups/overview.html", selectors.overview())

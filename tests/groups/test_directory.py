@@ -1,0 +1,155 @@
+"""The directory: full-text search, filters, "my groups", "groups I can join", and what each viewer may do."""
+
+import pytest
+
+from groups import selectors
+from groups.models import Group
+from tests.factories import AdministratorFactory, UserFactory
+
+from .factories import GroupFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded():
+    return {
+        "privilege": GroupFactory(name="Deconstructing Privilege Belong Group", focus=Group.Focus.STUDY,
+                                  summary="Understanding whiteness and privilege.",
+                                  description="Members look inward at how they experience privilege."),
+        "latinx": GroupFactory(name="Latinx/Hispanic Belong Group", focus=Group.Focus.ACTION,
+                               summary="Advocates for our students.", description="Partner with parent groups."),
+        "erg": GroupFactory(name="Parents Employee Resource Group", excludes_administrators=True,
+                            summary="Collegial support for parents.", description="Professional development."),
+        "forming": GroupFactory(name="Autoimmune Belong Group", status=Group.Status.FORMING,
+                                summary="Coming this year.", description=""),
+        "archived": GroupFactory(name="Old Archived Group", status=Group.Status.ARCHIVED),
+    }
+
+
+def _names(response):
+    return [g.name for g in response.context["groups"]]
+
+
+def test_it_lists_active_and_forming_groups_but_not_archived_ones(client, staff, seeded):
+    client.force_login(staff)
+    names = _names(client.get("/groups/"))
+    assert "Old Archived Group" not in names
+    assert names[0] != "Autoimmune Belong Group"  # active first, then forming
+    assert len(names) == 4
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("privileges", "Deconstructing Privilege Belong Group"),  # stemmed match in the name
+        ("inward", "Deconstructing Privilege Belong Group"),  # in the description
+        ("advocate", "Latinx/Hispanic Belong Group"),  # in the summary, stemmed
+        ("Latinx", "Latinx/Hispanic Belong Group"),
+        ("parent -development", "Latinx/Hispanic Belong Group"),  # web-search syntax: exclude a word
+    ],
+)
+def test_it_searches_names_summaries_and_descriptions(client, staff, seeded, query, expected):
+    client.force_login(staff)
+    assert _names(client.get("/groups/", {"q": query})) == [expected]
+
+
+def test_it_survives_search_syntax_and_odd_input(client, staff, seeded):
+    client.force_login(staff)
+    for query in ['"unclosed', "& | ! :*", "(((", "x" * 500, "\x00"]:
+        response = client.get("/groups/", {"q": query})
+        assert response.status_code == 200
+
+
+def test_it_filters_by_focus_and_status(client, staff, seeded):
+    client.force_login(staff)
+    assert _names(client.get("/groups/", {"focus": "study"})) == ["Deconstructing Privilege Belong Group"]
+    assert _names(client.get("/groups/", {"status": "forming"})) == ["Autoimmune Belong Group"]
+
+
+def test_it_explains_an_unknown_filter_value_instead_of_failing(client, staff, seeded):
+    client.force_login(staff)
+    response = client.get("/groups/", {"focus": "juggling", "status": "archived"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.text
+
+
+def test_it_shows_my_groups(client, staff, seeded):
+    MembershipFactory(group=seeded["latinx"], user=staff)
+    client.force_login(staff)
+    assert _names(client.get("/groups/", {"mine": "on"})) == ["Latinx/Hispanic Belong Group"]
+
+
+def test_it_shows_groups_i_can_join(client, seeded):
+    principal = AdministratorFactory()
+    MembershipFactory(group=seeded["latinx"], user=principal)
+    client.force_login(principal)
+    names = _names(client.get("/groups/", {"can_join": "on"}))
+    assert names == ["Deconstructing Privilege Belong Group", "Autoimmune Belong Group"]
+
+
+def test_it_shows_each_viewer_whether_they_can_join(client, seeded):
+    client.force_login(AdministratorFactory())
+    page = client.get("/groups/").text
+    assert "This group is open to employees who are not administrators." in page
+    assert "You can join" in page
+
+
+def test_it_marks_the_viewers_own_groups(client, staff, seeded):
+    MembershipFactory(group=seeded["latinx"], user=staff)
+    client.force_login(staff)
+    assert "You are a member" in client.get("/groups/").text
+
+
+def test_it_shows_the_group_page_with_mission_goals_audience_and_charter_state(client, staff):
+    group = GroupFactory(mission="We commit to being learners.", goals=["Advocate for students", "Listen"],
+                         audience="While targeted toward some, all staff members are welcome.")
+    client.force_login(staff)
+    page = client.get(f"/groups/{group.slug}/").text
+    for text in ["We commit to being learners.", "Advocate for students", "all staff members are welcome",
+                 "Charter in progress", "No meetings scheduled yet", "Contact to be added."]:
+        assert text in page
+
+
+def test_it_shows_an_adopted_charter_with_its_date(client, staff):
+    import datetime
+
+    group = GroupFactory(charter="We decide by consensus.", charter_adopted_on=datetime.date(2025, 10, 14))
+    client.force_login(staff)
+    page = client.get(f"/groups/{group.slug}/").text
+    assert "We decide by consensus." in page
+    assert "Adopted on" in page
+    assert "Charter in progress" not in page
+
+
+def test_it_gives_the_home_page_my_memberships():
+    user = UserFactory()
+    group = GroupFactory()
+    MembershipFactory(group=group, user=user)
+    context = selectors.home_context_for(user)
+    assert [m.group for m in context["my_memberships"]] == [group]
+    assert context["next_meetings"] == []
+
+
+def test_it_shows_my_groups_on_the_home_page(client, staff):
+    group = GroupFactory(name="Home Page Circle")
+    MembershipFactory(group=group, user=staff)
+    client.force_login(staff)
+    assert "Home Page Circle" in client.get("/").text
+
+
+def test_it_shows_the_groups_next_meetings_on_its_page(client, staff):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    meetings = pytest.importorskip("groups.meetings.models")
+    group = GroupFactory()
+    start = timezone.now() + timedelta(days=2)
+    meeting = meetings.Meeting.objects.create(group=group, title="Story circle", audience=meetings.Audience.MEMBERS,
+                                              starts_at=start, ends_at=start + timedelta(hours=1))
+    occurrence = meetings.Occurrence.objects.create(meeting=meeting, starts_at=start, ends_at=meeting.ends_at)
+    client.force_login(staff)
+    page = client.get(f"/groups/{group.slug}/").text
+    assert "Story circle" in page
+    assert occurrence.get_absolute_url() in page

@@ -1,0 +1,180 @@
+"""Joining, asking to join, refusals, leaving, invitations; one membership however many clicks."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from accounts.models import JobRole
+from groups import services
+from groups.models import Group, Membership, MembershipEvent
+from tests.factories import AdministratorFactory, UserFactory
+
+from .factories import GroupFactory, LeadFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_joins_an_open_group_with_one_post(client, staff, group):
+    client.force_login(staff)
+    response = client.post(f"/groups/{group.slug}/join/", follow=True)
+    membership = Membership.objects.get(group=group, user=staff)
+    assert membership.status == Membership.Status.ACTIVE
+    assert membership.joined_at is not None
+    assert f"You are now a member of {group.name}" in response.text
+    assert MembershipEvent.objects.filter(group=group).count() == 1
+
+
+def test_it_makes_one_membership_on_a_double_click(client, staff, group):
+    client.force_login(staff)
+    first = client.post(f"/groups/{group.slug}/join/")
+    second = client.post(f"/groups/{group.slug}/join/", follow=True)
+    assert first.status_code == 302
+    assert second.status_code == 200
+    assert "You are already a member of this group." in second.text
+    assert Membership.objects.filter(group=group, user=staff).count() == 1
+
+
+def test_it_only_joins_by_post(client, staff, group):
+    client.force_login(staff)
+    assert client.get(f"/groups/{group.slug}/join/").status_code == 405
+    assert not Membership.objects.exists()
+
+
+def test_it_sends_a_request_to_the_leads_when_approval_is_needed(client, staff):
+    group = GroupFactory(join_policy=Group.JoinPolicy.APPROVAL)
+    client.force_login(staff)
+    response = client.post(f"/groups/{group.slug}/join/", {"message": "I coach the debate team."}, follow=True)
+    membership = Membership.objects.get(group=group, user=staff)
+    assert membership.status == Membership.Status.PENDING
+    assert membership.request_message == "I coach the debate team."
+    assert "sent to the group&#x27;s leads" in response.text
+    assert not MembershipEvent.objects.exists()
+    again = client.post(f"/groups/{group.slug}/join/", follow=True)
+    assert "already waiting" in again.text
+
+
+def test_it_refuses_with_the_reason_in_plain_words(client):
+    group = GroupFactory(excludes_administrators=True)
+    client.force_login(AdministratorFactory())
+    response = client.post(f"/groups/{group.slug}/join/", follow=True)
+    assert "This group is open to employees who are not administrators." in response.text
+    assert not Membership.objects.exists()
+
+
+def test_it_shows_the_reason_and_no_join_button_on_the_group_page(client):
+    group = GroupFactory(excludes_administrators=True)
+    client.force_login(AdministratorFactory())
+    page = client.get(f"/groups/{group.slug}/").text
+    assert "This group is open to employees who are not administrators." in page
+    assert f"/groups/{group.slug}/join/" not in page
+
+
+def test_it_lets_a_member_leave_and_deletes_the_membership(client, staff, group):
+    MembershipFactory(group=group, user=staff)
+    client.force_login(staff)
+    response = client.post(f"/groups/{group.slug}/leave/", follow=True)
+    assert f"You left {group.name}" in response.text
+    assert not Membership.objects.filter(group=group, user=staff).exists()
+    assert list(MembershipEvent.objects.values_list("change", flat=True)) == [-1]
+    # Leaving twice is harmless.
+    assert "not a member" in client.post(f"/groups/{group.slug}/leave/", follow=True).text
+
+
+def test_it_lets_someone_withdraw_a_pending_request(client, staff):
+    group = GroupFactory(join_policy=Group.JoinPolicy.APPROVAL)
+    services.group_join(group=group, user=staff)
+    client.force_login(staff)
+    client.post(f"/groups/{group.slug}/leave/")
+    assert not Membership.objects.exists()
+    assert not MembershipEvent.objects.exists()
+
+
+def test_it_lets_even_a_flagged_member_leave(client):
+    group = GroupFactory(eligible_roles=[JobRole.TEACHER])
+    membership = MembershipFactory(group=group, user=UserFactory(job_role=JobRole.NURSE))
+    services.flag_ineligible_memberships(user_ids=[membership.user_id])
+    client.force_login(membership.user)
+    client.post(f"/groups/{group.slug}/leave/")
+    assert not Membership.objects.exists()
+
+
+def test_it_lets_a_lead_invite_someone_to_an_invitation_only_group(client, staff):
+    group = GroupFactory(join_policy=Group.JoinPolicy.INVITATION)
+    lead = LeadFactory(group=group).user
+    assert services.group_join(group=group, user=staff).membership is None
+
+    client.force_login(lead)
+    response = client.post(f"/groups/{group.slug}/roster/invite/", {"email": staff.email.upper()})
+    assert response.status_code == 302
+    assert Membership.objects.get(group=group, user=staff).status == Membership.Status.INVITED
+
+    client.force_login(staff)
+    assert "Accept the invitation" in client.get(f"/groups/{group.slug}/").text
+    client.post(f"/groups/{group.slug}/join/")
+    assert Membership.objects.get(group=group, user=staff).status == Membership.Status.ACTIVE
+
+
+def test_it_404s_unknown_groups(client, staff):
+    client.force_login(staff)
+    assert client.get("/groups/no-such-group/").status_code == 404
+    assert client.post("/groups/no-such-group/join/").status_code == 404
+    assert client.get("/groups/no-such-group/roster/").status_code == 404
+
+
+def test_it_hides_archived_groups_from_staff(client, staff):
+    group = GroupFactory(status=Group.Status.ARCHIVED)
+    client.force_login(staff)
+    assert client.get(f"/groups/{group.slug}/").status_code == 404
+    assert group.name not in client.get("/groups/").text
+
+
+def test_it_sends_anonymous_visitors_to_sign_in(client, group):
+    for response in (client.get("/groups/"), client.get(f"/groups/{group.slug}/"),
+                     client.post(f"/groups/{group.slug}/join/")):
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+    assert not Membership.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("policy", [Group.JoinPolicy.OPEN, Group.JoinPolicy.APPROVAL])
+def test_it_makes_one_membership_when_two_joins_race(policy):
+    group = GroupFactory(join_policy=policy)
+    LeadFactory(group=group)
+    user = UserFactory()
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def join():
+        try:
+            barrier.wait(timeout=10)
+            results.append(services.group_join(group=group, user=user))
+        except Exception as error:  # any error fails the test below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=join) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    assert Membership.objects.filter(group=group, user=user).count() == 1
+    assert sorted(r.created for r in results) == [False, True]
+    assert {r.membership.pk for r in results} == {Membership.objects.get(user=user).pk}
+    # One welcome and one note to the lead, not two.
+    from belong.models import OutboxMessage
+
+    assert OutboxMessage.objects.filter(recipient=user).count() == 1
+    assert MembershipEvent.objects.filter(group=group).count() == (1 if policy == Group.JoinPolicy.OPEN else 0)
+
+
+def test_it_answers_a_too_long_request_message_without_joining(client, staff):
+    group = GroupFactory(join_policy=Group.JoinPolicy.APPROVAL)
+    client.force_login(staff)
+    response = client.post(f"/groups/{group.slug}/join/", {"message": "x" * 2001}, follow=True)
+    assert "at most 2000 characters" in response.text
+    assert not Membership.objects.exists()

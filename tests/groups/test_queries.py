@@ -1,0 +1,70 @@
+"""Query counts are part of the contract: pinned, and the same with 3 or 30 groups and 3 or 60 members."""
+
+import pytest
+
+from accounts.models import JobRole
+from tests.factories import SchoolFactory, UserFactory
+
+from .factories import GroupFactory, LeadFactory, MembershipFactory, PendingFactory
+
+pytestmark = pytest.mark.django_db
+
+# Every signed-in page: session, user, and the menu's "is the viewer the equity director?" check.
+# Directory: + groups with counts and the viewer's status, + their schools rule (prefetch).
+DIRECTORY_QUERIES = 5
+# Group page: + group, + its schools rule, + the viewer's membership, + counts, + listed members and leads,
+# + the next meetings (from the meetings app).
+GROUP_PAGE_QUERIES = 9
+# Roster: + group, + the viewer's lead membership, + the whole roster with users and schools.
+ROSTER_QUERIES = 6
+
+
+def _populate(groups: int, members_each: int):
+    site = SchoolFactory()
+    made = []
+    for n in range(groups):
+        group = GroupFactory(eligible_roles=[JobRole.TEACHER] if n % 2 else [])
+        group.eligible_schools.set([site] if n % 3 == 0 else [])
+        LeadFactory(group=group)
+        for _ in range(members_each):
+            MembershipFactory(group=group, visible_to_members=True)
+        PendingFactory(group=group)
+        made.append(group)
+    return made
+
+
+@pytest.mark.parametrize("size", [(3, 3), (30, 3), (3, 60)])
+def test_it_pins_the_directorys_queries(client, django_assert_num_queries, size):
+    groups = _populate(*size)
+    viewer = UserFactory()
+    MembershipFactory(group=groups[0], user=viewer)
+    client.force_login(viewer)
+    client.get("/groups/")
+    with django_assert_num_queries(DIRECTORY_QUERIES):
+        response = client.get("/groups/?q=&focus=&status=&can_join=on")
+    assert response.status_code == 200
+    with django_assert_num_queries(DIRECTORY_QUERIES):
+        client.get("/groups/?q=circle&mine=on")
+
+
+@pytest.mark.parametrize("members", [3, 60])
+def test_it_pins_the_group_pages_queries(client, django_assert_num_queries, members):
+    [group] = _populate(1, members)
+    viewer = MembershipFactory(group=group, visible_to_members=True).user
+    client.force_login(viewer)
+    url = f"/groups/{group.slug}/"
+    client.get(url)
+    with django_assert_num_queries(GROUP_PAGE_QUERIES):
+        response = client.get(url)
+    assert response.text.count("<li>") >= members
+
+
+@pytest.mark.parametrize("members", [3, 60])
+def test_it_pins_the_rosters_queries(client, django_assert_num_queries, members):
+    [group] = _populate(1, members)
+    lead = group.memberships.get(role="lead").user
+    client.force_login(lead)
+    url = f"/groups/{group.slug}/roster/"
+    client.get(url)
+    with django_assert_num_queries(ROSTER_QUERIES):
+        client.get(url)
