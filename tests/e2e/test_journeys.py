@@ -7,6 +7,7 @@ so the outbox's on-commit delivery runs (Celery is eager in tests) and the messa
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from icalendar import Calendar
@@ -106,6 +107,11 @@ def test_it_lets_a_lead_schedule_a_meeting_and_a_member_reply_and_download_it(pa
     page.get_by_role("link", name="Schedule a meeting").click()
     page.get_by_label("Title").fill("Autumn potluck")
     page.get_by_label("Agenda").fill("Bring a dish from home.")
+    next_week = (date.today() + timedelta(days=7)).isoformat()
+    page.get_by_label("Date", exact=True).fill(next_week)
+    page.get_by_label("Starts at").fill("15:30")
+    page.get_by_label("Ends at").fill("16:30")
+    page.get_by_label("Other address").fill("Harbor View K-8 School library, 9 Harbor Way")
     page.get_by_role("button", name="Schedule").click()
     expect(page.get_by_role("status")).to_contain_text("Invitations are on their way.")
     expect(page.get_by_role("heading", level=1)).to_have_text("Autumn potluck")
