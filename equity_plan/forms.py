@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -29,6 +30,16 @@ class PlanForm(forms.ModelForm):
         ]
         widgets = {"approved_on": DateInput(), "summary": forms.Textarea(attrs={"rows": 4}),
                    "source": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The model's 2000-2100 validators run only after clean(); checking them on the form fields
+        # keeps an impossible year (987654321) out of the date lookups below.
+        for name in ("start_year", "end_year"):
+            self.fields[name].min_value = 2000
+            self.fields[name].max_value = 2100
+            self.fields[name].validators += [MinValueValidator(2000), MaxValueValidator(2100)]
+            self.fields[name].widget.attrs.update({"min": 2000, "max": 2100})
 
     def clean(self):
         cleaned = super().clean()

@@ -134,3 +134,10 @@ def _restore_migration_data(request, django_db_blocker):
     if transactional:
         with django_db_blocker.unblock():
             reapply_data_migrations()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _migration_data_at_start(django_db_setup, django_db_blocker):
+    """A reused test database may have lost them to a run that was interrupted mid-test."""
+    with django_db_blocker.unblock():
+        reapply_data_migrations()

@@ -182,3 +182,15 @@ def test_it_turns_a_service_validation_error_into_a_form_error(editor_client, pl
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
     assert not item.updates.exists()
+
+
+def test_it_rejects_an_impossible_year_when_editing_a_plan_with_dated_items(editor_client, plan):
+    ActionItemFactory(workstream=WorkstreamFactory(plan=plan), due_on=plan.period_start)
+    response = editor_client.post(f"/plan/{plan.slug}/edit/", {
+        "title": plan.title, "slug": plan.slug, "start_year": plan.start_year, "end_year": 987654321,
+        "approval_status": "in_preparation",
+    })
+    assert response.status_code == 200
+    assert "end_year" in response.context["form"].errors
+    plan.refresh_from_db()
+    assert plan.end_year != 987654321
