@@ -161,7 +161,7 @@ def queue_delivery(batch: uuid.UUID) -> None:
             connection.ensure_connection(max_retries=0)
             deliver_outbox_batch.apply_async(args=[str(batch)], retry=False, connection=connection)
     except Exception as error:
-        log.warning("Outbox batch %s not queued (%s); the sweeper will deliver it.", batch, type(error).__name__)
+        log.warning("Outbox batch %s not queued (%s); the sweeper will deliver it.", batch, type(error).__name__, )
 
 
 def due_messages():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
 import threading
 from dataclasses import dataclass, field
@@ -141,3 +143,33 @@ def _migration_data_at_start(django_db_setup, django_db_blocker):
     """A reused test database may have lost them to a run that was interrupted mid-test."""
     with django_db_blocker.unblock():
         reapply_data_migrations()
+
+
+# One headless Chromium for the whole session, shared by tests/e2e and tests/i18n: Playwright's sync
+# API cannot start a second instance while one runs.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # sync Playwright beside live_server
+CHROMIUM = os.environ.get("BELONG_BROWSER") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM:
+        pytest.skip("No Chromium on this machine (scripts/test installs Debian's chromium when run as root)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield instance
+        instance.close()

@@ -90,8 +90,10 @@ def celery_broker(url: str):
         yield
     finally:
         reset_celery_connections()
-        conf.task_always_eager = saved["task_always_eager"]
-        conf.broker_url = saved["broker_url"]
+        # Drop the overrides rather than write back what was read: a test may have changed Django's
+        # settings before entering, and a written-back False would outlive the test.
+        for key in saved:
+            conf.changes.pop(key, None)
 
 
 @dataclass

@@ -7,7 +7,7 @@ import pytest
 from comments.models import Topic
 from equity_plan.models import Plan
 from groups.models import Group
-from tests.e2e.conftest import DESKTOP, NARROW, axe_violations, browser  # noqa: F401 (browser is a fixture)
+from tests.e2e.conftest import DESKTOP, NARROW, axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +18,7 @@ LAYOUT_PAGES = PUBLIC_PAGES
 
 
 @pytest.fixture
-def arabic_tab(browser, live_server, settings):  # noqa: F811
+def arabic_tab(browser, live_server, settings):
     settings.LANGUAGE_COOKIE_SECURE = False
     Topic.objects.create(name="Proposed educational equity policy")
     Plan.objects.create(
