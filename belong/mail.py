@@ -154,8 +154,10 @@ def queue_delivery(batch: uuid.UUID) -> None:
 
     app = deliver_outbox_batch.app
     try:
-        if app.conf.task_always_eager:
-            deliver_outbox_batch.apply_async(args=[str(batch)], retry=False)
+        # Django's setting decides (tests and local runs switch it per test); Celery's own copy of it
+        # can be left stale by code that re-points the app at another broker.
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            deliver_outbox_batch.apply(args=[str(batch)])
             return
         with app.pool.acquire(block=True, timeout=5) as connection:
             connection.ensure_connection(max_retries=0)

@@ -18,6 +18,7 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 from django.db import connection
+from django.test import override_settings
 
 from belong.celery import app as celery_app
 from tests.conftest import SMTPServer, free_port
@@ -117,7 +118,8 @@ def publishing_to(url: str):
     conf.broker_url = url
     reset_celery_connections()
     try:
-        yield
+        with override_settings(CELERY_TASK_ALWAYS_EAGER=False):
+            yield
     finally:
         reset_celery_connections()
         # Drop the overrides rather than write back what was read: a test may have changed Django's
