@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.db import connection, connections
+from django.test import override_settings
 
 from belong.celery import app as celery_app
 from tests.conftest import free_port
@@ -87,7 +88,8 @@ def celery_broker(url: str):
     conf.broker_url = url
     reset_celery_connections()
     try:
-        yield
+        with override_settings(CELERY_TASK_ALWAYS_EAGER=False):
+            yield
     finally:
         reset_celery_connections()
         # Drop the overrides rather than write back what was read: a test may have changed Django's
