@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditLog, OutboxMessage, SiteSettings
 
@@ -14,14 +15,25 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
+    """Delivery status for whoever runs the portal: who was e-mailed, when, and what went wrong.
+
+    The stored context is never shown: its group and meeting IDs beside an address would tell an
+    administrator who belongs to a confidential group, which not even superusers may see.
+    """
+
     list_display = ["id", "kind", "to_email", "status", "attempts", "created_at", "sent_at"]
     list_filter = ["status", "kind"]
     search_fields = ["to_email", "kind"]
-    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    exclude = ["context"]
+    readonly_fields = [*(f.name for f in OutboxMessage._meta.fields if f.name != "context"), "context_keys"]
     show_full_result_count = False
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("context (names only)"))
+    def context_keys(self, obj) -> str:
+        return ", ".join(sorted(obj.context)) if isinstance(obj.context, dict) else ""
 
 
 @admin.register(AuditLog)

@@ -45,7 +45,12 @@ class Plan(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    # Owned by database triggers (migration 0004): any insert, update or delete of the plan or of its
+    # years, workstreams, items, progress updates, indicators or measurements gives the plan the next
+    # number of a global sequence, so (plan id, content_version) never names two different contents.
+    # Whatever the ORM writes here is overwritten; it keys the cached overview (see selectors.py).
+    content_version = models.BigIntegerField(editable=False, db_default=0)
+    history = HistoricalRecords(excluded_fields=["content_version"])
 
     class Meta:
         ordering = ["-start_year", "title"]

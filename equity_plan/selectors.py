@@ -6,10 +6,16 @@ workstreams and items are fetched once and rolled up in Python (see rollup.py).
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import django
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .models import ActionItem, Indicator, Measurement, Plan, PlanYear, ProgressUpdate, Workstream
@@ -98,6 +104,31 @@ def plan_overview(plan: Plan, *, with_items: bool = False, with_indicators: bool
     if roots_by_year.get(None):
         year_views.append(YearView(None, rollup.years.get(None) or Progress(), roots_by_year[None]))
     return PlanOverview(plan=plan, progress=rollup.plan, years=year_views, nodes=nodes, rollup=rollup)
+
+
+def overview_cache_key(plan: Plan, *, can_edit: bool) -> str:
+    """Cache key of the rendered overview: changes whenever anything the overview shows changes.
+
+    content_version moves with every write to the plan's rows (database triggers, see the model);
+    the language picks the translations and date formats; editors see edit links; the release
+    part keeps fragments rendered by older code, templates or translations out after a deploy.
+    """
+    return (f"equity_plan:overview:{_release()}:{plan.pk}:{plan.content_version}:{get_language()}"
+            f":{int(can_edit)}")
+
+
+@functools.cache
+def _release() -> str:
+    """A digest of what renders the overview besides the plan's rows, read once per process."""
+    app = Path(__file__).resolve().parent
+    base = Path(settings.BASE_DIR)
+    files = [*app.rglob("*.py"), *(base / "templates" / "equity_plan").rglob("*"),
+             *(path for root in settings.LOCALE_PATHS for path in Path(root).rglob("*.mo"))]
+    digest = hashlib.blake2b(django.get_version().encode(), digest_size=8)
+    for path in sorted(files):
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def recent_updates(plan: Plan, limit: int = 8) -> list[ProgressUpdate]:

@@ -5,9 +5,11 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -35,12 +37,25 @@ def plan_index(request):
     return render(request, "equity_plan/plan_index.html", context)
 
 
+# Fragments of plans that changed since are never read again: let Redis drop them.
+OVERVIEW_CACHE_SECONDS = 24 * 60 * 60
+
+
 def plan_detail(request, slug):
     plan = access.get_plan_for_reader(request, slug)
-    overview = selectors.plan_overview(plan)
+    can_edit = selectors.can_edit(request.user)
+    key = selectors.overview_cache_key(plan, can_edit=can_edit)
+    # Rolling up and rendering a district-size tree takes far longer than the rest of the page; a
+    # cache outage reads as a miss (belong.cache). The cache keeps the SafeString type.
+    overview_html = cache.get(key)
+    if overview_html is None:
+        overview_html = render_to_string("equity_plan/_plan_overview.html", {
+            "plan": plan, "overview": selectors.plan_overview(plan),
+            "recent_updates": selectors.recent_updates(plan), "can_edit": can_edit,
+        })
+        cache.set(key, overview_html, OVERVIEW_CACHE_SECONDS)
     return render(request, "equity_plan/plan_detail.html", {
-        "plan": plan, "overview": overview, "recent_updates": selectors.recent_updates(plan),
-        "can_edit": selectors.can_edit(request.user),
+        "plan": plan, "overview_html": overview_html,
     })
 
 

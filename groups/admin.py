@@ -9,13 +9,13 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .models import Group, GroupProposal, Membership
+from .selectors import count_of
 
 
 class MembershipInline(admin.TabularInline):
@@ -52,12 +52,7 @@ class GroupAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(
-            _member_count=Count("memberships", filter=Q(memberships__status=Membership.Status.ACTIVE), distinct=True),
-            _lead_count=Count(
-                "memberships",
-                filter=Q(memberships__status=Membership.Status.ACTIVE, memberships__role=Membership.Role.LEAD),
-                distinct=True,
-            ),
+            _lead_count=count_of(status=Membership.Status.ACTIVE, role=Membership.Role.LEAD)
         )
 
     def get_inlines(self, request, obj):
@@ -77,10 +72,6 @@ class GroupAdmin(SimpleHistoryAdmin):
                 help_text=_("Leave all unticked to open the group to every job role."),
             )
         return form
-
-    @admin.display(description=_("members"), ordering="_member_count")
-    def member_count(self, obj):
-        return getattr(obj, "_member_count", None)
 
     @admin.display(description=_("leads"), ordering="_lead_count")
     def lead_count(self, obj):

@@ -116,9 +116,14 @@ class Group(models.Model):
         help_text=_("Meeting dates, times and places can be seen without signing in."),
     )
 
+    # Active memberships, kept by a PostgreSQL trigger on groups_membership (migration 0004), so every
+    # write path (services, the admin's inline, a shell) keeps it right and the directory never counts a
+    # million rows. Never written by Django after insert: see save().
+    member_count = models.PositiveIntegerField(_("members"), default=0, editable=False)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["member_count"])
 
     objects = GroupQuerySet.as_manager()
 
@@ -130,6 +135,14 @@ class Group(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # An instance read before a join would otherwise write its stale count back over the trigger's.
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "member_count"
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("groups:detail", args=[self.slug])
@@ -175,7 +188,12 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["group", "user"], name="one_membership_per_person_per_group"),
         ]
-        indexes = [models.Index(fields=["group", "status", "role"], name="membership_roster_idx")]
+        indexes = [
+            models.Index(fields=["group", "status", "role"], name="membership_roster_idx"),
+            models.Index(
+                fields=["group"], condition=Q(eligibility_flagged_at__isnull=False), name="membership_flagged_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} in {self.group}"

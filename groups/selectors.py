@@ -8,8 +8,12 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.paginator import Page
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from belong.pagination import paginate, window
 
 from . import access
 from .models import SEARCH_CONFIG, Group, GroupProposal, Membership, MembershipEvent, search_vector
@@ -19,8 +23,13 @@ PENDING = Membership.Status.PENDING
 LEAD = Membership.Role.LEAD
 
 
-def _active_count():
-    return Count("memberships", filter=Q(memberships__status=ACTIVE), distinct=True)
+def count_of(**filters) -> Subquery:
+    """A per-group count of memberships matching `filters`, answered from the roster index."""
+    matching = (
+        Membership.objects.filter(group_id=OuterRef("pk"), **filters)
+        .order_by().values("group_id").annotate(n=Count("*")).values("n")
+    )
+    return Coalesce(Subquery(matching), 0)
 
 
 def _leads_prefetch():
@@ -37,7 +46,6 @@ def directory_queryset(user):
     return (
         Group.objects.listed()
         .annotate(
-            member_count=_active_count(),
             my_status=Subquery(mine.values("status")[:1]),
             my_role=Subquery(mine.values("role")[:1]),
         )
@@ -57,55 +65,105 @@ def search(queryset, text: str):
     )
 
 
-def group_page(user, group: Group) -> dict[str, Any]:
-    """What the group page shows this viewer; names only where access allows them."""
+GROUP_PAGE_MEMBERS = 60
+
+
+def group_page(user, group: Group, *, members_page: str | int | None = 1) -> dict[str, Any]:
+    """What the group page shows this viewer; names only where access allows them.
+
+    A fixed number of queries whatever the group's size: the count is the trigger-kept column, and the
+    opted-in member list is read a page at a time, uncounted.
+    """
     membership = access.membership_of(user, group)
-    counts = group.memberships.aggregate(
-        members=Count("id", filter=Q(status=ACTIVE)), pending=Count("id", filter=Q(status=PENDING))
-    )
+    can_manage_roster = access.can_manage_roster(user, group)
     see_names = access.can_see_member_names(user, group)
-    people = []
-    leads = []
+    leads: list[Membership] = []
+    visible_members = None
     if see_names or access.can_see_leads(user, group):
-        visible = Q(role=LEAD)
-        if see_names:
-            visible |= Q(visible_to_members=True)
-        people = list(
-            group.memberships.filter(visible, status=ACTIVE)
-            .select_related("user")
-            .order_by("-role", "user__full_name", "user__email")
+        leads = list(
+            group.memberships.filter(role=LEAD, status=ACTIVE).select_related("user")
+            .order_by("user__full_name", "user__email")
         )
-        leads = [m for m in people if m.role == LEAD]
-        people = [m for m in people if m.role != LEAD] if see_names else []
+    if see_names:
+        listed = (
+            group.memberships.filter(status=ACTIVE, visible_to_members=True).exclude(role=LEAD)
+            .select_related("user").order_by("user__full_name", "user__email", "id")
+        )
+        visible_members = window(listed, members_page, GROUP_PAGE_MEMBERS)
     return {
         "group": group,
         "membership": membership,
-        "member_count": counts["members"],
-        "pending_count": counts["pending"],
+        "member_count": group.member_count,
+        "pending_count": group.memberships.filter(status=PENDING).count() if can_manage_roster else 0,
         "leads": leads,
-        "visible_members": people,
+        "visible_members": visible_members,
         "can_see_member_names": see_names,
-        "can_manage_roster": access.can_manage_roster(user, group),
+        "can_manage_roster": can_manage_roster,
         "eligible_schools": list(group.eligible_schools.all()),
     }
 
 
-def roster_for(group: Group) -> dict[str, list[Membership]]:
-    """The whole roster in one query, split for the page: requests, leads, members, invitations."""
-    rows = list(
-        group.memberships.select_related("user", "user__school").order_by(
-            "-role", "user__full_name", "user__email"
+ROSTER_PAGE_SIZE = 50
+# Requests, flags and invitations are shown in full up to this many (oldest first); a lead deciding
+# them works down the list, and a group with more waiting is told how many there are in all.
+ROSTER_QUEUE_LIMIT = 25
+
+
+@dataclass
+class Roster:
+    members: Page  # active non-leads, a page at a time, filtered by `search`
+    leads: list[Membership]
+    pending: list[Membership]
+    flagged: list[Membership]
+    invited: list[Membership]
+    active_count: int
+    pending_count: int
+    flagged_count: int
+    invited_count: int
+    search: str
+
+
+def roster_for(group: Group, *, search: str = "", page: str | int | None = 1) -> Roster:
+    """The roster page: every queue in full (up to ROSTER_QUEUE_LIMIT) and one page of members.
+
+    A fixed number of queries whatever the group's size; only one page of members is read.
+    """
+    rows = group.memberships.select_related("user", "user__school")
+    # One round trip, each count answered from its own index rather than one pass over every member.
+    counts = Group.objects.filter(pk=group.pk).annotate(
+        pending=count_of(status=PENDING),
+        invited=count_of(status=Membership.Status.INVITED),
+        flagged=count_of(eligibility_flagged_at__isnull=False, status__in=[ACTIVE, PENDING]),
+    ).values("pending", "invited", "flagged").get()
+    search = search.strip()
+    members = rows.filter(status=ACTIVE).exclude(role=LEAD).order_by("user__full_name", "user__email", "id")
+    if search:
+        members = members.filter(
+            Q(user__full_name__icontains=search) | Q(user__preferred_name__icontains=search)
+            | Q(user__email__icontains=search)
         )
+    leads = list(rows.filter(status=ACTIVE, role=LEAD).order_by("user__full_name", "user__email"))
+    if search:
+        needle = search.casefold()
+        leads = [m for m in leads if any(needle in (value or "").casefold() for value in
+                                         (m.user.full_name, m.user.preferred_name, m.user.email))]
+    return Roster(
+        # Without a search the member count is the trigger-kept column, less the leads.
+        members=paginate(members, page, ROSTER_PAGE_SIZE,
+                         count=None if search else max(group.member_count - len(leads), 0)),
+        leads=leads,
+        pending=list(rows.filter(status=PENDING).order_by("created_at", "id")[:ROSTER_QUEUE_LIMIT]),
+        flagged=list(
+            rows.filter(eligibility_flagged_at__isnull=False, status__in=[ACTIVE, PENDING])
+            .order_by("eligibility_flagged_at", "id")[:ROSTER_QUEUE_LIMIT]
+        ),
+        invited=list(rows.filter(status=Membership.Status.INVITED).order_by("created_at", "id")[:ROSTER_QUEUE_LIMIT]),
+        active_count=group.member_count,
+        pending_count=counts["pending"],
+        flagged_count=counts["flagged"],
+        invited_count=counts["invited"],
+        search=search,
     )
-    active = [m for m in rows if m.status == ACTIVE]
-    return {
-        "active_count": len(active),
-        "pending": sorted((m for m in rows if m.status == PENDING), key=lambda m: m.created_at),
-        "leads": [m for m in active if m.role == LEAD],
-        "members": [m for m in active if m.role != LEAD],
-        "invited": [m for m in rows if m.status == Membership.Status.INVITED],
-        "flagged": [m for m in rows if m.eligibility_flagged_at],
-    }
 
 
 def upcoming_meetings_for_group(group: Group, limit: int = 3) -> list:
@@ -194,13 +252,7 @@ def growth_chart(points: list[GrowthPoint], width: int = 560, height: int = 160)
 def overview() -> dict[str, Any]:
     groups = list(
         Group.objects.exclude(status=Group.Status.ARCHIVED)
-        .annotate(
-            member_count=_active_count(),
-            pending_count=Count("memberships", filter=Q(memberships__status=PENDING), distinct=True),
-            lead_count=Count(
-                "memberships", filter=Q(memberships__status=ACTIVE, memberships__role=LEAD), distinct=True
-            ),
-        )
+        .annotate(pending_count=count_of(status=PENDING), lead_count=count_of(status=ACTIVE, role=LEAD))
         .order_by("name")
     )
     points = growth()

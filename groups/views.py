@@ -7,8 +7,10 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
+
+from belong.pagination import paginate
 
 from . import access, eligibility, selectors, services
 from .eligibility import Outcome
@@ -23,6 +25,8 @@ from .forms import (
     VisibilityForm,
 )
 
+DIRECTORY_PAGE_SIZE = 30
+
 
 def _first_error(form) -> str:
     for errors in form.errors.values():
@@ -33,16 +37,16 @@ def _first_error(form) -> str:
 @login_required
 def directory(request):
     filterset = GroupFilter(request.GET, queryset=selectors.directory_queryset(request.user), request=request)
-    groups = list(filterset.qs)
-    for group in groups:
+    page = paginate(filterset.qs, request.GET.get("page"), DIRECTORY_PAGE_SIZE)
+    for group in page.object_list:
         group.decision = eligibility.check(request.user, group)
-    return render(request, "groups/directory.html", {"filter": filterset, "groups": groups})
+    return render(request, "groups/directory.html", {"filter": filterset, "page": page, "groups": page.object_list})
 
 
 @login_required
 def detail(request, slug):
     group = access.get_group_for_viewer(request, slug)
-    context = selectors.group_page(request.user, group)
+    context = selectors.group_page(request.user, group, members_page=request.GET.get("page"))
     context.update(
         decision=eligibility.check(request.user, group),
         join_form=JoinForm(),
@@ -104,7 +108,9 @@ def visibility(request, slug):
 def _roster_page(request, group, *, action_form=None, invite_form=None, status=200):
     context = {
         "group": group,
-        "roster": selectors.roster_for(group),
+        "roster": selectors.roster_for(
+            group, search=request.GET.get("q", "")[:200], page=request.GET.get("page") or 1
+        ),
         "action_form": action_form,
         "invite_form": invite_form or InviteForm(),
         "is_lead": access.is_lead(request.user, group),
@@ -166,7 +172,9 @@ def email_group(request, slug):
     form = GroupEmailForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         count = services.email_group(group=group, sender=request.user, **form.cleaned_data)
-        messages.success(request, _("Your message is on its way to %(count)s members.") % {"count": count})
+        messages.success(request, ngettext(
+            "Your message is on its way to %(count)s member.", "Your message is on its way to %(count)s members.", count
+        ) % {"count": count})
         return redirect("groups:roster", slug=group.slug)
     return render(request, "groups/email.html", {"group": group, "form": form},
                   status=400 if request.method == "POST" else 200)

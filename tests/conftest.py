@@ -101,6 +101,16 @@ def smtp_mailer(smtp_server, settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request that chose a language leaves it active in the thread: the next test starts in English."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     # The production hasher takes ~0.3 s a password; tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

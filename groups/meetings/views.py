@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from . import calendar, selectors, services
@@ -132,7 +133,8 @@ def _schedule(request, *, group, district_event: bool):
         else:
             count = meeting.occurrences.count()
             messages.success(
-                request, _("Scheduled %(count)s date(s). Invitations are on their way.") % {"count": count}
+                request, ngettext("Scheduled %(count)s date. Invitations are on their way.",
+                                  "Scheduled %(count)s dates. Invitations are on their way.", count) % {"count": count}
             )
             return redirect(meeting.occurrences.order_by("starts_at").first())
     return render(request, "meetings/meeting_form.html", {"form": form, "group": group,

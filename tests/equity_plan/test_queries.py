@@ -16,7 +16,8 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 
-# plan, years, workstreams, items (values only), recent updates with their items.
+# With an empty cache (warm views: test_overview_cache.py): plan, years, workstreams, items (values only),
+# recent updates with their items.
 OVERVIEW_QUERIES = 5
 # plan, workstream, years, workstreams, items with owners, indicators, measurements.
 WORKSTREAM_QUERIES = 7

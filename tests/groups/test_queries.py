@@ -9,14 +9,15 @@ from .factories import GroupFactory, LeadFactory, MembershipFactory, PendingFact
 
 pytestmark = pytest.mark.django_db
 
-# Every signed-in page: session, user, and the menu's "is the viewer the equity director?" check.
-# Directory: + groups with counts and the viewer's status, + their schools rule (prefetch).
-DIRECTORY_QUERIES = 5
-# Group page: + group, + its schools rule, + the viewer's membership, + counts, + listed members and leads,
-# + the next meetings (from the meetings app).
+# Every signed-in page: session, and the user with the menu's "is the viewer the equity director?" flag.
+# Directory: + how many groups match, + a page of groups with the viewer's status, + their schools rule.
+DIRECTORY_QUERIES = 6
+# Group page (a member viewing): + group, + its schools rule, + the viewer's membership, + leads, + a page of
+# listed members, + the next meetings (from the meetings app). The count is a column.
 GROUP_PAGE_QUERIES = 9
-# Roster: + group, + the viewer's lead membership, + the whole roster with users and schools.
-ROSTER_QUERIES = 6
+# Roster: + group, + the viewer's lead membership, + the queues' counts, + leads, + the waiting requests,
+# + flagged, + invited, + a page of members (counted from the column; a search adds a COUNT).
+ROSTER_QUERIES = 11
 
 
 def _populate(groups: int, members_each: int):

@@ -54,6 +54,7 @@ PUBLIC_SOURCES = {
     # The public equity plan overview.
     "templates/equity_plan/plan_index.html",
     "templates/equity_plan/plan_detail.html",
+    "templates/equity_plan/_plan_overview.html",
     "templates/equity_plan/_head.html",
     "templates/equity_plan/_plan_badges.html",
     "templates/equity_plan/_progress.html",
