@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from email.utils import parseaddr
+from functools import cache
 
 from django.conf import settings
 from django.utils import timezone
@@ -23,6 +24,17 @@ def _organizer() -> vCalAddress:
     organizer = vCalAddress(f"mailto:{address}")
     organizer.params["cn"] = vText(name or "Belong")
     return organizer
+
+
+@cache
+def _vtimezone(tzid: str) -> Timezone:
+    """The zone's VTIMEZONE, built once per process.
+
+    icalendar walks every transition from 1970 to 2038 to build it (several milliseconds, the larger part
+    of a meeting e-mail's calendar file), and the result depends on the zone alone. Calendars share the
+    instance: nothing here changes a component once it is added.
+    """
+    return Timezone.from_tzid(tzid)
 
 
 def event_for(occurrence: Occurrence, *, public: bool = False, cancelled: bool | None = None) -> Event:
@@ -66,7 +78,7 @@ def calendar_for(
         calendar.add("x-wr-calname", name)
         calendar.add("name", name)
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
-    calendar.add_component(Timezone.from_tzid(settings.TIME_ZONE))
+    calendar.add_component(_vtimezone(settings.TIME_ZONE))
     for occurrence in occurrences:
         calendar.add_component(event_for(occurrence, public=public, cancelled=cancelled))
     return calendar.to_ical()
