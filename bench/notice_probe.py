@@ -20,7 +20,6 @@ import json
 import os
 import pstats
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,11 +31,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from bench.runner import bench_environment, free_port  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,26 +50,11 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("the probe only talks to servers on this machine")
 
     smtp_port = free_port()
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DATABASE_URL": args.database_url,
-        "REDIS_URL": args.redis_url,
-        "CACHE_KEY_PREFIX": "belong-probe",
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SITE_URL": "http://127.0.0.1:8000",
-        "SECURE_SSL_REDIRECT": "false",
-        "BEHIND_TLS_PROXY": "false",
-        "STATIC_MANIFEST": "false",
-        "DATABASE_CONN_MAX_AGE": "600",
-        "EMAIL_DELIVERY": "smtp",
-        "SMTP_HOST": "127.0.0.1",
-        "SMTP_PORT": str(smtp_port),
-        "ADMIN_REQUIRES_MFA": "false",
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "LOG_LEVEL": "WARNING",
-    })
+    # The bench's production environment; the probe serves no pages, so it needs no collected static files.
+    settings_args = argparse.Namespace(database_url=args.database_url, redis_url=args.redis_url,
+                                       secret_key=secrets.token_urlsafe(50))
+    os.environ.update({**bench_environment(settings_args, smtp_port, web_port=8000),
+                       "CACHE_KEY_PREFIX": "belong-probe", "STATIC_MANIFEST": "false"})
     state = Path(tempfile.mkdtemp(prefix="belong-probe-")) / "smtp-state.json"
     sink = subprocess.Popen([sys.executable, str(ROOT / "bench" / "smtp_sink.py"), str(smtp_port), str(state)],
                             cwd=ROOT, start_new_session=True)

@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -22,6 +20,7 @@ from belong.models import AuditLog
 from . import eligibility
 from .eligibility import Decision, Outcome
 from .models import RESERVED_SLUGS, Group, GroupProposal, Membership, MembershipEvent
+from .selectors import count_of
 
 User = get_user_model()
 
@@ -60,8 +59,7 @@ def recount_members(*, group_ids: Iterable[int] | None = None) -> int:
     The trigger keeps the counts; this repairs them after writes that bypass it (a bulk load with the
     trigger disabled, a restore of one table).
     """
-    active = Membership.objects.filter(group_id=OuterRef("pk"), status=Membership.Status.ACTIVE)
-    counted = Coalesce(Subquery(active.order_by().values("group_id").annotate(n=Count("*")).values("n")), 0)
+    counted = count_of(status=Membership.Status.ACTIVE)
     groups = Group.objects.all() if group_ids is None else Group.objects.filter(pk__in=list(group_ids))
     return groups.exclude(member_count=counted).update(member_count=counted)
 
