@@ -228,9 +228,10 @@ OUTBOX_STALE_SECONDS = _int("OUTBOX_STALE_SECONDS", 120, minimum=1)
 
 # --- Accounts (django-allauth) ----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# The stock ModelBackend and allauth's backend, each loading the user with the equity-director flag.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.backends.DirectorAwareModelBackend",
+    "accounts.backends.DirectorAwareAllauthBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"

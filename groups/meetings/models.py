@@ -10,8 +10,9 @@ import uuid
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, F, Func, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -97,9 +98,24 @@ class Meeting(models.Model):
         return bool(self.recurrence)
 
 
+class EqualsAny(Func):
+    """`value = ANY(array)`: a boolean expression for filter()."""
+
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+
+
 class OccurrenceQuerySet(models.QuerySet):
     def for_listing(self):
         return self.select_related("meeting", "meeting__group", "school")
+
+    def of_group(self, group):
+        """The group's dates. Written as `meeting_id = ANY(ARRAY(<the group's meetings>))` rather than a
+        join because, ordered by start, PostgreSQL otherwise walks the start index through every past
+        date in the district looking for this group's next few (26 ms against 1 ms at 65,000 dates)."""
+        meeting_ids = ArraySubquery(Meeting.objects.filter(group=group).values("id"))
+        return self.filter(EqualsAny(F("meeting_id"), meeting_ids))
 
     def upcoming(self, now=None):
         return self.filter(ends_at__gt=now or timezone.now())

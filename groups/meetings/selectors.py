@@ -105,7 +105,7 @@ def feed_for_user(user) -> list[Occurrence]:
 
 def upcoming_for_group(group: Group, user=None, limit: int | None = 5) -> list[Occurrence]:
     """The group's next meetings (cancelled ones included, shown as cancelled)."""
-    occurrences = Occurrence.objects.for_listing().upcoming().filter(meeting__group=group).order_by("starts_at", "id")
+    occurrences = Occurrence.objects.for_listing().of_group(group).upcoming().order_by("starts_at", "id")
     if user is not None and user.is_authenticated:
         occurrences = _with_reply_of(occurrences, user)
     return list(occurrences[:limit] if limit else occurrences)
@@ -114,8 +114,8 @@ def upcoming_for_group(group: Group, user=None, limit: int | None = 5) -> list[O
 def public_schedule_for(group: Group, limit: int = 100) -> list[Occurrence]:
     """Dates, times and places only: callers must not read replies or agendas from these."""
     return list(
-        Occurrence.objects.upcoming()
-        .filter(meeting__group=group)
+        Occurrence.objects.of_group(group)
+        .upcoming()
         .select_related("meeting", "school")
         .only(
             "id", "uid", "starts_at", "ends_at", "status", "sequence", "address", "school__name",

@@ -26,10 +26,10 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 
-# A warm overview reads only the plan row; an editor's adds the session, the user, the user's and the
-# groups' permissions and the equity-director check of the navigation.
+# A warm overview reads only the plan row; an editor's adds the session, the user (with the navigation's
+# equity-director flag), and the user's and the groups' permissions.
 WARM_QUERIES = 1
-WARM_EDITOR_QUERIES = 6
+WARM_EDITOR_QUERIES = 5
 
 
 def page(client, plan, **headers) -> str:

@@ -11,13 +11,13 @@ pytestmark = pytest.mark.django_db
 
 # Every signed-in page: session, and the user with the menu's "is the viewer the equity director?" flag.
 # Directory: + how many groups match, + a page of groups with the viewer's status, + their schools rule.
-DIRECTORY_QUERIES = 6
+DIRECTORY_QUERIES = 5
 # Group page (a member viewing): + group, + its schools rule, + the viewer's membership, + leads, + a page of
 # listed members, + the next meetings (from the meetings app). The count is a column.
-GROUP_PAGE_QUERIES = 9
+GROUP_PAGE_QUERIES = 8
 # Roster: + group, + the viewer's lead membership, + the queues' counts, + leads, + the waiting requests,
 # + flagged, + invited, + a page of members (counted from the column; a search adds a COUNT).
-ROSTER_QUERIES = 11
+ROSTER_QUERIES = 10
 
 
 def _populate(groups: int, members_each: int):

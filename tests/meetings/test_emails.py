@@ -104,6 +104,29 @@ def test_it_sends_changes_as_requests_and_cancellations_as_cancel(group, lead, m
     assert int(event["sequence"]) == 2
 
 
+def test_it_writes_plain_text_bodies_and_subjects_without_html_escapes(group, lead, member,
+                                                                     django_capture_on_commit_callbacks, mailoutbox):
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = schedule(by=lead, group=group, title="Q&A: O'Brien's \"Tea\" <Talk>", agenda="Bring <notes> & snacks",
+                           address="Room 4 & 5")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_meeting(meeting=meeting, by=lead, reason="Staff's day off")
+    assert mailoutbox
+    for message in mailoutbox:
+        for text in (message.subject, message.body):
+            for escape in ("&amp;", "&#x27;", "&quot;", "&lt;", "&gt;"):
+                assert escape not in text, (escape, text)
+    invitation = next(m for m in mailoutbox if m.subject.startswith("Invitation"))
+    assert "Q&A: O'Brien's \"Tea\" <Talk>" in invitation.subject
+    assert "Bring <notes> & snacks" in invitation.body
+    assert "Room 4 & 5" in invitation.body
+    cancelled = next(m for m in mailoutbox if m.subject.startswith("Cancelled"))
+    assert "Staff's day off" in cancelled.body
+    # The HTML part still escapes what a lead typed.
+    html = {mime: body for body, mime in invitation.alternatives}["text/html"]
+    assert "<Talk>" not in html and "&lt;Talk&gt;" in html
+
+
 def test_it_sends_one_reminder_per_person_even_when_the_job_runs_twice_or_late(
     group, lead, member, django_capture_on_commit_callbacks, mailoutbox
 ):
