@@ -44,3 +44,21 @@ def test_it_still_signs_people_in_and_takes_comments_while_the_cache_is_down(set
     response = visitor.post("/accounts/login/", {"login": person.email, "password": PASSWORD})
     assert response.status_code == 302
     assert visitor.get("/comment/").status_code == 200
+
+
+def test_it_reuses_one_redis_client_and_recovers_when_redis_returns(fault_redis):
+    from belong.cache import TolerantRedisCache
+
+    cache = TolerantRedisCache(fault_redis.url(1), {"OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}})
+    cache.set("greeting", "hello")
+    client = cache._cache.get_client()
+    assert cache._cache.get_client(write=True) is client
+    assert cache.get("greeting") == "hello"
+
+    fault_redis.stop()
+    assert cache.get("greeting", "missed") == "missed"
+
+    fault_redis.start()  # a new server on the same port, empty
+    cache.set("greeting", "hello again")
+    assert cache.get("greeting") == "hello again"
+    assert cache._cache.get_client() is client
