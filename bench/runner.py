@@ -707,7 +707,7 @@ def _measure_notice(args, env: dict[str, str], smtp_port: int, workdir: Path) ->
         ))
         _wait_for(lambda: state.exists(), 30, "the SMTP server")
         _wait_for(lambda: b"ready." in worker_log.read_bytes(), 60, "the Celery worker", proc=worker)
-        started, started_wall = time.monotonic(), time.time()
+        started, started_wall, since = time.monotonic(), time.time(), timezone.now()
         kind, expected = _schedule_notice(group, lead, transaction, timezone)
         scheduled = time.monotonic() - started
         deadline = started + args.notice_timeout
@@ -727,7 +727,10 @@ def _measure_notice(args, env: dict[str, str], smtp_port: int, workdir: Path) ->
               "seconds_waited": round(elapsed, 1), "complete": received >= expected}
     if received:
         result["messages_per_second"] = round(received / max(elapsed, 1e-6), 1)
-    result["sent_rows"] = OutboxMessage.objects.filter(kind=kind, status=OutboxMessage.Status.SENT).count()
+    # This run's rows only: a reused district keeps earlier runs' notices.
+    result["sent_rows"] = OutboxMessage.objects.filter(
+        kind=kind, status=OutboxMessage.Status.SENT, created_at__gte=since
+    ).count()
     return result
 
 

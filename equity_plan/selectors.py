@@ -18,6 +18,8 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from belong.models import SiteSettings
+
 from .models import ActionItem, Indicator, Measurement, Plan, PlanYear, ProgressUpdate, Workstream
 from .rollup import ItemFacts, PlanRollup, Progress, WorkstreamFacts, roll_up
 
@@ -117,12 +119,24 @@ def overview_cache_key(plan: Plan, *, can_edit: bool) -> str:
             f":{int(can_edit)}")
 
 
+def public_page_cache_key(plan: Plan, site_settings: SiteSettings) -> str:
+    """Cache key of the whole overview page as a signed-out visitor sees it: the overview's own key, plus
+    the district's footer (site settings, edited in the admin)."""
+    footer = hashlib.blake2b(digest_size=8)
+    for value in (site_settings.district_name, site_settings.non_discrimination_statement,
+                  site_settings.contact_name, site_settings.contact_email):
+        footer.update(value.encode())
+        footer.update(b"\0")
+    return f"equity_plan:public-page:{footer.hexdigest()}:{overview_cache_key(plan, can_edit=False)}"
+
+
 @functools.cache
 def _release() -> str:
-    """A digest of what renders the overview besides the plan's rows, read once per process."""
+    """A digest of what renders the overview page besides the plan's rows (this app's and the project's
+    code, every template, the translations), read once per process."""
     app = Path(__file__).resolve().parent
     base = Path(settings.BASE_DIR)
-    files = [*app.rglob("*.py"), *(base / "templates" / "equity_plan").rglob("*"),
+    files = [*app.rglob("*.py"), *(base / "belong").glob("*.py"), *(base / "templates").rglob("*"),
              *(path for root in settings.LOCALE_PATHS for path in Path(root).rglob("*.mo"))]
     digest = hashlib.blake2b(django.get_version().encode(), digest_size=8)
     for path in sorted(files):

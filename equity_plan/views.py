@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from belong.models import SiteSettings
+
 from . import access, selectors, services
 from .forms import (
     ActionItemForm,
@@ -43,6 +45,24 @@ OVERVIEW_CACHE_SECONDS = 24 * 60 * 60
 
 def plan_detail(request, slug):
     plan = access.get_plan_for_reader(request, slug)
+    if _is_plain_public_visit(request):
+        # Parents and the community all see the same page: kept whole, under a key that moves with the
+        # plan's rows, the language, the footer's settings and the release.
+        key = selectors.public_page_cache_key(plan, SiteSettings.current())
+        html = cache.get(key)
+        if html is None:
+            html = _plan_detail_page(request, plan).content
+            cache.set(key, html, OVERVIEW_CACHE_SECONDS)
+        return HttpResponse(html)
+    return _plan_detail_page(request, plan)
+
+
+def _is_plain_public_visit(request) -> bool:
+    """Signed out, no query string and no message waiting to be shown: nothing on the page is the visitor's."""
+    return not request.user.is_authenticated and not request.GET and not len(messages.get_messages(request))
+
+
+def _plan_detail_page(request, plan: Plan) -> HttpResponse:
     can_edit = selectors.can_edit(request.user)
     key = selectors.overview_cache_key(plan, can_edit=can_edit)
     # Rolling up and rendering a district-size tree takes far longer than the rest of the page; a

@@ -28,6 +28,7 @@ __all__ = [
     "celery_broker",
     "celery_worker_process",
     "committed_db",
+    "database_at",
     "database_unreachable",
     "private_redis",
 ]
@@ -60,7 +61,7 @@ def committed_db(_restore_database_after_flush, transactional_db, django_db_seri
 
 @pytest.fixture
 def private_redis():
-    """A redis-server of this test's own (started and stopped by the test)."""
+    """A redis-server of this test's own, which the test may stop and start again on the same port."""
     server = RedisServer().start()
     try:
         yield server
@@ -112,6 +113,7 @@ class WorkerHandle:
 
 
 def worker_environment(*, broker_url: str, smtp_host: str, smtp_port: int, **extra: str) -> dict[str, str]:
+    """The environment of a worker subprocess reading the test database; `extra` adds or overrides variables."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("CELERY_", "SMTP_", "EMAIL_"))}
     env.update(
         DJANGO_SETTINGS_MODULE="belong.settings",
@@ -159,18 +161,25 @@ def celery_worker_process(committed_db, smtp_server, private_redis, settings, tm
 
 
 @contextmanager
-def database_unreachable():
-    """Point the default connection at a closed port until the block ends, then reconnect as before.
+def database_at(port: int):
+    """New connections, in every thread (a live server's too), go to 127.0.0.1:`port` until the block ends.
 
     Needs a test that does not run inside a transaction (`committed_db`): the connection is closed.
     """
     settings_dict = connection.settings_dict
     saved = dict(settings_dict)
     connection.close()
-    settings_dict.update(HOST="127.0.0.1", PORT=str(free_port()))
+    settings_dict.update(HOST="127.0.0.1", PORT=str(port))
     try:
         yield
     finally:
         connection.close()
         settings_dict.clear()
         settings_dict.update(saved)
+
+
+@contextmanager
+def database_unreachable():
+    """Point the default connection at a closed port until the block ends, then reconnect as before."""
+    with database_at(free_port()):
+        yield

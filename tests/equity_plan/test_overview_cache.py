@@ -7,13 +7,18 @@ admin, deletes, QuerySet.update, bulk_create) shows on the very next page view.
 from datetime import date
 
 import pytest
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
 from django.db import connection
+from django.test import RequestFactory
 
 from belong.models import SiteSettings
-from equity_plan import services
+from equity_plan import selectors, services
 from equity_plan.models import ActionItem, Indicator, Measurement, Plan, PlanYear, ProgressUpdate, Workstream
 
-from ..factories import DirectorFactory, SuperuserFactory
+from ..factories import DirectorFactory, SuperuserFactory, UserFactory
 from .factories import (
     ActionItemFactory,
     IndicatorFactory,
@@ -104,6 +109,53 @@ def test_it_serves_an_editor_a_warm_overview_in_constant_queries(client, small_p
     page(client, small_plan)
     with django_assert_num_queries(WARM_EDITOR_QUERIES):
         page(client, small_plan)
+
+
+# --- The whole page for signed-out visitors --------------------------------------------------------------------
+
+
+def public_page_key(plan) -> str:
+    plan.refresh_from_db()
+    return selectors.public_page_cache_key(plan, SiteSettings.current())
+
+
+def test_it_keeps_the_whole_page_for_signed_out_visitors(client, small_plan, django_assert_num_queries):
+    SiteSettings.current()
+    cold = page(client, small_plan)
+    assert cache.get(public_page_key(small_plan)) == cold.encode()
+    with django_assert_num_queries(WARM_QUERIES):
+        assert page(client, small_plan) == cold
+
+
+def test_it_shows_a_new_footer_at_once(client, small_plan):
+    page(client, small_plan)
+    settings_row = SiteSettings.current()
+    settings_row.contact_name = "Office of Belonging"
+    settings_row.save()
+    assert "Office of Belonging" in page(client, small_plan)
+
+
+def test_it_renders_afresh_for_a_query_string(client, small_plan):
+    page(client, small_plan)
+    response = client.get(f"/plan/{small_plan.slug}/?from=newsletter")
+    assert f'value="/plan/{small_plan.slug}/?from=newsletter"' in response.content.decode()  # language form's next
+    assert "?from=newsletter" not in page(client, small_plan)
+
+
+def test_it_never_swallows_a_message_waiting_for_the_visitor(client, small_plan):
+    page(client, small_plan)  # the cached page has no message in it
+    storage = CookieStorage(RequestFactory().get("/"))
+    client.cookies["messages"] = storage._encode([Message(constants.SUCCESS, "Thank you for your comment.")])
+    assert "Thank you for your comment." in page(client, small_plan)
+    assert "Thank you for your comment." not in page(client, small_plan)  # shown once, as always
+
+
+def test_it_never_serves_the_visitors_page_to_someone_signed_in(client, small_plan):
+    public = page(client, small_plan)
+    reader = type(client)()
+    reader.force_login(UserFactory(full_name="Rosa Quintero"))
+    mine = page(reader, small_plan)
+    assert "Rosa Quintero" in mine and "Rosa Quintero" not in public
 
 
 # --- Correctness: every write path shows on the next view -------------------------------------------------------

@@ -1,29 +1,27 @@
 """Fixtures for the fault tests: a private Redis, real Celery workers, a cuttable path to PostgreSQL.
 
-The approach follows tests/belong/conftest.py (a worker subprocess against the test database,
-publishing over a private Redis), with what faults need on top: workers in their own process
-group so they can be SIGKILLed, a Redis that can be stopped and started on the same port, and
-several workers per test, each ended at teardown.
+The Redis, the workers and their environment come from tests/belong/fixtures.py; what faults add is
+several workers per test (each ended at teardown, any of them SIGKILLable), an SMTP server that can
+act between receiving a message and answering "250", and a TCP path to PostgreSQL that can be cut.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
-from contextlib import contextmanager
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
 from django.db import connection
-from django.test import override_settings
 
-from belong.celery import app as celery_app
+from tests.belong.fixtures import *  # noqa: F403 - private_redis and the other shared fixtures
+from tests.belong.fixtures import celery_broker, worker_environment
+from tests.belong.services import CeleryWorker
 from tests.conftest import SMTPServer, free_port
 
-from .services import RedisProcess, TCPProxy, WorkerProcess, database_url
+from .services import TCPProxy
 
 
 @pytest.hookimpl(wrapper=True)
@@ -89,86 +87,29 @@ def smtp_server():
 
 
 @pytest.fixture
-def fault_redis():
-    """A redis-server of this test's own, which the test may stop and start again on the same port."""
-    server = RedisProcess().start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-def reset_celery_connections() -> None:
-    """Drop the app's broker pools so the next publish connects afresh to the broker configured now."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-        celery_app._pool = None
-    amqp = celery_app.__dict__.get("amqp")
-    if amqp is not None and amqp._producer_pool is not None:
-        amqp._producer_pool.force_close_all()
-        amqp._producer_pool = None
-
-
-@contextmanager
-def publishing_to(url: str):
-    """Within the block, this process publishes tasks to `url` instead of running them eagerly."""
-    conf = celery_app.conf
-    saved = {"task_always_eager": conf.task_always_eager, "broker_url": conf.broker_url}
-    conf.task_always_eager = False
-    conf.broker_url = url
-    reset_celery_connections()
-    try:
-        with override_settings(CELERY_TASK_ALWAYS_EAGER=False):
-            yield
-    finally:
-        reset_celery_connections()
-        # Drop the overrides rather than write back what was read: a test may have changed Django's
-        # settings before entering, and a written-back False would outlive the test.
-        for key in saved:
-            conf.changes.pop(key, None)
-
-
-def worker_environment(*, redis_url: str, smtp_host: str, smtp_port: int, **extra: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("CELERY_", "SMTP_", "EMAIL_"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="belong.settings",
-        DATABASE_URL=database_url(connection.settings_dict),
-        REDIS_URL=redis_url,
-        CELERY_BROKER_URL=redis_url,
-        CELERY_TASK_ALWAYS_EAGER="false",
-        EMAIL_DELIVERY="smtp",
-        SMTP_HOST=smtp_host,
-        SMTP_PORT=str(smtp_port),
-        SECRET_KEY="worker-key-for-tests-only-" + "x" * 40,
-        DEBUG="false",
-        SECURE_SSL_REDIRECT="false",
-        STATIC_MANIFEST="false",
-        ALLOWED_HOSTS="testserver",
-        OUTBOX_STALE_SECONDS="1",
-        PYTHONUNBUFFERED="1",
-    )
-    env.update(extra)
-    return env
-
-
-@pytest.fixture
-def start_worker(transactional_db, smtp_server, fault_redis, tmp_path) -> Callable[[], WorkerProcess]:
-    """Start a real Celery worker on `fault_redis`, delivering to `smtp_server`; every one ends at teardown.
+def start_worker(transactional_db, smtp_server, private_redis, tmp_path) -> Callable[[], CeleryWorker]:
+    """Start a real Celery worker on `private_redis`, delivering to `smtp_server`; every one ends at teardown.
 
     The worker reads the test database, so the test commits (`transactional_db`). While this fixture is
     active this process publishes to the same Redis, so `transaction.on_commit` → `apply_async` goes over
     the real broker.
     """
-    env = worker_environment(redis_url=fault_redis.url(0), smtp_host=smtp_server.host, smtp_port=smtp_server.port)
-    workers: list[WorkerProcess] = []
+    env = worker_environment(
+        broker_url=private_redis.url(0),
+        smtp_host=smtp_server.host,
+        smtp_port=smtp_server.port,
+        # Rows whose task was lost (a killed worker, Redis down at commit) are swept within the test's time.
+        OUTBOX_STALE_SECONDS="1",
+    )
+    workers: list[CeleryWorker] = []
 
-    def start() -> WorkerProcess:
-        worker = WorkerProcess(env, tmp_path / "celery-worker.log")
+    def start() -> CeleryWorker:
+        worker = CeleryWorker(env, tmp_path / "celery-worker.log")
         workers.append(worker)
         return worker.start()
 
     start.workers = workers
-    with publishing_to(fault_redis.url(0)):
+    with celery_broker(private_redis.url(0)):
         try:
             yield start
         finally:

@@ -14,13 +14,13 @@ from tests.groups.factories import GroupFactory
 
 
 @pytest.mark.django_db
-def test_it_keeps_pages_up_while_the_cache_redis_is_down(settings, fault_redis):
+def test_it_keeps_pages_up_while_the_cache_redis_is_down(settings, private_redis):
     group = GroupFactory()
     person = UserFactory()
     settings.CACHES = {
-        "default": {**settings.CACHES["default"], "LOCATION": fault_redis.url(1), "KEY_PREFIX": "faults"}
+        "default": {**settings.CACHES["default"], "LOCATION": private_redis.url(1), "KEY_PREFIX": "faults"}
     }
-    fault_redis.stop()
+    private_redis.stop()
     visitor = Client(raise_request_exception=False)
     member = Client(raise_request_exception=False)
     member.force_login(person)
@@ -32,33 +32,33 @@ def test_it_keeps_pages_up_while_the_cache_redis_is_down(settings, fault_redis):
 
 
 @pytest.mark.django_db
-def test_it_still_signs_people_in_and_takes_comments_while_the_cache_is_down(settings, fault_redis):
+def test_it_still_signs_people_in_and_takes_comments_while_the_cache_is_down(settings, private_redis):
     from tests.factories import PASSWORD
 
     person = UserFactory()
     settings.CACHES = {
-        "default": {**settings.CACHES["default"], "LOCATION": fault_redis.url(1), "KEY_PREFIX": "faults"}
+        "default": {**settings.CACHES["default"], "LOCATION": private_redis.url(1), "KEY_PREFIX": "faults"}
     }
-    fault_redis.stop()
+    private_redis.stop()
     visitor = Client(raise_request_exception=False)
     response = visitor.post("/accounts/login/", {"login": person.email, "password": PASSWORD})
     assert response.status_code == 302
     assert visitor.get("/comment/").status_code == 200
 
 
-def test_it_reuses_one_redis_client_and_recovers_when_redis_returns(fault_redis):
+def test_it_reuses_one_redis_client_and_recovers_when_redis_returns(private_redis):
     from belong.cache import TolerantRedisCache
 
-    cache = TolerantRedisCache(fault_redis.url(1), {"OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}})
+    cache = TolerantRedisCache(private_redis.url(1), {"OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}})
     cache.set("greeting", "hello")
     client = cache._cache.get_client()
     assert cache._cache.get_client(write=True) is client
     assert cache.get("greeting") == "hello"
 
-    fault_redis.stop()
+    private_redis.stop()
     assert cache.get("greeting", "missed") == "missed"
 
-    fault_redis.start()  # a new server on the same port, empty
+    private_redis.start()  # a new server on the same port, empty
     cache.set("greeting", "hello again")
     assert cache.get("greeting") == "hello again"
     assert cache._cache.get_client() is client

@@ -10,33 +10,17 @@ from __future__ import annotations
 import time
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.test import Client
 
+from tests.belong.fixtures import database_at
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 LEAKS = ("Traceback", "OperationalError", "psycopg", "5432", "Connection refused", "connection failed")
-
-
-@contextmanager
-def database_through(proxy):
-    """New connections, in every thread (the live server's too), go through `proxy` within the block."""
-    settings_dict = connection.settings_dict
-    saved = dict(settings_dict)
-    connection.close()
-    settings_dict.update(HOST="127.0.0.1", PORT=str(proxy.port))
-    try:
-        yield
-    finally:
-        connection.close()
-        settings_dict.clear()
-        settings_dict.update(saved)
 
 
 def fetch(url: str, session: str | None = None) -> tuple[int, dict, str]:
@@ -70,7 +54,7 @@ def test_it_answers_a_friendly_503_while_postgresql_is_unreachable_and_recovers_
     home = f"{live_server.url}/"
     public_plan = f"{live_server.url}/plan/"
 
-    with database_through(database_proxy):
+    with database_at(database_proxy.port):
         assert fetch(home, session)[0] == 200
         assert fetch(public_plan)[0] == 200
         assert database_proxy.connections_made > 0  # the live server really goes through the proxy

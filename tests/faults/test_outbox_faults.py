@@ -20,10 +20,9 @@ from belong import mail
 from belong.models import OutboxMessage
 from belong.tasks import sweep_outbox
 from groups.models import Membership
+from tests.belong.services import wait_until
 from tests.factories import UserFactory
 from tests.groups.factories import GroupFactory
-
-from .services import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -110,7 +109,7 @@ def test_it_delivers_a_2000_message_fan_out_to_everyone_when_the_worker_is_kille
 
 
 def test_it_saves_every_join_while_redis_is_down_and_the_sweeper_sends_each_confirmation_once(
-    start_worker, fault_redis, smtp_server, caplog, capsys
+    start_worker, private_redis, smtp_server, caplog, capsys
 ):
     # Only the broker goes down here; the cache stays on the suite's Redis. With the cache on the stopped
     # Redis as well, every page answers 500 today: test_cache_outage.py (a strict xfail) shows it.
@@ -118,7 +117,7 @@ def test_it_saves_every_join_while_redis_is_down_and_the_sweeper_sends_each_conf
     people = UserFactory.create_batch(100)
     start_worker()
 
-    fault_redis.stop()
+    private_redis.stop()
     started = time.monotonic()
 
     def join(person, group) -> tuple[int, int, str, float]:
@@ -148,7 +147,7 @@ def test_it_saves_every_join_while_redis_is_down_and_the_sweeper_sends_each_conf
     assert pending_rows() == 100
     assert smtp_server.envelopes == []
 
-    fault_redis.start()
+    private_redis.start()
     time.sleep(1.1)  # the sweeper leaves rows alone until they are older than OUTBOX_STALE_SECONDS
     recovered = time.monotonic()
     sweep_outbox.delay()  # what beat does every minute
