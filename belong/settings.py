@@ -7,6 +7,7 @@ See README.md ("Environment") for the full table.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -158,10 +159,19 @@ CACHES = {
     }
 }
 
-CELERY_BROKER_URL = env.str(
-    "CELERY_BROKER_URL",
-    default=REDIS_URL.replace("unix://", "redis+socket://", 1),
-)
+
+
+def celery_broker_url(redis_url: str) -> str:
+    """The broker on the cache's server and database. kombu spells a unix socket `redis+socket://` and
+    reads its database from `virtual_host`: given `db`, it would quietly use database 0."""
+    if not redis_url.startswith("unix:"):
+        return redis_url
+    parts = urlsplit(redis_url)
+    query = [("virtual_host" if name == "db" else name, value) for name, value in parse_qsl(parts.query)]
+    return f"redis+socket://{parts.path}" + (f"?{urlencode(query)}" if query else "")
+
+
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=celery_broker_url(REDIS_URL))
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

@@ -151,6 +151,12 @@ def _restore_migration_data(request, django_db_blocker):
 @pytest.fixture(scope="session", autouse=True)
 def _migration_data_at_start(django_db_setup, django_db_blocker):
     """A reused test database may have lost them to a run that was interrupted mid-test."""
+    from django.db import connection
+
+    # pytest-django sets up no test database for a session whose tests never touch one (one file of pure
+    # functions, say): then there is nothing to restore, and the real database must not be touched.
+    if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
+        return
     with django_db_blocker.unblock():
         reapply_data_migrations()
 

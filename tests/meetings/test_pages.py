@@ -277,3 +277,22 @@ def test_it_lets_a_lead_edit_and_cancel_a_whole_series(client, group, lead, memb
     page = client.get(third.get_absolute_url()).content.decode()
     assert "This meeting was cancelled." in page
     assert client.get(f"/meetings/{third.pk}/cancel/").status_code == 200
+
+
+def test_it_lists_only_the_groups_own_upcoming_dates_in_order(group, lead, member):
+    from groups.meetings.selectors import public_schedule_for, upcoming_for_group
+
+    other = GroupFactory()
+    later = schedule(by=lead, group=group, title="Later", day=next_week() + timedelta(days=3), invite=False,
+                     school=SchoolFactory())
+    sooner = schedule(by=lead, group=group, title="Sooner", day=next_week(), invite=False, school=SchoolFactory())
+    schedule(group=other, title="Someone else's", day=next_week() + timedelta(days=1), invite=False,
+             school=SchoolFactory())
+    schedule(group=None, title="District event", audience=Audience.ALL_STAFF, invite=False)
+    ended = first_occurrence(schedule(by=lead, group=group, title="Over", invite=False, school=SchoolFactory()))
+    Occurrence.objects.filter(pk=ended.pk).update(starts_at=timezone.now() - timedelta(days=2),
+                                                  ends_at=timezone.now() - timedelta(days=2, hours=-1))
+
+    assert [o.meeting.title for o in upcoming_for_group(group, member)] == ["Sooner", "Later"]
+    assert [o.meeting_id for o in public_schedule_for(group)] == [sooner.pk, later.pk]
+    assert upcoming_for_group(GroupFactory(), member) == []
