@@ -161,6 +161,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.preferred_name or self.full_name.split(" ")[0] if self.full_name else self.email
 
+    def get_job_role_display(self) -> str:
+        # Django's own builds a dict of all 19 translated labels on every call; rosters call it per row.
+        try:
+            return str(JobRole(self.job_role).label)
+        except ValueError:
+            return self.job_role
+
     @property
     def is_administrator(self) -> bool:
         return self.job_role in ADMINISTRATOR_ROLES

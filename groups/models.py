@@ -190,6 +190,8 @@ class Membership(models.Model):
         ]
         indexes = [
             models.Index(fields=["group", "status", "role"], name="membership_roster_idx"),
+            # The roster's queues (requests, invitations) read the oldest 25 of a status without sorting them all.
+            models.Index(fields=["group", "status", "created_at", "id"], name="membership_queue_idx"),
             models.Index(
                 fields=["group"], condition=Q(eligibility_flagged_at__isnull=False), name="membership_flagged_idx"
             ),
