@@ -292,3 +292,15 @@ def test_it_refuses_to_start_with_a_bad_setting(overrides, message):
 
     assert result.returncode != 0
     assert "django.core.exceptions.ImproperlyConfigured: " + message in result.stderr
+
+
+def test_it_checks_migrations_without_a_secret_key_but_serves_nothing_without_one():
+    env = {key: value for key, value in production_env().items() if key != "SECRET_KEY"}
+
+    schema = run([PYTHON, "manage.py", "makemigrations", "--check", "--dry-run"], env=env)
+    assert schema.returncode == 0, schema.stderr
+    assert "No changes detected" in schema.stdout
+
+    serve = run([PYTHON, "manage.py", "check"], env=env)
+    assert serve.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in serve.stderr
