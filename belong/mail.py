@@ -574,12 +574,11 @@ def _record_uncertain(row: OutboxMessage, error: PossiblyDelivered) -> None:
 
 def suppress(address: str, *, reason: str, code: str, source: str, message_id: int | None = None) -> bool:
     """Put an address on the suppression list; False when it was there already (the first reason stays)."""
-    created = SuppressedAddress.objects.bulk_create(
-        [SuppressedAddress(email=address.strip().lower(), reason=reason[:2000], reply_code=code[:20],
-                           source=source, message_id=message_id)],
-        ignore_conflicts=True,
+    _entry, created = SuppressedAddress.objects.get_or_create(
+        email=address.strip().lower(),
+        defaults={"reason": reason[:2000], "reply_code": code[:20], "source": source, "message_id": message_id},
     )
-    return bool(created and created[0].pk)
+    return created
 
 
 def _recipient_accepts(row: OutboxMessage) -> bool:
