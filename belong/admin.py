@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import delivery
 from .models import AuditLog, OutboxMessage, SiteSettings, SuppressedAddress
@@ -54,13 +55,8 @@ class SuppressedAddressAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)  # clearing goes through the service, which logs who did it
-        return actions
-
     def has_delete_permission(self, request, obj=None):
-        return False
+        return False  # clearing goes through the service, which logs who did it (no "delete selected")
 
     @admin.action(description=_("Clear: try e-mail to these addresses again"), permissions=["clear"])
     def clear(self, request, queryset):
@@ -68,10 +64,13 @@ class SuppressedAddressAdmin(admin.ModelAdmin):
         for entry in queryset:
             delivery.suppression_clear(suppressed=entry, by=request.user)
             cleared += 1
-        self.message_user(request, _("%(count)d address(es) cleared.") % {"count": cleared})
+        self.message_user(
+            request,
+            ngettext("%(count)d address cleared.", "%(count)d addresses cleared.", cleared) % {"count": cleared},
+        )
 
     def has_clear_permission(self, request):
-        return request.user.has_perm("belong.delete_suppressedaddress")
+        return request.user.has_perm("belong.delete_suppressedaddress")  # superusers, or whom it is granted
 
 
 @admin.register(AuditLog)

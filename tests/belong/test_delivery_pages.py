@@ -165,3 +165,22 @@ def test_the_profile_warns_a_person_whose_address_is_failing(client, people):
     # Someone else's failing address is not theirs to see.
     client.force_login(people["member"])
     assert 'id="address-failing"' not in client.get("/me/").content.decode()
+
+
+def test_an_administrator_clears_addresses_in_the_admin_through_the_logged_service(client, people):
+    entries = [suppress("one@district.example"), suppress("two@district.example")]
+    client.force_login(people["superuser"])
+
+    listing = client.get("/admin/belong/suppressedaddress/")
+    answer = client.post(
+        "/admin/belong/suppressedaddress/",
+        {"action": "clear", "_selected_action": [entry.pk for entry in entries]},
+    )
+
+    assert listing.status_code == 200 and "one@district.example" in listing.content.decode()
+    assert answer.status_code == 302
+    assert not SuppressedAddress.objects.exists()
+    logs = AuditLog.objects.filter(action="mail.suppression_clear", actor=people["superuser"])
+    assert sorted(log.detail["email"] for log in logs) == ["one@district.example", "two@district.example"]
+    # Deleting without the log is not offered.
+    assert "delete_selected" not in listing.content.decode()
