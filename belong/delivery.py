@@ -20,7 +20,7 @@ from email.message import Message
 from email.utils import parseaddr
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Lower
 
 from . import mail
@@ -206,10 +206,17 @@ def _status_blocks(part: Message) -> list[Message]:
 # --- Selectors ------------------------------------------------------------------------------------
 
 
-def delivery_counts() -> list[tuple[str, str, int]]:
-    """(state, its label, how many rows) for every state, zero included: one query."""
-    found = dict(OutboxMessage.objects.order_by().values_list("status").annotate(n=Count("id")))
-    return [(value, str(label), found.get(value, 0)) for value, label in Status.choices]
+def delivery_counts() -> tuple[list[tuple[str, str, int]], int]:
+    """(state, its label, how many rows) for every state, zero included, and how many messages were
+    resent after a possibly delivered try: one query."""
+    found = {
+        status: (n, resent)
+        for status, n, resent in OutboxMessage.objects.order_by()
+        .values_list("status")
+        .annotate(n=Count("id"), resent=Count("id", filter=Q(resends__gt=0)))
+    }
+    counts = [(value, str(label), found.get(value, (0, 0))[0]) for value, label in Status.choices]
+    return counts, sum(resent for _n, resent in found.values())
 
 
 def failing_messages(limit: int = 100) -> list[OutboxMessage]:

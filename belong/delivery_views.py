@@ -32,12 +32,13 @@ def _require_director(request) -> None:
 @require_GET
 def status(request):
     _require_director(request)
-    counts = delivery.delivery_counts()
+    counts, resent = delivery.delivery_counts()
     return render(
         request,
         "delivery/status.html",
         {
             "counts": counts,
+            "resent": resent,
             "total": sum(n for _value, _label, n in counts),
             "failing": delivery.failing_messages(),
             "suppressed": delivery.suppressed_addresses(),

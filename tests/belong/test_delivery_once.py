@@ -130,6 +130,7 @@ def test_it_does_not_resend_at_once_a_message_the_relay_took_but_answered_too_la
     assert received(relay) == {"slow.reply@district.example": 2}
     assert mail.sweep() == 0 and mail.deliver(batch=row.batch) == 0
     assert page_counts(client)[Status.SENT] == 1
+    assert "1 message was sent a second time" in client.get("/delivery/").content.decode()
 
 
 def test_it_resends_a_possibly_delivered_message_only_once_and_then_fails_it_with_the_reason(relay, settings):
