@@ -235,6 +235,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 OUTBOX_BATCH_SIZE = _int("OUTBOX_BATCH_SIZE", 200, minimum=1)
 OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
 OUTBOX_STALE_SECONDS = _int("OUTBOX_STALE_SECONDS", 120, minimum=1)
+# --- E-mail delivery once, and failures seen (belong/mail.py, belong/delivery.py) ---
+# A message the server took but never confirmed is resent once, after this wait (database clock).
+OUTBOX_UNCERTAIN_RESEND_SECONDS = _int("OUTBOX_UNCERTAIN_RESEND_SECONDS", 6 * 3600, minimum=60)
+# VERP: with a domain set, the envelope sender is bounces+<row>.<signature>@<domain>; the mail server for
+# that domain pipes bounces to `manage.py process_bounce`. Empty: the From address, no VERP.
+OUTBOX_BOUNCE_DOMAIN = env.str("OUTBOX_BOUNCE_DOMAIN", default="").strip().lower()
+OUTBOX_BOUNCE_LOCAL_PART = env.str("OUTBOX_BOUNCE_LOCAL_PART", default="bounces").strip().lower()
+# The relay's bounce webhook (POST /delivery/bounces/) answers 404 until a secret is set.
+OUTBOX_BOUNCE_WEBHOOK_SECRET = env.str("OUTBOX_BOUNCE_WEBHOOK_SECRET", default="")
+# --- end e-mail delivery ---
 
 # --- Accounts (django-allauth) ----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
