@@ -5,9 +5,11 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.ratelimit import respond_429
 from django import forms
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from belong import mail
+from belong.net import client_address
 
 
 def is_district_address(email: str) -> bool:
@@ -24,6 +26,14 @@ class AccountAdapter(DefaultAccountAdapter):
                 % {"domains": ", ".join("@" + d for d in settings.DISTRICT_EMAIL_DOMAINS)}
             )
         return email.lower()
+
+    def get_client_ip(self, request) -> str:
+        """allauth's per-address rate limits (sign-up, reset, codes) see the same client as the rest of
+        Belong: TRUSTED_PROXY_COUNT decides, and a short X-Forwarded-For falls back instead of a 500."""
+        address = client_address(request)
+        if not address:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
 
     def pre_authenticate(self, request, **credentials) -> None:
         """Too many failed sign-ins answer 429 Too Many Requests rather than a form error: clients, proxies

@@ -6,6 +6,7 @@ See README.md ("Environment") for the full table.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -306,8 +307,16 @@ COMMENT_RECEIPT_RATE_LIMIT_WINDOW_SECONDS = _int("COMMENT_RECEIPT_RATE_LIMIT_WIN
 # A comment posted faster than this after the form was shown is a bot's.
 COMMENT_FORM_MIN_SECONDS = _int("COMMENT_FORM_MIN_SECONDS", 2)
 COMMENT_FORM_MAX_AGE_SECONDS = _int("COMMENT_FORM_MAX_AGE_SECONDS", 86400, minimum=60)
-# Rate limits key on the Nth-from-last X-Forwarded-For hop behind N trusted proxies (0 = REMOTE_ADDR).
-COMMENT_TRUSTED_PROXY_COUNT = _int("COMMENT_TRUSTED_PROXY_COUNT", 0)
+
+# --- Client address behind proxies (belong/net.py) ------------------------------------------------------
+# How many reverse proxies of ours append to X-Forwarded-For: the client is the Nth hop from the right
+# (0 = REMOTE_ADDR, X-Forwarded-For ignored). Every rate limit reads it: sign-in, allauth's, comments.
+# COMMENT_TRUSTED_PROXY_COUNT is its old, comments-only name, still read when the new one is not set.
+_OLD_PROXY_COUNT = env.str("COMMENT_TRUSTED_PROXY_COUNT", default="").strip()  # compose passes "" when unset
+if _OLD_PROXY_COUNT:
+    warnings.warn("COMMENT_TRUSTED_PROXY_COUNT is deprecated: set TRUSTED_PROXY_COUNT instead.", stacklevel=1)
+TRUSTED_PROXY_COUNT = _int("TRUSTED_PROXY_COUNT", _int("COMMENT_TRUSTED_PROXY_COUNT", 0) if _OLD_PROXY_COUNT else 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # --- Internationalisation ---------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
