@@ -258,12 +258,27 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="5/5m/ip,5/5m/key"),
+    # Wrong passwords are counted by accounts/throttle.py (below); allauth's `login_failed` now only counts
+    # wrong second-factor codes, per address (generous: a school shares one) and per account.
+    "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="20/5m/ip,5/5m/key"),
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",  # nosec B105 - a rate-limit spec, not a password
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Belong] "
+# --- Sign-in throttling (accounts/throttle.py): slows guessing, never locks the owner out ---------------
+# Failed password sign-ins allowed per (address, account) in 5 minutes and per address in 15; past the
+# per-account count (across addresses, forgotten an hour after the last failure), attempts from addresses
+# the account never signed in from wait a delay doubling from 15 s to 15 min.
+LOGIN_FAILURES_PER_ADDRESS_AND_ACCOUNT = _int("LOGIN_FAILURES_PER_ADDRESS_AND_ACCOUNT", 5, minimum=1)
+LOGIN_FAILURE_WINDOW_SECONDS = 300
+LOGIN_FAILURES_PER_ADDRESS = _int("LOGIN_FAILURES_PER_ADDRESS", 50, minimum=1)
+LOGIN_ADDRESS_WINDOW_SECONDS = 900
+LOGIN_FAILURES_PER_ACCOUNT = _int("LOGIN_FAILURES_PER_ACCOUNT", 20, minimum=1)
+LOGIN_ACCOUNT_WINDOW_SECONDS = 3600
+LOGIN_ACCOUNT_DELAY_SECONDS = 15
+LOGIN_ACCOUNT_MAX_DELAY_SECONDS = 900
+LOGIN_KNOWN_ADDRESS_DAYS = 90
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Belong")
 # Staff who can open the admin must have a second factor; on by default whenever DEBUG is off.
