@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from belong import mail
 from belong.net import client_address
 
-from .throttle import SignInThrottle, remember_address
+from .throttle import SignInThrottle, remember_sign_in
 
 
 def is_district_address(email: str) -> bool:
@@ -58,10 +58,11 @@ class AccountAdapter(DefaultAccountAdapter):
         super().authentication_failed(request, **credentials)
         self._sign_in_throttle.failed()
 
-    def login(self, request, user) -> None:
+    def post_login(self, request, user, **kwargs):
         # Every complete sign-in (after the second factor, by code, by single sign-on) ends here.
-        super().login(request, user)
-        remember_address(request, [user.email])
+        response = super().post_login(request, user, **kwargs)
+        remember_sign_in(request, response, [user.email])
+        return response
 
     def _delete_login_attempts_cached_email(self, request, **credentials) -> None:
         # allauth calls this after a password reset by e-mail: the owner has proven the mailbox.

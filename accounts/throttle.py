@@ -13,11 +13,17 @@ failed password sign-ins are counted three ways instead:
   a delay that doubles with each further failure (LOGIN_ACCOUNT_DELAY_SECONDS up to
   LOGIN_ACCOUNT_MAX_DELAY_SECONDS). Guessing from rotating addresses becomes slow; it never becomes a lock.
 
-"An address the account has signed in from" is remembered for LOGIN_KNOWN_ADDRESS_DAYS after each complete
-sign-in (password and second factor, e-mailed code or single sign-on), as a keyed hash of the e-mail address
-and the address block (IPv6 by /64). Attempts from there skip the per-account delay, so the owner signs in
-from school or home while someone else hammers the account elsewhere; from anywhere, the e-mailed sign-in
-code is never slowed by any of this.
+The owner is recognised two ways, each remembered for LOGIN_KNOWN_ADDRESS_DAYS after every complete sign-in
+(password and second factor, e-mailed code or single sign-on), and either skips the per-account delay:
+
+- the address: a keyed hash of the e-mail address and the address block (IPv6 by /64) in the cache, for the
+  staff-room computer and the school network;
+- the browser: a signed cookie (path /accounts/, HttpOnly) listing keyed hashes of the last few accounts that
+  signed in on it, for a laptop whose home or phone address changes. Only our SECRET_KEY can make one, and
+  one only vouches for the accounts that really signed in on that browser.
+
+So the owner signs in as usual while someone else hammers the account from elsewhere; and from anywhere,
+the e-mailed sign-in code is never slowed by any of this.
 
 Every key is an HMAC under SECRET_KEY: the cache never holds an address or an e-mail address. Counting
 happens in Redis through Django's cache; during a Redis outage the cache answers misses and sign-in is not
@@ -32,6 +38,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
@@ -39,6 +46,9 @@ from belong.net import address_block, client_address
 
 _SALT = "belong.accounts.throttle"
 _MAX_DOUBLINGS = 30  # past this the delay is long capped; keeps 2**n small
+BROWSER_COOKIE = "belong_signin"
+_BROWSER_SALT = "belong.accounts.throttle.browser"
+_BROWSER_ACCOUNTS = 5  # a shared staff-room computer vouches for its last few people
 
 
 def _digest(*parts: str) -> str:
@@ -91,7 +101,8 @@ class SignInThrottle:
     def __init__(self, request, login: str):
         self.login = (login or "").strip().lower()
         self.address = address_block(client_address(request))
-        account = _digest("account", self.login)
+        account = _account_digest(self.login)
+        self.known_browser = account in _browser_accounts(request)
         self.pair = _Window(
             f"signin:pair:{_digest('pair', self.login, self.address)}",
             _setting("LOGIN_FAILURES_PER_ADDRESS_AND_ACCOUNT", 5),
@@ -131,7 +142,7 @@ class SignInThrottle:
         known_key = known_address_key(self.login, self.address)
         values = cache.get_many([self.account_key, self.account_last_key, known_key])
         failures = int(values.get(self.account_key) or 0)
-        if failures < ceiling or values.get(known_key):
+        if failures < ceiling or self.known_browser or values.get(known_key):
             return None
         delay = min(
             _setting("LOGIN_ACCOUNT_DELAY_SECONDS", 15) * 2 ** min(failures - ceiling, _MAX_DOUBLINGS),
@@ -166,12 +177,44 @@ class SignInThrottle:
         cache.delete_many([self.account_key, self.account_last_key, self.pair.key, f"{self.pair.key}:until"])
 
 
+def _account_digest(login: str) -> str:
+    return _digest("account", login.strip().lower())
+
+
 def known_address_key(login: str, address: str) -> str:
     return f"signin:known:{_digest('known', login.strip().lower(), address)}"
 
 
-def remember_address(request, emails: list[str]) -> None:
-    """The account signed in completely from here: attempts from this address skip the per-account delay."""
+def _known_seconds() -> int:
+    return _setting("LOGIN_KNOWN_ADDRESS_DAYS", 90) * 86400
+
+
+def _browser_accounts(request) -> list[str]:
+    raw = request.COOKIES.get(BROWSER_COOKIE)
+    if not raw:
+        return []
+    try:
+        accounts = signing.loads(raw, salt=_BROWSER_SALT, max_age=_known_seconds())
+    except signing.BadSignature:
+        return []
+    return [account for account in accounts if isinstance(account, str)] if isinstance(accounts, list) else []
+
+
+def remember_sign_in(request, response, emails: list[str]) -> None:
+    """The account signed in completely here: attempts from this address, and from this browser, skip the
+    per-account delay from now on."""
     address = address_block(client_address(request))
-    days = _setting("LOGIN_KNOWN_ADDRESS_DAYS", 90)
-    cache.set_many({known_address_key(email, address): 1 for email in emails if email}, days * 86400)
+    emails = [email for email in emails if email]
+    cache.set_many({known_address_key(email, address): 1 for email in emails}, _known_seconds())
+    if response is None:
+        return
+    accounts = list(dict.fromkeys([_account_digest(email) for email in emails] + _browser_accounts(request)))
+    response.set_cookie(
+        BROWSER_COOKIE,
+        signing.dumps(accounts[:_BROWSER_ACCOUNTS], salt=_BROWSER_SALT),
+        max_age=_known_seconds(),
+        path="/accounts/",  # sent to the sign-in pages only, never to the public comment pages
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )

@@ -269,7 +269,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Belong] "
 # --- Sign-in throttling (accounts/throttle.py): slows guessing, never locks the owner out ---------------
 # Failed password sign-ins allowed per (address, account) in 5 minutes and per address in 15; past the
 # per-account count (across addresses, forgotten an hour after the last failure), attempts from addresses
-# the account never signed in from wait a delay doubling from 15 s to 15 min.
+# and browsers the account never signed in from wait a delay doubling from 15 s to 15 min.
 LOGIN_FAILURES_PER_ADDRESS_AND_ACCOUNT = _int("LOGIN_FAILURES_PER_ADDRESS_AND_ACCOUNT", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = 300
 LOGIN_FAILURES_PER_ADDRESS = _int("LOGIN_FAILURES_PER_ADDRESS", 50, minimum=1)
@@ -278,6 +278,7 @@ LOGIN_FAILURES_PER_ACCOUNT = _int("LOGIN_FAILURES_PER_ACCOUNT", 20, minimum=1)
 LOGIN_ACCOUNT_WINDOW_SECONDS = 3600
 LOGIN_ACCOUNT_DELAY_SECONDS = 15
 LOGIN_ACCOUNT_MAX_DELAY_SECONDS = 900
+# How long an address, and a browser (signed cookie), an account signed in from skip that delay.
 LOGIN_KNOWN_ADDRESS_DAYS = 90
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Belong")

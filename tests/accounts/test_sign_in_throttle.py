@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from accounts.throttle import BROWSER_COOKIE
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -186,6 +187,39 @@ def test_a_password_reset_by_e_mail_clears_the_account_delay(
     alice_at_home.post(form_url, {"password1": "a-new-long-passphrase-9", "password2": "a-new-long-passphrase-9"})
 
     assert sign_in(alice_at_home, alice.email, "a-new-long-passphrase-9").status_code == 302
+
+
+def test_alice_s_own_browser_gets_in_past_the_account_ceiling_when_her_home_address_changes(alice, settings):
+    settings.LOGIN_FAILURES_PER_ACCOUNT = 3
+    laptop = from_address("198.51.100.77")
+    assert sign_in(laptop, alice.email, PASSWORD).status_code == 302
+    cookie = laptop.cookies[BROWSER_COOKIE]
+    assert cookie["path"] == "/accounts/"  # never sent to the public comment pages
+    assert cookie["httponly"]
+    assert int(cookie["max-age"]) == 90 * 86400
+    laptop.post(reverse("account_logout"))
+    for n in range(1, 4):
+        sign_in(from_address(f"192.0.2.{n}"), alice.email, "wrong")
+
+    laptop.defaults["REMOTE_ADDR"] = "198.51.100.200"  # her provider hands her a new address
+    # Another browser at that address waits; her laptop does not.
+    assert sign_in(from_address("198.51.100.200"), alice.email, PASSWORD).status_code == 429
+    assert sign_in(laptop, alice.email, PASSWORD).status_code == 302
+
+
+def test_a_browser_vouches_only_for_accounts_that_signed_in_on_it(alice, settings):
+    settings.LOGIN_FAILURES_PER_ACCOUNT = 3
+    mallory = UserFactory(email="mallory@district.example")
+    attacker = from_address(ATTACKER)
+    assert sign_in(attacker, mallory.email, PASSWORD).status_code == 302  # his own account: his own cookie
+    attacker.post(reverse("account_logout"))
+    for n in range(1, 4):
+        sign_in(from_address(f"192.0.2.{n}"), alice.email, "wrong")
+
+    attacker.defaults["REMOTE_ADDR"] = "192.0.2.50"
+    assert sign_in(attacker, alice.email, "guess-wrong").status_code == 429
+    attacker.cookies[BROWSER_COOKIE] = "forged-value"
+    assert sign_in(attacker, alice.email, "guess-wrong").status_code == 429
 
 
 # --- Proxies -------------------------------------------------------------------------------------------
