@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter
+from allauth.account.forms import RequestLoginCodeForm as AllauthRequestLoginCodeForm
+from allauth.core import context
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import EmailCategory, User
+from .throttle import CodeRequestThrottle
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
@@ -61,3 +65,13 @@ class StaffImportForm(forms.Form):
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(_("The file is larger than 20 MB."))
         return upload
+
+
+class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
+    """allauth's form with per-address limits in place of its per-e-mail one (see CodeRequestThrottle)."""
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        if email and not CodeRequestThrottle(context.request, email).reserve():
+            raise get_adapter().validation_error("too_many_login_attempts")
+        return email

@@ -143,7 +143,7 @@ class SignInThrottle:
         values = cache.get_many([self.account_key, self.account_last_key, known_key])
         failures = int(values.get(self.account_key) or 0)
         if failures < ceiling or self.known_browser or values.get(known_key):
-            return None
+            return None  # the owner's own address or browser
         delay = min(
             _setting("LOGIN_ACCOUNT_DELAY_SECONDS", 15) * 2 ** min(failures - ceiling, _MAX_DOUBLINGS),
             _setting("LOGIN_ACCOUNT_MAX_DELAY_SECONDS", 900),
@@ -175,6 +175,41 @@ class SignInThrottle:
     def forgive(self) -> None:
         """After a password reset by e-mail: whoever guessed before no longer slows the owner down."""
         cache.delete_many([self.account_key, self.account_last_key, self.pair.key, f"{self.pair.key}:until"])
+
+
+class CodeRequestThrottle:
+    """Requests for an e-mailed sign-in code, the way in that must stay open when passwords are being guessed
+    (and the only one for staff imported without a password). allauth's stock per-e-mail limit ("3/m/key")
+    let anyone keep a colleague from ever getting a code by asking for one for her three times a minute.
+    Here: LOGIN_CODE_REQUESTS_PER_ADDRESS_AND_ACCOUNT per 5 minutes from one address (allauth still limits
+    each address overall), and, to spare the owner's inbox, LOGIN_CODE_REQUESTS_PER_ACCOUNT an hour across
+    addresses and browsers the account never signed in from; her own are not held to that."""
+
+    def __init__(self, request, email: str):
+        self.email = (email or "").strip().lower()
+        self.address = address_block(client_address(request))
+        account = _account_digest(self.email)
+        self.known_browser = account in _browser_accounts(request)
+        self.pair = _Window(
+            f"signin:code:pair:{_digest('code-pair', self.email, self.address)}",
+            _setting("LOGIN_CODE_REQUESTS_PER_ADDRESS_AND_ACCOUNT", 3),
+            300,
+        )
+        self.account = _Window(f"signin:code:account:{account}", _setting("LOGIN_CODE_REQUESTS_PER_ACCOUNT", 10), 3600)
+
+    def reserve(self) -> bool:
+        if not enabled():
+            return True
+        if self.pair.hit() > self.pair.limit:
+            self.pair.undo()
+            return False
+        if self.known_browser or cache.get(known_address_key(self.email, self.address)):
+            return True
+        if self.account.hit() > self.account.limit:
+            self.account.undo()
+            self.pair.undo()
+            return False
+        return True
 
 
 def _account_digest(login: str) -> str:

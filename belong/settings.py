@@ -264,7 +264,11 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",  # nosec B105 - a rate-limit spec, not a password
+    # Per address only: the per-e-mail part of allauth's default ("3/m/key") let anyone keep a colleague
+    # from getting a code; accounts/throttle.py's CodeRequestThrottle limits per address and account.
+    "request_login_code": "20/m/ip",
 }
+ACCOUNT_FORMS = {"request_login_code": "accounts.forms.RequestLoginCodeForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Belong] "
 # --- Sign-in throttling (accounts/throttle.py): slows guessing, never locks the owner out ---------------
 # Failed password sign-ins allowed per (address, account) in 5 minutes and per address in 15; past the
@@ -280,6 +284,10 @@ LOGIN_ACCOUNT_DELAY_SECONDS = 15
 LOGIN_ACCOUNT_MAX_DELAY_SECONDS = 900
 # How long an address, and a browser (signed cookie), an account signed in from skip that delay.
 LOGIN_KNOWN_ADDRESS_DAYS = 90
+# E-mailed sign-in codes asked for per (address, account) in 5 minutes, and per account in an hour from
+# addresses and browsers it never signed in from (spares the inbox; the owner's own are not counted).
+LOGIN_CODE_REQUESTS_PER_ADDRESS_AND_ACCOUNT = 3
+LOGIN_CODE_REQUESTS_PER_ACCOUNT = 10
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Belong")
 # Staff who can open the admin must have a second factor; on by default whenever DEBUG is off.

@@ -222,6 +222,39 @@ def test_a_browser_vouches_only_for_accounts_that_signed_in_on_it(alice, setting
     assert sign_in(attacker, alice.email, "guess-wrong").status_code == 429
 
 
+# --- E-mailed codes: the way in that must stay open -------------------------------------------------------
+
+
+def request_code(client: Client, email: str, capture) -> int:
+    with capture(execute=True):
+        response = client.post(reverse("account_request_login_code"), {"email": email})
+    return response.status_code
+
+
+def test_asking_for_codes_for_a_colleague_cannot_keep_her_from_getting_one(
+    alice, mailoutbox, django_capture_on_commit_callbacks
+):
+    alice_at_school = from_address(ALICE_AT_SCHOOL)
+    sign_in_by_code(alice_at_school, alice.email, mailoutbox, django_capture_on_commit_callbacks)
+    alice_at_school.post(reverse("account_logout"))
+    mailoutbox.clear()
+
+    # Under allauth's default ("3/m/key") three requests a minute from anywhere shut her out.
+    from_one = [request_code(from_address(ATTACKER), alice.email, django_capture_on_commit_callbacks) for _ in range(5)]
+    rotating = [
+        request_code(from_address(f"192.0.2.{n}"), alice.email, django_capture_on_commit_callbacks)
+        for n in range(1, 16)
+    ]
+
+    assert from_one == [302] * 3 + [200] * 2  # 200: the form again, saying to try later
+    # 10 an hour in all from places the account never signed in from: her first, from school, was one.
+    assert rotating.count(302) == 6
+    assert len(mailoutbox) == 9  # her inbox is spared the rest
+    sign_in_by_code(alice_at_school, alice.email, mailoutbox, django_capture_on_commit_callbacks)
+    assert get_user(alice_at_school) == alice
+    assert len(mailoutbox) == 10
+
+
 # --- Proxies -------------------------------------------------------------------------------------------
 
 
