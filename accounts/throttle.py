@@ -177,25 +177,35 @@ class SignInThrottle:
         cache.delete_many([self.account_key, self.account_last_key, self.pair.key, f"{self.pair.key}:until"])
 
 
-class CodeRequestThrottle:
-    """Requests for an e-mailed sign-in code, the way in that must stay open when passwords are being guessed
-    (and the only one for staff imported without a password). allauth's stock per-e-mail limit ("3/m/key")
-    let anyone keep a colleague from ever getting a code by asking for one for her three times a minute.
-    Here: LOGIN_CODE_REQUESTS_PER_ADDRESS_AND_ACCOUNT per 5 minutes from one address (allauth still limits
-    each address overall), and, to spare the owner's inbox, LOGIN_CODE_REQUESTS_PER_ACCOUNT an hour across
-    addresses and browsers the account never signed in from; her own are not held to that."""
+# kind: (setting per (address, account) in 5 minutes, default, setting per account an hour, default)
+_EMAILED_LIMITS = {
+    "code": ("LOGIN_CODE_REQUESTS_PER_ADDRESS_AND_ACCOUNT", 3, "LOGIN_CODE_REQUESTS_PER_ACCOUNT", 10),
+    "reset": ("PASSWORD_RESET_REQUESTS_PER_ADDRESS_AND_ACCOUNT", 3, "PASSWORD_RESET_REQUESTS_PER_ACCOUNT", 5),
+}
 
-    def __init__(self, request, email: str):
+
+class EmailedRequestThrottle:
+    """Requests that e-mail the account: a sign-in code ("code") or a password-reset link ("reset").
+
+    The code is the way in that must stay open while passwords are being guessed (and the only one for
+    staff imported without a password). allauth's stock limits have a per-e-mail part ("3/m/key" for codes,
+    "5/m/key" for resets): anyone asking on a colleague's behalf a few times a minute, from anywhere, kept
+    her from ever getting one, and could send her 300 resets an hour. Here: a few per 5 minutes from one
+    address (allauth still limits each address overall), and, to spare the owner's inbox, a few an hour
+    across addresses and browsers the account never signed in from; her own are not held to that."""
+
+    def __init__(self, request, email: str, *, kind: str):
+        pair_setting, pair_default, account_setting, account_default = _EMAILED_LIMITS[kind]
         self.email = (email or "").strip().lower()
         self.address = address_block(client_address(request))
         account = _account_digest(self.email)
         self.known_browser = account in _browser_accounts(request)
         self.pair = _Window(
-            f"signin:code:pair:{_digest('code-pair', self.email, self.address)}",
-            _setting("LOGIN_CODE_REQUESTS_PER_ADDRESS_AND_ACCOUNT", 3),
+            f"signin:{kind}:pair:{_digest(kind + '-pair', self.email, self.address)}",
+            _setting(pair_setting, pair_default),
             300,
         )
-        self.account = _Window(f"signin:code:account:{account}", _setting("LOGIN_CODE_REQUESTS_PER_ACCOUNT", 10), 3600)
+        self.account = _Window(f"signin:{kind}:account:{account}", _setting(account_setting, account_default), 3600)
 
     def reserve(self) -> bool:
         if not enabled():

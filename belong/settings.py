@@ -263,12 +263,15 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="20/5m/ip,5/5m/key"),
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
-    "reset_password": "20/m/ip,5/m/key",  # nosec B105 - a rate-limit spec, not a password
-    # Per address only: the per-e-mail part of allauth's default ("3/m/key") let anyone keep a colleague
-    # from getting a code; accounts/throttle.py's CodeRequestThrottle limits per address and account.
+    # Per address only: a per-e-mail part ("5/m/key", "3/m/key") let anyone keep a colleague from getting
+    # a reset link or sign-in code; accounts/throttle.py's EmailedRequestThrottle adds per-account limits.
+    "reset_password": "20/m/ip",  # nosec B105 - a rate-limit spec, not a password
     "request_login_code": "20/m/ip",
 }
-ACCOUNT_FORMS = {"request_login_code": "accounts.forms.RequestLoginCodeForm"}
+ACCOUNT_FORMS = {
+    "request_login_code": "accounts.forms.RequestLoginCodeForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",  # nosec B105 - a form's path, not a password
+}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Belong] "
 # --- Sign-in throttling (accounts/throttle.py): slows guessing, never locks the owner out ---------------
 # Failed password sign-ins allowed per (address, account) in 5 minutes and per address in 15; past the
@@ -288,6 +291,9 @@ LOGIN_KNOWN_ADDRESS_DAYS = 90
 # addresses and browsers it never signed in from (spares the inbox; the owner's own are not counted).
 LOGIN_CODE_REQUESTS_PER_ADDRESS_AND_ACCOUNT = 3
 LOGIN_CODE_REQUESTS_PER_ACCOUNT = 10
+# The same for password-reset e-mails.
+PASSWORD_RESET_REQUESTS_PER_ADDRESS_AND_ACCOUNT = 3
+PASSWORD_RESET_REQUESTS_PER_ACCOUNT = 5
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Belong")
 # Staff who can open the admin must have a second factor; on by default whenever DEBUG is off.

@@ -247,12 +247,43 @@ def test_asking_for_codes_for_a_colleague_cannot_keep_her_from_getting_one(
     ]
 
     assert from_one == [302] * 3 + [200] * 2  # 200: the form again, saying to try later
+    refused = from_address(ATTACKER).post(reverse("account_request_login_code"), {"email": alice.email})
+    assert "Too many e-mails have been asked for this address." in refused.content.decode()
     # 10 an hour in all from places the account never signed in from: her first, from school, was one.
     assert rotating.count(302) == 6
     assert len(mailoutbox) == 9  # her inbox is spared the rest
     sign_in_by_code(alice_at_school, alice.email, mailoutbox, django_capture_on_commit_callbacks)
     assert get_user(alice_at_school) == alice
     assert len(mailoutbox) == 10
+
+
+def request_reset(client: Client, email: str, capture) -> int:
+    with capture(execute=True):
+        response = client.post(reverse("account_reset_password"), {"email": email})
+    return response.status_code
+
+
+def test_asking_for_a_colleague_s_password_resets_neither_floods_nor_blocks_her(
+    alice, mailoutbox, django_capture_on_commit_callbacks
+):
+    alice_at_school = from_address(ALICE_AT_SCHOOL)
+    assert sign_in(alice_at_school, alice.email, PASSWORD).status_code == 302
+    alice_at_school.post(reverse("account_logout"))
+
+    # Under allauth's default ("5/m/key") that was 300 e-mails an hour, and none left for her.
+    from_one = [
+        request_reset(from_address(ATTACKER), alice.email, django_capture_on_commit_callbacks) for _ in range(4)
+    ]
+    rotating = [
+        request_reset(from_address(f"192.0.2.{n}"), alice.email, django_capture_on_commit_callbacks)
+        for n in range(1, 11)
+    ]
+
+    assert from_one == [302] * 3 + [200]
+    assert rotating.count(302) == 2  # 5 an hour from places she never signed in from
+    assert len(mailoutbox) == 5
+    assert request_reset(alice_at_school, alice.email, django_capture_on_commit_callbacks) == 302
+    assert len(mailoutbox) == 6 and mailoutbox[-1].to == [alice.email]
 
 
 # --- Proxies -------------------------------------------------------------------------------------------
