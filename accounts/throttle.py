@@ -23,7 +23,8 @@ The owner is recognised two ways, each remembered for LOGIN_KNOWN_ADDRESS_DAYS a
   one only vouches for the accounts that really signed in on that browser.
 
 So the owner signs in as usual while someone else hammers the account from elsewhere; and from anywhere,
-the e-mailed sign-in code is never slowed by any of this.
+wrong passwords never slow the e-mailed sign-in code (its requests have limits of their own that nobody
+else can use up either, see EmailedRequestThrottle).
 
 Every key is an HMAC under SECRET_KEY: the cache never holds an address or an e-mail address. Counting
 happens in Redis through Django's cache; during a Redis outage the cache answers misses and sign-in is not
