@@ -9,6 +9,7 @@ meetings and replies are not listed for anyone, superusers included: a count say
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
@@ -33,7 +34,11 @@ register_confidential_audit_rows(_confidential_occurrence_rows)
 
 
 class ReadOnlyInPortal:
-    """View only, for everyone: the portal's pages change meetings through the meetings services."""
+    """View only, for everyone: the portal's pages change meetings through the meetings services.
+
+    The delete permission itself stays (a superuser deleting a group or a person takes their meetings and
+    replies along); only deleting these rows directly is refused, as cancelling is the portal's job.
+    """
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -41,8 +46,13 @@ class ReadOnlyInPortal:
     def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def delete_view(self, request, object_id, extra_context=None):
+        raise PermissionDenied
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
 
 def _with_subtitle(extra_context, subtitle: str | None) -> dict | None:
@@ -54,6 +64,7 @@ class OccurrenceInline(ReadOnlyInPortal, admin.TabularInline):
     fields = ["starts_at", "ends_at", "school", "address", "status", "sequence"]
     readonly_fields = fields
     extra = 0
+    can_delete = False
     show_change_link = True
 
 
