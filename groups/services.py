@@ -490,3 +490,11 @@ def membership_delete(*, membership: Membership, by) -> None:
         _count(membership.group, -1)
     _audit_membership(by=by, action="groups.membership_removed", membership=membership)
     membership.delete()
+
+
+def count_leaves_of_deleted_person(*, user) -> int:
+    """Before a person is deleted (their memberships go with them), count each active membership as a
+    leave so the growth chart stays true. Returns how many were counted."""
+    groups = list(Group.objects.filter(memberships__user=user, memberships__status=Membership.Status.ACTIVE))
+    MembershipEvent.objects.bulk_create([MembershipEvent(group=group, change=-1) for group in groups])
+    return len(groups)

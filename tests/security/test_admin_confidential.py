@@ -377,3 +377,11 @@ def test_it_keeps_meeting_dates_out_of_reach_of_the_admin_and_points_to_the_port
     assert client.post(f"/admin/meetings/meeting/{meeting.pk}/delete/", {"post": "yes"}).status_code == 403
     assert client.get("/admin/meetings/meeting/add/").status_code == 403
     assert Meeting.objects.filter(pk=meeting.pk).exists() and RSVP.objects.count() == 0
+
+
+def test_it_counts_the_leaves_of_a_person_deleted_in_the_admin(client, cast):
+    client.force_login(SuperuserFactory())
+    response = client.post(f"/admin/accounts/user/{cast.member.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=cast.member.pk).exists()
+    assert list(MembershipEvent.objects.filter(group=cast.confidential).values_list("change", flat=True)) == [-1]
