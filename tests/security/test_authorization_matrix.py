@@ -124,6 +124,19 @@ MATRIX: dict[str, Case] = {
         lambda w: reverse("admin:meetings_rsvp_changelist"),
         {**everyone(LOGIN), "director": 403, "superuser": 200},
     ),
+    # Read-only in the admin: cancelling is the portal's (it e-mails everyone invited).
+    "admin:meetings_meeting_delete": Case(
+        lambda w: reverse("admin:meetings_meeting_delete", args=[w.meeting.pk]),
+        {**everyone(LOGIN), "director": 403, "superuser": 403},
+    ),
+    "admin:meetings_occurrence_delete": Case(
+        lambda w: reverse("admin:meetings_occurrence_delete", args=[w.occurrence.pk]),
+        {**everyone(LOGIN), "director": 403, "superuser": 403},
+    ),
+    "admin:meetings_rsvp_delete": Case(
+        lambda w: reverse("admin:meetings_rsvp_delete", args=[UNKNOWN]),
+        {**everyone(LOGIN), "director": 403, "superuser": 403},
+    ),
     # --- Accounts (/me/) ----------------------------------------------------------------------------------
     "accounts:profile": Case(lambda w: "/me/", signed_in(200)),
     "accounts:email_preferences": Case(lambda w: "/me/email/", signed_in(200)),
