@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -25,9 +26,10 @@ register_private_model(RSVP)
 
 def _confidential_occurrence_rows() -> Q:
     """Audit rows about a confidential group's meeting date (its attendance sheets name who came)."""
-    ids = Occurrence.objects.filter(meeting__group__is_confidential=True).values_list("pk", flat=True)
-    return Q(object_type__in=["occurrence", "meetings.Occurrence", "meetings.occurrence"],
-             object_id__in=[str(pk) for pk in ids])
+    # A subquery, not a list: a confidential group may have years of dates.
+    ids = (Occurrence.objects.filter(meeting__group__is_confidential=True)
+           .annotate(text_id=Cast("pk", CharField())).values("text_id"))
+    return Q(object_type__in=["occurrence", "meetings.Occurrence", "meetings.occurrence"], object_id__in=ids)
 
 
 register_confidential_audit_rows(_confidential_occurrence_rows)
