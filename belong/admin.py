@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import delivery
+from .admin_privacy import audit_rows_to_hide, outbox_rows_to_hide
 from .models import AuditLog, OutboxMessage, SiteSettings, SuppressedAddress
 
 
@@ -15,20 +16,43 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         return False
 
 
+OUTBOX_HIDDEN = ("context", "batch", "dedupe_key")
+
+
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
     """Delivery status for whoever runs the portal: who was e-mailed, when, and what went wrong.
 
     The stored context is never shown: its group and meeting IDs beside an address would tell an
-    administrator who belongs to a confidential group, which not even superusers may see.
+    administrator who belongs to a confidential group, which not even superusers may see. The same goes
+    for the batch (one batch is one group's mail: filtering by it lists the group) and the dedupe key
+    (it names the meeting): hidden, and refused as URL lookups like the context (belong.admin_privacy).
+    Messages about a confidential group are not listed at all: their addresses are its members and leads.
     """
 
     list_display = ["id", "kind", "to_email", "status", "attempts", "resends", "reply_code", "created_at", "sent_at"]
     list_filter = ["status", "kind"]
     search_fields = ["to_email", "kind"]
-    exclude = ["context"]
-    readonly_fields = [*(f.name for f in OutboxMessage._meta.fields if f.name != "context"), "context_keys"]
+    exclude = list(OUTBOX_HIDDEN)
+    hidden_fields = OUTBOX_HIDDEN
+    readonly_fields = [*(f.name for f in OutboxMessage._meta.fields if f.name not in OUTBOX_HIDDEN), "context_keys"]
     show_full_result_count = False
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        hidden = outbox_rows_to_hide()
+        return rows if hidden is None else rows.exclude(hidden)
+
+    def changelist_view(self, request, extra_context=None):
+        hidden = outbox_rows_to_hide()
+        count = OutboxMessage.objects.filter(hidden).count() if hidden is not None else 0
+        if count:
+            extra_context = {**(extra_context or {}), "subtitle": ngettext(
+                "%(count)d message about confidential groups is not listed: its address names a member.",
+                "%(count)d messages about confidential groups are not listed: their addresses name members.",
+                count,
+            ) % {"count": count}}
+        return super().changelist_view(request, extra_context)
 
     def has_add_permission(self, request):
         return False
@@ -75,10 +99,30 @@ class SuppressedAddressAdmin(admin.ModelAdmin):
 
 @admin.register(AuditLog)
 class AuditLogAdmin(admin.ModelAdmin):
+    """Who did what. Rows about a confidential group (a lead's roster export, an attendance sheet) are
+    left out for everyone, superusers included: their actor is one of the group's leads. A count says
+    how many are kept out of view."""
+
     list_display = ["created_at", "actor", "action", "object_type", "object_id", "purpose"]
     list_filter = ["action"]
     list_select_related = ["actor"]
+    hidden_fields = ("detail",)
     readonly_fields = ["created_at", "actor", "action", "object_type", "object_id", "purpose", "detail"]
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        hidden = audit_rows_to_hide()
+        return rows if hidden is None else rows.exclude(hidden)
+
+    def changelist_view(self, request, extra_context=None):
+        hidden = audit_rows_to_hide()
+        count = AuditLog.objects.filter(hidden).count() if hidden is not None else 0
+        if count:
+            extra_context = {**(extra_context or {}), "subtitle": ngettext(
+                "%(count)d entry about confidential groups is not listed: it names their leads.",
+                "%(count)d entries about confidential groups are not listed: they name their leads.", count,
+            ) % {"count": count}}
+        return super().changelist_view(request, extra_context)
 
     def has_add_permission(self, request):
         return False

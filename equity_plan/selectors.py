@@ -164,6 +164,10 @@ def item_meetings(item: ActionItem, user) -> list:
     meetings = item.meetings.select_related("group").prefetch_related(
         Prefetch("occurrences", queryset=Occurrence.objects.order_by("starts_at"), to_attr="dates")
     )
+    from groups.meetings.access import visible_audiences
+
+    # The meetings' audience rule: an administrators-only event is listed to administrators only.
+    meetings = meetings.filter(audience__in=visible_audiences(user))
     if not user.is_authenticated:
         meetings = meetings.filter(Q(group__isnull=True) | Q(group__public_schedule=True))
     elif not user.is_equity_director:

@@ -8,18 +8,87 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from belong.admin_privacy import (
+    register_confidential_audit_rows,
+    register_confidential_outbox_rows,
+    register_private_model,
+)
+
+from . import eligibility, services
 from .models import Group, GroupProposal, Membership
 from .selectors import count_of
+
+register_private_model(Membership)
+
+
+def _confidential_group_rows() -> Q:
+    """Audit rows about a confidential group: its roster exports and admin roster changes name its people."""
+    confidential = Group.objects.filter(is_confidential=True)
+    ids = list(confidential.values_list("pk", flat=True))
+    return Q(object_type__iexact="groups.Group", object_id__in=[str(pk) for pk in ids]) | Q(detail__group_id__in=ids)
+
+
+register_confidential_audit_rows(_confidential_group_rows)
+
+
+def _confidential_group_mail() -> Q:
+    """Outbox rows naming a confidential group (joined, requests, invitations, the leads' messages)."""
+    ids = list(Group.objects.filter(is_confidential=True).values_list("pk", flat=True))
+    return Q(context__group_id__in=ids) if ids else Q(pk__in=[])
+
+
+register_confidential_outbox_rows(_confidential_group_mail)
+
+
+class MembershipAdminForm(forms.ModelForm):
+    """Refuses, as a form error, what the service would refuse: the group's job-role and site rules."""
+
+    class Meta:
+        model = Membership
+        fields = ["group", "user", "role", "status", "visible_to_members"]
+
+    def clean(self):
+        cleaned = super().clean()
+        group = cleaned.get("group") or getattr(self.instance, "group", None)
+        user = cleaned.get("user")
+        if self.instance.pk is None and group is not None and user is not None:
+            if group.is_confidential:
+                raise ValidationError(_("A confidential group's roster is kept by its leads, on the roster page."))
+            refusal = eligibility.rule_refusal(user, group)
+            if refusal:
+                self.add_error("user", refusal)
+        return cleaned
+
+
+def _save_membership(request, membership: Membership, *, adding: bool) -> bool:
+    """One admin edit through the services (growth chart, audit log); False with a message when refused."""
+    try:
+        if adding:
+            created = services.membership_add(
+                group=membership.group, user=membership.user, role=membership.role, status=membership.status,
+                visible_to_members=membership.visible_to_members, by=request.user,
+            )
+            membership.pk = created.pk
+        else:
+            services.membership_change(
+                membership=membership, role=membership.role, status=membership.status,
+                visible_to_members=membership.visible_to_members, by=request.user,
+            )
+    except ValidationError as error:
+        messages.error(request, f"{membership.user}: {' '.join(error.messages)}")
+        return False
+    return True
 
 
 class MembershipInline(admin.TabularInline):
     model = Membership
+    form = MembershipAdminForm
     extra = 0
     fields = ["user", "role", "status", "visible_to_members", "joined_at", "eligibility_flagged_at"]
     readonly_fields = ["joined_at", "eligibility_flagged_at"]
@@ -77,24 +146,87 @@ class GroupAdmin(SimpleHistoryAdmin):
     def lead_count(self, obj):
         return getattr(obj, "_lead_count", None)
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        # Through the services, so the growth chart and the audit log see admin edits too.
+        formset.save(commit=False)
+        for membership in formset.deleted_objects:
+            try:
+                services.membership_delete(membership=membership, by=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+        for membership, _changed in formset.changed_objects:
+            _save_membership(request, membership, adding=False)
+        for membership in formset.new_objects:
+            _save_membership(request, membership, adding=True)
+
+    def render_history_view(self, request, template, context, **kwargs):
+        # A confidential group's history names no member: a change by one of its people shows no name.
+        group = context.get("object")
+        if group is not None and group.is_confidential:
+            people = set(Membership.objects.filter(group=group).values_list("user_id", flat=True))
+            for record in context["page_obj"].object_list:
+                if record.history_user_id in people:
+                    record.history_user = None
+        return super().render_history_view(request, template, context, **kwargs)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # One past version's page shows who saved it; for a confidential group, only when not a member.
+        group = self.get_object(request, object_id)
+        if group is not None and group.is_confidential:
+            record = Group.history.filter(id=object_id, history_id=version_id).only("history_user_id").first()
+            if record and Membership.objects.filter(group=group, user_id=record.history_user_id).exists():
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    form = MembershipAdminForm
     list_display = ["user", "group", "role", "status", "joined_at", "eligibility_flagged_at"]
     list_filter = ["status", "role", ("group", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["user", "group"]
     search_fields = ["user__full_name", "user__email", "group__name"]
     autocomplete_fields = ["user"]
-    readonly_fields = ["created_at", "joined_at", "eligibility_flagged_at"]
 
     def get_queryset(self, request):
         # Not even superusers see who belongs to a confidential group here.
         return super().get_queryset(request).filter(group__is_confidential=False)
 
+    def get_readonly_fields(self, request, obj=None):
+        base = ["created_at", "joined_at", "eligibility_flagged_at"]
+        # A membership is one person in one group: to move someone, remove them and add them elsewhere.
+        return base if obj is None else ["group", "user", *base]
+
+    def get_fields(self, request, obj=None):
+        fields = ["group", "user", "role", "status", "visible_to_members"]
+        return fields if obj is None else [*fields, "created_at", "joined_at", "eligibility_flagged_at"]
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "group":
             kwargs["queryset"] = Group.objects.filter(is_confidential=False)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def changelist_view(self, request, extra_context=None):
+        hidden = Group.objects.filter(is_confidential=True).aggregate(n=Sum("member_count"))["n"] or 0
+        if hidden:
+            extra_context = {**(extra_context or {}), "subtitle": ngettext(
+                "%(count)d member of confidential groups is not listed; their leads keep those rosters.",
+                "%(count)d members of confidential groups are not listed; their leads keep those rosters.", hidden,
+            ) % {"count": hidden}}
+        return super().changelist_view(request, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if not _save_membership(request, obj, adding=not change):
+            raise PermissionDenied  # the form's clean() refuses the same cases first; a race lands here
+
+    def delete_model(self, request, obj):
+        services.membership_delete(membership=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset:
+            services.membership_delete(membership=membership, by=request.user)
 
 
 class ProposalDecisionForm(forms.ModelForm):

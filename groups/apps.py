@@ -8,12 +8,24 @@ def _on_staff_imported(sender, *, created_ids=(), changed_ids=(), **kwargs):
     handle_staff_imported(created_ids=created_ids, changed_ids=changed_ids)
 
 
+def _on_person_deleted(sender, *, instance, **kwargs):
+    from .services import count_leaves_of_deleted_person
+
+    count_leaves_of_deleted_person(user=instance)
+
+
 class GroupsConfig(AppConfig):
     name = "groups"
     verbose_name = _("Belong groups")
 
     def ready(self) -> None:
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import pre_delete
+
         from . import emails  # noqa: F401 - registers the e-mail kinds
+
+        # A person deleted (in the admin, say) leaves their groups: the growth chart counts it.
+        pre_delete.connect(_on_person_deleted, sender=get_user_model(), dispatch_uid="groups.on_person_deleted")
 
         # The HR import lives in accounts and knows nothing of groups: it announces, groups listens.
         try:

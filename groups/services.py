@@ -406,3 +406,95 @@ def handle_staff_imported(*, created_ids: Iterable[int] = (), changed_ids: Itera
     changed = list(changed_ids)
     if changed:
         flag_ineligible_memberships(user_ids=changed)
+
+
+# --- The admin ----------------------------------------------------------------------------------------
+# The director (or a superuser) may correct a normal group's roster in the admin. The writes come here so
+# the growth chart (MembershipEvent) and the audit log follow, as they do for the portal's own actions.
+# Confidential groups are refused: only their leads keep their roster, on the roster page.
+
+
+def _confidential_refusal() -> RosterError:
+    return RosterError(_("A confidential group's roster is kept by its leads, on the roster page."))
+
+
+def _audit_membership(*, by, action: str, membership: Membership, **detail) -> None:
+    AuditLog.objects.create(
+        actor=by, action=action, object_type="groups.Membership", object_id=str(membership.pk),
+        # group_id lets the admin hide the row should the group become confidential later.
+        detail={"group_id": membership.group_id, "user_id": membership.user_id, **detail},
+    )
+
+
+def _becomes(membership: Membership, status: str) -> None:
+    was_active = membership.status == Membership.Status.ACTIVE
+    membership.status = status
+    if status == Membership.Status.ACTIVE and not was_active:
+        membership.joined_at = timezone.now()
+        _count(membership.group, +1)
+    elif was_active and status != Membership.Status.ACTIVE:
+        membership.joined_at = None
+        _count(membership.group, -1)
+
+
+@transaction.atomic
+def membership_add(*, group: Group, user, role: str = Membership.Role.MEMBER,
+                   status: str = Membership.Status.ACTIVE, visible_to_members: bool = False, by) -> Membership:
+    """Put someone on a normal group's roster from the admin; the job-role and site rules still apply."""
+    if group.is_confidential:
+        raise _confidential_refusal()
+    refusal = eligibility.rule_refusal(user, group)
+    if refusal:
+        raise RosterError(refusal)
+    membership = Membership(group=group, user=user, role=role, status=Membership.Status.PENDING,
+                            visible_to_members=visible_to_members)
+    _becomes(membership, status)
+    try:
+        with transaction.atomic():
+            membership.save(force_insert=True)
+    except IntegrityError:
+        raise RosterError(_("That person is already on this group's roster.")) from None
+    _audit_membership(by=by, action="groups.membership_added", membership=membership, role=role, status=status)
+    return membership
+
+
+@transaction.atomic
+def membership_change(*, membership: Membership, role: str, status: str, visible_to_members: bool,
+                      by) -> Membership:
+    """Change a role, a status or the member-list choice from the admin; joins and leaves are counted."""
+    membership = Membership.objects.select_for_update().select_related("group").get(pk=membership.pk)
+    if membership.group.is_confidential:
+        raise _confidential_refusal()
+    changes = {name: value for name, value in
+               (("role", role), ("status", status), ("visible_to_members", visible_to_members))
+               if getattr(membership, name) != value}
+    if not changes:
+        return membership
+    _becomes(membership, status)
+    membership.role = role
+    membership.visible_to_members = visible_to_members
+    membership.save(update_fields=["role", "status", "visible_to_members", "joined_at"])
+    _audit_membership(by=by, action="groups.membership_changed", membership=membership, changes=changes)
+    return membership
+
+
+@transaction.atomic
+def membership_delete(*, membership: Membership, by) -> None:
+    """Take someone off a normal group's roster from the admin (an active member counts as a leave)."""
+    membership = Membership.objects.select_for_update().select_related("group").filter(pk=membership.pk).first()
+    if membership is None:
+        return
+    if membership.group.is_confidential:
+        raise _confidential_refusal()
+    if membership.status == Membership.Status.ACTIVE:
+        _count(membership.group, -1)
+    _audit_membership(by=by, action="groups.membership_removed", membership=membership)
+    membership.delete()
+
+
+def count_leaves_of_deleted_person(*, user) -> int:
+    """Before a person is deleted (their memberships go with them), count each active membership as a
+    leave so the growth chart stays true. Returns how many were counted."""
+    groups = list(Group.objects.filter(memberships__user=user, memberships__status=Membership.Status.ACTIVE))
+    MembershipEvent.objects.bulk_create([MembershipEvent(group=group, change=-1) for group in groups])
+    return len(groups)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from groups.models import Group, Membership
 
-from .models import Audience, Meeting, Occurrence
+from .models import RSVP, Audience, Meeting, Occurrence
 
 
 def membership_of(user, group: Group | None) -> Membership | None:
@@ -52,6 +52,31 @@ def can_view(user, meeting: Meeting, membership: Membership | None = None) -> bo
     return is_active_member(membership)
 
 
+def audience_admits(user, meeting: Meeting, membership: Membership | None = None) -> bool:
+    """The audience rule for seeing an event at all (its page, its .ics, a feed, a schedule).
+
+    An administrators-only event is shown only to administrators, to who manages it (its group's leads,
+    the equity director) and to anyone who already replied to it (their calendars keep it). Every other
+    audience may be seen by whoever may see the meeting: a non-administrator event stays readable to an
+    administrator, whose page explains why they cannot reply.
+    """
+    if meeting.audience != Audience.ADMINISTRATORS:
+        return True
+    if not user.is_authenticated:
+        return False
+    if user.is_administrator or can_manage(user, meeting, membership):
+        return True
+    return RSVP.objects.filter(occurrence__meeting=meeting, user=user).exists()
+
+
+def visible_audiences(user) -> list[str]:
+    """The audiences whose events a listing may show this person (None: a signed-out visitor); the same
+    rule as audience_admits, for querysets (callers add the leads: it answers without a query)."""
+    if user is not None and user.is_authenticated and (user.is_administrator or user.is_superuser):
+        return list(Audience.values)
+    return [audience for audience in Audience.values if audience != Audience.ADMINISTRATORS]
+
+
 def rsvp_refusal(user, occurrence: Occurrence, membership: Membership | None) -> str | None:
     """Why this person cannot reply to this meeting, in plain words; None when they can."""
     meeting = occurrence.meeting
@@ -80,8 +105,10 @@ def rsvp_refusal(user, occurrence: Occurrence, membership: Membership | None) ->
 def get_occurrence_for_viewer(request, pk: int) -> tuple[Occurrence, Membership | None]:
     occurrence = get_object_or_404(Occurrence.objects.for_listing(), pk=pk)
     membership = membership_of(request.user, occurrence.meeting.group)
-    if not can_view(request.user, occurrence.meeting, membership):
-        # Do not confirm that a confidential group's meeting exists.
+    if not can_view(request.user, occurrence.meeting, membership) or not audience_admits(
+        request.user, occurrence.meeting, membership
+    ):
+        # Do not confirm that a confidential group's meeting, or an event for others, exists.
         raise Http404
     return occurrence, membership
 

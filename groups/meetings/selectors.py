@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from groups.models import Group, Membership
 
+from .access import visible_audiences
 from .models import RSVP, Audience, Meeting, Occurrence
 
 # A private feed keeps recent meetings so calendars do not drop them the moment they end.
@@ -106,8 +107,14 @@ def feed_for_user(user) -> list[Occurrence]:
 def upcoming_for_group(group: Group, user=None, limit: int | None = 5) -> list[Occurrence]:
     """The group's next meetings (cancelled ones included, shown as cancelled)."""
     occurrences = Occurrence.objects.for_listing().of_group(group).upcoming().order_by("starts_at", "id")
+    # The audience rule (access.audience_admits): the group's leads see every meeting they manage.
+    shown = Q(meeting__audience__in=visible_audiences(user))
     if user is not None and user.is_authenticated:
-        occurrences = _with_reply_of(occurrences, user)
+        shown |= Exists(Membership.objects.filter(group=group, user=user, role=Membership.Role.LEAD,
+                                                  status=Membership.Status.ACTIVE))
+        occurrences = _with_reply_of(occurrences.filter(shown), user)
+    else:
+        occurrences = occurrences.filter(shown)
     return list(occurrences[:limit] if limit else occurrences)
 
 
@@ -116,6 +123,7 @@ def public_schedule_for(group: Group, limit: int = 100) -> list[Occurrence]:
     return list(
         Occurrence.objects.of_group(group)
         .upcoming()
+        .filter(meeting__audience__in=visible_audiences(None))
         .select_related("meeting", "school")
         .only(
             "id", "uid", "starts_at", "ends_at", "status", "sequence", "address", "school__name",

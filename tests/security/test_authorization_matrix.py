@@ -98,6 +98,45 @@ MATRIX: dict[str, Case] = {
         lambda w: reverse("admin:comments_comment_change", args=[w.comment.pk]),
         {**everyone(LOGIN), "director": 200, "superuser": 200},
     ),
+    # Admin pages that leave confidential groups out (count only); see tests/security/test_admin_confidential.py.
+    "admin:belong_auditlog_changelist": Case(
+        lambda w: reverse("admin:belong_auditlog_changelist"),
+        {**everyone(LOGIN), "director": 403, "superuser": 200},
+    ),
+    "admin:groups_membership_changelist": Case(
+        lambda w: reverse("admin:groups_membership_changelist"),
+        {**everyone(LOGIN), "director": 200, "superuser": 200},
+    ),
+    "admin:groups_group_simple_history": Case(
+        lambda w: reverse("admin:groups_group_simple_history",
+                          args=[w.group.pk, w.group.history.latest("history_date").history_id]),
+        {**everyone(LOGIN), "director": 200, "superuser": 200},
+    ),
+    "admin:meetings_meeting_changelist": Case(
+        lambda w: reverse("admin:meetings_meeting_changelist"),
+        {**everyone(LOGIN), "director": 403, "superuser": 200},
+    ),
+    "admin:meetings_occurrence_changelist": Case(
+        lambda w: reverse("admin:meetings_occurrence_changelist"),
+        {**everyone(LOGIN), "director": 403, "superuser": 200},
+    ),
+    "admin:meetings_rsvp_changelist": Case(
+        lambda w: reverse("admin:meetings_rsvp_changelist"),
+        {**everyone(LOGIN), "director": 403, "superuser": 200},
+    ),
+    # Read-only in the admin: cancelling is the portal's (it e-mails everyone invited).
+    "admin:meetings_meeting_delete": Case(
+        lambda w: reverse("admin:meetings_meeting_delete", args=[w.meeting.pk]),
+        {**everyone(LOGIN), "director": 403, "superuser": 403},
+    ),
+    "admin:meetings_occurrence_delete": Case(
+        lambda w: reverse("admin:meetings_occurrence_delete", args=[w.occurrence.pk]),
+        {**everyone(LOGIN), "director": 403, "superuser": 403},
+    ),
+    "admin:meetings_rsvp_delete": Case(
+        lambda w: reverse("admin:meetings_rsvp_delete", args=[UNKNOWN]),
+        {**everyone(LOGIN), "director": 403, "superuser": 403},
+    ),
     # --- Accounts (/me/) ----------------------------------------------------------------------------------
     "accounts:profile": Case(lambda w: "/me/", signed_in(200)),
     "accounts:email_preferences": Case(lambda w: "/me/email/", signed_in(200)),
