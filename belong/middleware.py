@@ -6,11 +6,13 @@ import sys
 from django.conf import settings
 from django.contrib import messages
 from django.core.signals import got_request_exception
-from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.db import DataError, InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+
+from belong.logging import ROUTE_KEY, SKIP_KEY, is_anonymous_request, route_of
 
 log = logging.getLogger(__name__)
 
@@ -99,3 +101,88 @@ class DatabaseUnavailableMiddleware:
         response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = "30"
         return response
+
+
+class LogRouteMiddleware:
+    """Leaves the request's route and whether it may be logged in the WSGI environ for gunicorn.
+
+    The access log is written by gunicorn after Django answered, from the same environ dict
+    (request.META): it logs `belong.route` instead of the path a person typed, and nothing at all
+    when `belong.log_skip` is set. Outermost, so redirects by the middleware below it are covered.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        try:
+            request.META[ROUTE_KEY] = route_of(request)
+            request.META[SKIP_KEY] = is_anonymous_request(request)
+        except Exception:
+            log.warning("Could not work out the route of a request.", exc_info=True)
+        return response
+
+
+# C0 control characters: PostgreSQL refuses NUL in text, and none of them belongs in an address or
+# a form field; tab and line breaks do in a text area.
+_CONTROL = frozenset(chr(code) for code in range(32))
+_CONTROL_IN_BODIES = _CONTROL - {"\t", "\r", "\n"}
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _has_any(text: str, characters: frozenset[str]) -> bool:
+    return not characters.isdisjoint(text)
+
+
+def bad_request(request) -> HttpResponse:
+    """The 400 page in the portal's layout, for input no page can use."""
+    try:
+        return HttpResponseBadRequest(render_to_string("400.html", request=request))
+    except Exception:
+        log.warning("The 400 page could not be rendered with its layout.", exc_info=True)
+        return HttpResponseBadRequest(render_to_string("400.html"))
+
+
+class BadInputMiddleware:
+    """Answers 400, not 500, to input that no view could use, once for every view.
+
+    - NUL and other C0 control characters in the path, the query string (names and values) or the
+      fields of a urlencoded or multipart form (tab, CR and LF are allowed in form fields);
+    - a PostgreSQL DataError raised while answering a GET or HEAD: there the database was only
+      asked a question a person typed (an admin filter such as `?name__regex=(`, a value out of
+      range), so the question was bad, not the site. On other methods a DataError is a form that
+      lacks validation and stays a 500 so that it is fixed.
+
+    Sits after the authentication and message middleware so the 400 page has its full layout.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_control_characters(request):
+            return bad_request(request)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DataError) and request.method in ("GET", "HEAD"):
+            # The route, not the path: the path is what a person typed (belong/logging.py).
+            log.warning("Bad request: the database refused a lookup on %s (%s).", route_of(request),
+                        type(exception).__name__)
+            return bad_request(request)
+        return None
+
+    @staticmethod
+    def _has_control_characters(request) -> bool:
+        if _has_any(request.path_info, _CONTROL) or _has_any(request.path, _CONTROL):
+            return True
+        for key, values in request.GET.lists():
+            if _has_any(key, _CONTROL) or any(_has_any(value, _CONTROL) for value in values):
+                return True
+        if request.method in ("GET", "HEAD", "OPTIONS") or not request.content_type.startswith(_FORM_TYPES):
+            return False
+        for key, values in request.POST.lists():
+            if _has_any(key, _CONTROL) or any(_has_any(value, _CONTROL_IN_BODIES) for value in values):
+                return True
+        return False
