@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.signals import got_request_exception
 from django.db import DataError, InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.db.models import fields as django_fields
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotFound
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -129,10 +132,31 @@ class LogRouteMiddleware:
 _CONTROL = frozenset(chr(code) for code in range(32))
 _CONTROL_IN_BODIES = _CONTROL - {"\t", "\r", "\n"}
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+_FIELDS_MODULE = str(Path(django_fields.__file__).parent)
 
 
 def _has_any(text: str, characters: frozenset[str]) -> bool:
     return not characters.isdisjoint(text)
+
+
+def _is_unconfigured_sign_in_provider(exception: Exception) -> bool:
+    from allauth.socialaccount.models import SocialApp
+
+    return isinstance(exception, SocialApp.DoesNotExist)
+
+
+def _is_lookup_conversion_error(exception: Exception) -> bool:
+    """A value that a model field could not turn into its type for a query (`history/abc/` where
+    the history ID is a number): raised from the field's get_prep_value/to_python, not by our code."""
+    if not isinstance(exception, ValueError | TypeError | ValidationError):
+        return False
+    trace = exception.__traceback__
+    while trace is not None:
+        code = trace.tb_frame.f_code
+        if code.co_name in ("get_prep_value", "to_python") and _FIELDS_MODULE in code.co_filename:
+            return True
+        trace = trace.tb_next
+    return False
 
 
 def bad_request(request) -> HttpResponse:
@@ -151,10 +175,12 @@ class BadInputMiddleware:
       fields of a urlencoded or multipart form (tab, CR and LF are allowed in form fields);
     - a PostgreSQL DataError raised while answering a GET or HEAD: there the database was only
       asked a question a person typed (an admin filter such as `?name__regex=(`, a value out of
-      range), so the question was bad, not the site. On other methods a DataError is a form that
-      lacks validation and stays a 500 so that it is fixed.
+      range), so the question was bad, not the site. The same for a value a model field could not
+      convert for a lookup (`/admin/groups/group/1/history/abc/`). On other methods these are a
+      form that lacks validation and stay a 500 so that it is fixed;
+    - and a 404, not a 500, for the sign-in page of a provider this deployment has not configured.
 
-    Sits after the authentication and message middleware so the 400 page has its full layout.
+    Innermost, so the 400 page has the full layout and every other middleware's headers.
     """
 
     def __init__(self, get_response):
@@ -166,7 +192,12 @@ class BadInputMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, DataError) and request.method in ("GET", "HEAD"):
+        if _is_unconfigured_sign_in_provider(exception):
+            # /accounts/google/login/ exists for every installed provider, configured or not.
+            return HttpResponseNotFound(render_to_string("404.html", request=request))
+        if request.method in ("GET", "HEAD") and (
+            isinstance(exception, DataError) or _is_lookup_conversion_error(exception)
+        ):
             # The route, not the path: the path is what a person typed (belong/logging.py).
             log.warning("Bad request: the database refused a lookup on %s (%s).", route_of(request),
                         type(exception).__name__)

@@ -122,3 +122,19 @@ def test_it_names_the_line_of_a_nul_byte_in_an_hr_import_at_preview(settings, hr
     assert "token" not in preview.context
     assert "Line 3: this row contains a control character" in preview.content.decode()
     assert not User.objects.filter(email__in=["person1@district.example", "person2@district.example"]).exists()
+
+
+def test_it_answers_400_to_a_history_id_that_is_not_a_number(world, browser):
+    sign_in(browser, world, "superuser")
+
+    response = browser.get(f"/admin/groups/group/{world.group.pk}/history/abc/")
+
+    assert response.status_code == 400
+
+
+def test_it_answers_404_for_a_sign_in_provider_that_is_not_configured(world, browser, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = {}
+
+    response = browser.get("/accounts/google/login/")
+
+    assert response.status_code == 404
