@@ -191,6 +191,11 @@ class ScrubSensitiveFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         request = getattr(record, "request", None)
+        if hasattr(record, "request"):
+            # Django attaches the request to error records; an error report built from it would
+            # carry REMOTE_ADDR, the user agent and the POST body. Gone even from a dropped record,
+            # which other handlers may still see.
+            record.request = None
         replacements: dict[str, str] = {}
         if request is not None and hasattr(request, "path_info"):
             try:
@@ -206,10 +211,6 @@ class ScrubSensitiveFilter(logging.Filter):
             replacements, skip = self._server_line(record.args[0])
             if skip:
                 return False
-        if hasattr(record, "request"):
-            # Django attaches the request to error records; an error report built from it would
-            # carry REMOTE_ADDR, the user agent and the POST body.
-            record.request = None
         try:
             if replacements and isinstance(record.args, tuple):
                 record.args = tuple(replacements.get(a, a) if isinstance(a, str) else a for a in record.args)

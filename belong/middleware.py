@@ -172,7 +172,8 @@ class BadInputMiddleware:
     """Answers 400, not 500, to input that no view could use, once for every view.
 
     - NUL and other C0 control characters in the path, the query string (names and values) or the
-      fields of a urlencoded or multipart form (tab, CR and LF are allowed in form fields);
+      fields of a urlencoded or multipart form (tab, CR and LF are allowed in form fields; forms of
+      the namespaces in settings.CONTROL_CHARACTERS_CLEANED_BY_NAMESPACES clean them themselves);
     - a PostgreSQL DataError raised while answering a GET or HEAD: there the database was only
       asked a question a person typed (an admin filter such as `?name__regex=(`, a value out of
       range), so the question was bad, not the site. The same for a value a model field could not
@@ -187,9 +188,19 @@ class BadInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if self._has_control_characters(request):
+        if self._address_has_control_characters(request):
             return bad_request(request)
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # Forms are checked once the view is known: a page whose form removes control characters
+        # itself (the anonymous comment form keeps what a person pasted) is left to do so.
+        exempt = set(settings.CONTROL_CHARACTERS_CLEANED_BY_NAMESPACES)
+        if exempt & set(request.resolver_match.namespaces):
+            return None
+        if self._form_has_control_characters(request):
+            return bad_request(request)
+        return None
 
     def process_exception(self, request, exception):
         if _is_unconfigured_sign_in_provider(exception):
@@ -205,12 +216,16 @@ class BadInputMiddleware:
         return None
 
     @staticmethod
-    def _has_control_characters(request) -> bool:
+    def _address_has_control_characters(request) -> bool:
         if _has_any(request.path_info, _CONTROL) or _has_any(request.path, _CONTROL):
             return True
         for key, values in request.GET.lists():
             if _has_any(key, _CONTROL) or any(_has_any(value, _CONTROL) for value in values):
                 return True
+        return False
+
+    @staticmethod
+    def _form_has_control_characters(request) -> bool:
         if request.method in ("GET", "HEAD", "OPTIONS") or not request.content_type.startswith(_FORM_TYPES):
             return False
         for key, values in request.POST.lists():

@@ -138,3 +138,12 @@ def test_it_answers_404_for_a_sign_in_provider_that_is_not_configured(world, bro
     response = browser.get("/accounts/google/login/")
 
     assert response.status_code == 404
+
+
+def test_it_leaves_the_comment_form_to_clean_what_was_pasted(world, browser):
+    # The anonymous form removes control characters itself and keeps the rest: a 400 would lose
+    # a comment someone pasted from a word processor.
+    response = browser.post(reverse("comments:form"), {"body": "\x00\x07\x1b", "topic": str(world.topic.pk)})
+
+    assert response.status_code == 200
+    assert "Write your comment before sending it." in response.content.decode()
