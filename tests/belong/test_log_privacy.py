@@ -63,6 +63,7 @@ def test_it_writes_routes_with_parameter_names_only():
         (f"/me/calendar/{FEED_TOKEN}.ics", "/me/calendar/<token>.ics"),
         ("/me/email/unsubscribe/eyJ1IjoxfQ:1xVPhO:4bMeKj/", "/me/email/unsubscribe/<token>/"),
         ("/groups/open-harbor/roster/", "/groups/<slug>/roster/"),
+        ("/accounts/confirm-email/mti:1txyz:abcdefghijklmnop0123/", "/accounts/confirm-email/<key>/"),
         # Unmatched: a typed path never reaches the log, only a known first segment does.
         (f"/accounts/password/reset/key/{RESET_KEY}", "/accounts/<unmatched>"),
         (f"/{FEED_TOKEN}", "/<unmatched>"),

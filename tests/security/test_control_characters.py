@@ -147,3 +147,11 @@ def test_it_leaves_the_comment_form_to_clean_what_was_pasted(world, browser):
 
     assert response.status_code == 200
     assert "Write your comment before sending it." in response.content.decode()
+
+
+def test_it_renders_the_same_400_page_for_django_own_bad_requests(world, browser):
+    # Django's handler for SuspiciousOperation renders templates/400.html without the request.
+    response = browser.get("/plan/", headers={"Host": "attacker.example"})
+
+    assert response.status_code == 400
+    assert "<h1>Bad request</h1>" in response.content.decode()
