@@ -74,7 +74,7 @@ def test_it_keeps_every_anonymous_page_out_of_the_proxy_access_log(pattern):
 def test_it_forwards_the_headers_belong_trusts_and_logs_no_address_or_uri():
     nginx = NGINX.read_text()
     assert "proxy_set_header X-Forwarded-Proto $scheme;" in nginx
-    # One hop: what the client claims is not passed on (COMMENT_TRUSTED_PROXY_COUNT=1).
+    # One hop: what the client claims is not passed on (TRUSTED_PROXY_COUNT=1).
     assert "proxy_set_header X-Forwarded-For $remote_addr;" in nginx
     assert "proxy_set_header Host $host;" in nginx
     log_format = re.search(r"log_format belong_private '([^']+)';", nginx).group(1)
