@@ -10,6 +10,7 @@ are not logged at all. `scrub()` still runs over every line as defence in depth.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from urllib.parse import unquote, urlsplit
@@ -102,6 +103,7 @@ def _regex_to_template(pattern: str) -> str:
     return "".join(out).removesuffix("\\Z")
 
 
+@functools.lru_cache(maxsize=2048)
 def route_template(route: str) -> str:
     """A resolver's route (path() converters and regular expressions alike) as `/a/<name>/b`."""
     template = _regex_to_template(route) if any(c in route for c in "^$()[\\") else route
