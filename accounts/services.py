@@ -134,6 +134,10 @@ class _Lookups:
             self.languages[_fold(info["name"])] = code
 
 
+# C0 control characters other than tab and line breaks (which a quoted CSV field may hold).
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _fold(text: str) -> str:
     return " ".join(str(text).replace("_", " ").replace("-", " ").split()).casefold()
 
@@ -213,6 +217,10 @@ def _check_columns(headers: list[str]) -> list[RowProblem]:
 
 def _validate_row(line: int, raw: Mapping[str, str], lookups: _Lookups) -> tuple[_Row | None, list[str]]:
     messages: list[str] = []
+    if any(_CONTROL_CHARACTERS.search(value or "") for value in raw.values()):
+        # PostgreSQL refuses NUL in text: caught here, the preview names the line instead of the
+        # confirmation failing with a 500.
+        messages.append(_("this row contains a control character (such as a NUL byte); save the file again as CSV."))
     email = raw.get("email", "").strip().lower()
     if not email:
         messages.append(_("the e-mail address is missing."))

@@ -92,6 +92,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Trust (logs): outermost, so gunicorn's access log gets the route of every answer (belong/logging.py).
+    "belong.middleware.LogRouteMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "belong.middleware.DatabaseUnavailableMiddleware",
@@ -108,6 +110,9 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "belong.middleware.SecurityHeadersMiddleware",
     "belong.middleware.AdminMFARequiredMiddleware",
+    # Trust (input): NUL and control characters, bad admin lookups answer 400; innermost, so the page
+    # has the full layout and every security header.
+    "belong.middleware.BadInputMiddleware",
 ]
 
 # bench/ serves the portal plus a bare reference view through its own URLconf.
@@ -448,4 +453,11 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+# Trust (logs): pages people use so as not to be known are in no access log, with or without a
+# language prefix (belong/logging.py; deploy/Caddyfile.example and deploy/nginx.conf.example match).
+LOG_SKIP_PATH_PREFIXES = ["comment"]
+LOG_SKIP_NAMESPACES = ["comments"]
+# Trust (input): BadInputMiddleware answers 400 to control characters in forms, except for these
+# namespaces, whose forms remove them and keep the rest of what was typed (comments/forms.py).
+CONTROL_CHARACTERS_CLEANED_BY_NAMESPACES = ["comments"]
 ADMINS: list[tuple[str, str]] = []

@@ -1,18 +1,22 @@
 """gunicorn settings for production (docker-compose's `web` service).
 
-Access logs record when, what and how it went, never who: no client address, user agent, referer or
-query string, and path segments that carry a secret (calendar feed tokens, unsubscribe tokens) are
-replaced by `[token]`.
+Access logs record when, which page and how it went, never who or with what: each line holds the
+time, the method, the URL pattern the request matched (`/accounts/password/reset/key/<uidb36>-<key>/`,
+`/me/calendar/<token>.ics`: the values a person's address carried are never written), the status and
+the duration. No client address, query string, user agent, referer or response size. The anonymous
+comment pages (/comment/..., with or without a language prefix) are not logged at all.
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
+import re
 
 from gunicorn.glogging import Logger
 
-from belong.logging import scrub
+from belong.logging import ROUTE_KEY, SKIP_KEY, UNMATCHED, scrub
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 9)))
@@ -33,31 +37,79 @@ control_socket_disable = True
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
-access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s'
+access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(M)sms'
+
+# Used when Django is not loaded (a request gunicorn refused before the application saw it); the
+# application's own list is settings.LOG_SKIP_PATH_PREFIXES with settings.LANGUAGES as prefixes.
+_ANONYMOUS = re.compile(r"^/(?:[a-z]{2,3}(?:-[a-z0-9]+)?/)?comment(?:/|$)", re.IGNORECASE)
+SAFE_ATOMS = ("t", "m", "s", "T", "D", "M", "L")
 
 
-def redact_path(path: str) -> str:
-    """Addresses, comment receipts and token segments go exactly as in the application's own logs."""
-    return scrub(path or "")
+def route_of(environ: dict) -> str:
+    """The route Django resolved (left in the environ by belong.middleware.LogRouteMiddleware)."""
+    route = environ.get(ROUTE_KEY)
+    if not route:
+        try:
+            from belong.logging import route_for_path
+
+            route = route_for_path(environ.get("PATH_INFO") or "/")
+        except Exception:
+            route = "/" + UNMATCHED
+    return scrub(route)
+
+
+def is_anonymous(environ: dict) -> bool:
+    path = environ.get("PATH_INFO") or ""
+    if environ.get(SKIP_KEY) or _ANONYMOUS.match(path):
+        return True
+    try:
+        from belong.logging import is_anonymous_path
+
+        return is_anonymous_path(path)
+    except Exception:
+        return False
+
+
+class _ErrorLineFilter(logging.Filter):
+    """gunicorn's own error lines name the request URI and the client address: routes and scrub."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and record.msg.startswith("Error handling request") and record.args:
+            args = list(record.args)
+            uri = str(args[-1])
+            path = uri.split("?", 1)[0]
+            if _ANONYMOUS.match(path):
+                args[-1] = "[anonymous page]"
+            else:
+                args[-1] = route_of({"PATH_INFO": path})
+            record.args = tuple(args)
+        try:
+            message = record.getMessage()
+        except Exception:
+            message = str(record.msg)
+        record.msg, record.args = scrub(message), ()
+        return True
 
 
 class PrivacyLogger(Logger):
-    """Offers the access-log format only atoms that cannot identify a person or leak a secret."""
+    """Access lines hold the time, method, route, status and duration; nothing else is offered to
+    the format, so `--access-logformat '%(h)s %(a)s'` writes dashes."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        if not any(isinstance(f, _ErrorLineFilter) for f in self.error_log.filters):
+            self.error_log.addFilter(_ErrorLineFilter())
+
+    def access(self, resp, req, environ, request_time):
+        if is_anonymous(environ):
+            return
+        super().access(resp, req, environ, request_time)
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
-        path = redact_path(environ.get("PATH_INFO", ""))
-        safe = {key: atoms[key] for key in ("t", "s", "m", "H", "b", "B", "T", "D", "M", "L", "p")}
-        safe.update(
-            U=path,
-            r=f"{environ.get('REQUEST_METHOD', '-')} {path} {environ.get('SERVER_PROTOCOL', '-')}",
-            h="-",
-            u="-",
-            l="-",
-            q="-",
-            f="-",
-            a="-",
-        )
+        route = route_of(environ)
+        safe = {key: atoms[key] for key in SAFE_ATOMS}
+        safe.update(U=route, r=f"{environ.get('REQUEST_METHOD', '-')} {route}")
         return safe
 
 

@@ -258,8 +258,8 @@ def test_it_serves_healthz_behind_gunicorn_with_access_logs_that_name_nobody(gun
 
     log = log_path.read_text()
     access_lines = [line for line in log.splitlines() if '"GET /' in line]
-    assert any('"GET /healthz HTTP/1.1" 200' in line for line in access_lines)
-    assert any('"GET /me/calendar/[token].ics HTTP/1.1" 404' in line for line in access_lines)
+    assert any('"GET /healthz" 200' in line for line in access_lines)
+    assert any('"GET /me/calendar/<token>.ics" 404' in line for line in access_lines)
     for canary in ("127.0.0.1", token, "query-canary", "agent-canary", "referer-canary"):
         assert canary not in log, canary
 
