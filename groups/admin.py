@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import selectors, services
 from .models import Group, GroupProposal, Membership
 from .selectors import count_of
 
@@ -27,11 +27,36 @@ class MembershipInline(admin.TabularInline):
     show_change_link = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user").filter(group__is_confidential=False)
+        return super().get_queryset(request).select_related("user").filter(group__is_confidential=False, hidden=False)
+
+
+class GroupAdminForm(forms.ModelForm):
+    """Switching "confidential" on an existing group is confirmed after seeing what it does to its members."""
+
+    confirm_confidential_change = forms.BooleanField(
+        label=_("I have read what changing “confidential membership” does"), required=False,
+        help_text=_("Needed only when you switch confidential membership on or off for an existing group."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        group = self.instance
+        if group.pk and "is_confidential" in self.changed_data and not cleaned.get("confirm_confidential_change"):
+            change = selectors.confidential_change(group, bool(cleaned.get("is_confidential")))
+            if change.confidential:
+                text = _("All %(count)s people on the roster will be hidden from everyone but the leads, and stay "
+                         "hidden even if the group is later opened, unless each chooses otherwise.") % {
+                    "count": change.members}
+            else:
+                text = _("%(hidden)s existing members joined hidden and stay hidden; new members will be listed.") % {
+                    "hidden": change.hidden}
+            self.add_error("confirm_confidential_change", text)
+        return cleaned
 
 
 @admin.register(Group)
 class GroupAdmin(SimpleHistoryAdmin):
+    form = GroupAdminForm
     list_display = ["name", "status", "focus", "join_policy", "is_confidential", "member_count", "lead_count"]
     list_filter = ["status", "focus", "join_policy", "is_confidential", "excludes_administrators"]
     search_fields = ["name", "summary"]
@@ -46,7 +71,8 @@ class GroupAdmin(SimpleHistoryAdmin):
             _("Who may join (job role and site only, never a protected trait)"),
             {"fields": ["join_policy", "excludes_administrators", "eligible_roles", "eligible_schools"]},
         ),
-        (_("Privacy"), {"fields": ["is_confidential", "neutral_email_subjects", "public_schedule"]}),
+        (_("Privacy"), {"fields": ["is_confidential", "confirm_confidential_change", "neutral_email_subjects",
+                                   "public_schedule"]}),
         (_("Membership"), {"fields": ["member_count", "lead_count", "created_at", "updated_at"]}),
     ]
 
@@ -73,6 +99,16 @@ class GroupAdmin(SimpleHistoryAdmin):
             )
         return form
 
+    def save_model(self, request, obj, form, change):
+        # The switch goes through its service, which never exposes anyone and writes the audit row.
+        if change and "is_confidential" in form.changed_data:
+            wanted = obj.is_confidential
+            obj.is_confidential = form.initial["is_confidential"]
+            super().save_model(request, obj, form, change)
+            services.group_set_confidential(group=obj, confidential=wanted, by=request.user)
+        else:
+            super().save_model(request, obj, form, change)
+
     @admin.display(description=_("leads"), ordering="_lead_count")
     def lead_count(self, obj):
         return getattr(obj, "_lead_count", None)
@@ -89,7 +125,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         # Not even superusers see who belongs to a confidential group here.
-        return super().get_queryset(request).filter(group__is_confidential=False)
+        return super().get_queryset(request).filter(group__is_confidential=False, hidden=False)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "group":

@@ -114,6 +114,8 @@ MATRIX: dict[str, Case] = {
     "groups:join": post_only(url=_g("groups:join")),
     "groups:leave": post_only(url=_g("groups:leave")),
     "groups:visibility": post_only(url=_g("groups:visibility")),
+    # One's own membership page (who can see me, roster exports): not a member of G, no such page.
+    "groups:membership": Case(_g("groups:membership"), only("member", "lead", others=404)),
     "groups:roster": Case(_g("groups:roster"), only(*MANAGERS_OF_G)),
     "groups:invite": post_only(*MANAGERS_OF_G, url=_g("groups:invite")),
     "groups:export": Case(_g("groups:export"), only(*MANAGERS_OF_G)),
