@@ -101,7 +101,10 @@ def group_page(user, group: Group, *, members_page: str | int | None = 1) -> dic
         "group": group,
         "membership": membership,
         "member_count": group.member_count,
-        "pending_count": group.memberships.filter(status=PENDING).count() if can_manage_roster else 0,
+        "pending_count": (
+            group.memberships.filter(status=PENDING, **({} if insider else {"hidden": False})).count()
+            if can_manage_roster else 0
+        ),
         "leads": leads,
         "visible_members": visible_members,
         "can_see_member_names": see_names,

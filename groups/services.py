@@ -364,6 +364,12 @@ def invite_member(*, group: Group, user, by) -> Membership:
         group=group, user=user, defaults={"status": Membership.Status.INVITED}
     )
     if not created:
+        if membership.hidden and not Membership.objects.filter(
+            group=group, user=by, role=Membership.Role.LEAD, status=Membership.Status.ACTIVE
+        ).exists():
+            # Someone who is not a lead must not learn, from a refusal, that a hidden person belongs: answer
+            # as if invited, send nothing.
+            return membership
         raise RosterError(_("That person is already on this group's roster."))
     mail.enqueue(kind="groups.invited", to=user, context={"group_id": group.pk, "inviter_id": by.pk})
     return membership

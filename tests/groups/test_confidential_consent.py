@@ -14,7 +14,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from belong.models import AuditLog
+from belong.models import AuditLog, OutboxMessage
 from groups import services
 from groups.meetings import services as meeting_services
 from groups.meetings.models import RSVP, Occurrence
@@ -278,3 +278,14 @@ def test_it_reminds_leads_that_a_new_member_joined_hidden(django_capture_on_comm
         services.group_join(group=group, user=invitee)
     [notice] = [m for m in mailoutbox if m.to == [lead.email] and "Ivo Invited" in m.body]
     assert "joined while the group was confidential" in notice.body
+
+
+def test_it_does_not_confirm_a_hidden_membership_to_a_director_inviting_that_person(client, revealed):
+    response = client.post(f"/groups/{revealed.group.slug}/roster/invite/", {"email": revealed.member_hidden.email})
+    assert response.status_code == 302
+    assert "already on this group" not in client.get(f"/groups/{revealed.group.slug}/roster/").text
+    assert not OutboxMessage.objects.filter(kind="groups.invited").exists()
+    client.force_login(revealed.lead)
+    refused = client.post(f"/groups/{revealed.group.slug}/roster/invite/", {"email": revealed.member_hidden.email})
+    assert refused.status_code == 400
+    assert "already on this group" in refused.text
