@@ -172,7 +172,8 @@ def membership_set_hidden(*, membership: Membership, hidden: bool, by) -> Member
         action="groups.membership_hidden" if hidden else "groups.membership_shown",
         object_type="groups.Membership",
         object_id=str(membership.pk),
-        detail={"group_id": membership.group_id, "hidden": hidden},
+        # No group here: the audit log is readable in the admin, and the row must not say who belongs where.
+        detail={"hidden": hidden},
     )
     return membership
 

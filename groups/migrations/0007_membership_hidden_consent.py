@@ -6,11 +6,28 @@ from django.db import migrations, models
 def hide_confidential_memberships(apps, schema_editor):
     """Everyone who joined a group while it was confidential joined hidden: record that consent on the row.
 
-    Only the current setting is known, so memberships of groups confidential now are marked; idempotent, so
-    it can run again on a flushed test database.
+    Groups confidential now: every membership. Groups confidential at some time in their history (the
+    attack this closes: a director unticked the flag): every membership made before the flag was last
+    switched off, so no one who joined hidden is exposed by a switch made before this migration.
+    Idempotent, so it can run again on a flushed test database.
     """
+    Group = apps.get_model("groups", "Group")
     Membership = apps.get_model("groups", "Membership")
+    HistoricalGroup = apps.get_model("groups", "HistoricalGroup")
     Membership.objects.filter(group__is_confidential=True, hidden=False).update(hidden=True)
+    once_confidential = HistoricalGroup.objects.filter(is_confidential=True).values_list("id", flat=True).distinct()
+    for group in Group.objects.filter(pk__in=list(once_confidential), is_confidential=False):
+        last_on = HistoricalGroup.objects.filter(id=group.pk, is_confidential=True).order_by("-history_date").first()
+        switched_off = (
+            HistoricalGroup.objects.filter(id=group.pk, is_confidential=False, history_date__gt=last_on.history_date)
+            .order_by("history_date")
+            .first()
+        )
+        # Without a record of the switch, the only safe assumption is that everyone joined hidden.
+        memberships = Membership.objects.filter(group=group, hidden=False)
+        if switched_off is not None:
+            memberships = memberships.filter(created_at__lte=switched_off.history_date)
+        memberships.update(hidden=True)
 
 
 class Migration(migrations.Migration):

@@ -289,3 +289,19 @@ def test_it_does_not_confirm_a_hidden_membership_to_a_director_inviting_that_per
     refused = client.post(f"/groups/{revealed.group.slug}/roster/invite/", {"email": revealed.member_hidden.email})
     assert refused.status_code == 400
     assert "already on this group" in refused.text
+
+
+def test_it_hides_in_the_data_migration_those_who_joined_before_an_earlier_switch_off(confidential):
+    # The state the attack left behind before this change: the flag unticked, nothing on the memberships.
+    group = Group.objects.get(pk=confidential.group.pk)
+    group.is_confidential = False
+    group.save()
+    later = MembershipFactory(group=group, user=UserFactory(full_name="Lou Later"))
+    Membership.objects.update(hidden=False)
+    from django.apps import apps
+
+    importlib.import_module("groups.migrations.0007_membership_hidden_consent").hide_confidential_memberships(
+        apps, None
+    )
+    assert set(group.memberships.exclude(pk=later.pk).values_list("hidden", flat=True)) == {True}
+    assert not Membership.objects.get(pk=later.pk).hidden
