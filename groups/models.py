@@ -233,11 +233,6 @@ class Membership(models.Model):
         super().save(*args, **kwargs)
 
     @property
-    def is_exposed(self) -> bool:
-        """Whether people other than the leads (the director, a roster manager) may see this person."""
-        return not self.hidden and not self.group.is_confidential
-
-    @property
     def is_lead(self) -> bool:
         return self.role == self.Role.LEAD and self.status == self.Status.ACTIVE
 
