@@ -7,7 +7,6 @@ The list is built for hundreds of thousands of rows: no full COUNT, one join, in
 
 from __future__ import annotations
 
-import csv
 from functools import cached_property
 
 from django.contrib import admin, messages
@@ -20,6 +19,8 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from belong.csv_export import csv_lines
 
 from . import services
 from .access import can_review
@@ -67,20 +68,6 @@ class CommentNoteInline(ReviewerOnly, admin.StackedInline):
     readonly_fields = ["author_name", "written_on"]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    """Text as a spreadsheet will not run it: public input starting with = or + could be a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
-
-
 EXPORT_HEADER = [
     "number", "id", "sent_on", "topic", "language", "status", "status_changed_on", "closed_on", "tags",
     "comment", "reply", "replied_on", "legal_hold", "identity_disclosed", "name", "email", "relationship",
@@ -102,8 +89,11 @@ def export_rows(queryset):
         .values_list(*EXPORT_COLUMNS)
     )
     relationships = dict(Relationship.choices)
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(EXPORT_HEADER)  # the BOM lets spreadsheet programs read UTF-8
+    # The BOM lets spreadsheet programs read UTF-8; belong.csv_export neutralises formula-looking cells.
+    return csv_lines(EXPORT_HEADER, _export_values(rows, relationships), bom=True)
+
+
+def _export_values(rows, relationships):
     for row in rows.iterator(chunk_size=2000):
         values = dict(zip(EXPORT_COLUMNS, row, strict=True))
         disclosed = values["identity_disclosed"]
@@ -112,7 +102,7 @@ def export_rows(queryset):
             values["disclosed_relationship"] = relationships.get(values["disclosed_relationship"], "")
         else:  # empty by constraint already; never exported for an anonymous comment all the same
             values["disclosed_name"] = values["disclosed_email"] = values["disclosed_relationship"] = ""
-        yield writer.writerow([_cell(values[column]) for column in EXPORT_COLUMNS])
+        yield [values[column] for column in EXPORT_COLUMNS]
 
 
 @admin.register(Comment)

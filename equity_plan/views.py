@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from belong.csv_export import csv_response
 from belong.models import SiteSettings
 
 from . import access, selectors, services
@@ -111,30 +111,24 @@ CSV_FIELDS = ["year", "workstream_code", "workstream", "item", "owner", "due_on"
               "weight", "workstream_percent"]
 
 
-def _cell(value) -> str:
-    # Spreadsheet programs run cells that start with these as formulas.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def plan_csv(request, slug):
     plan = access.get_plan_for_reader(request, slug)
     overview = selectors.plan_overview(plan, with_items=True)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{plan.slug}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(CSV_FIELDS)
     years = {view.year.pk: view.year for view in overview.years if view.year}
-    for node in overview.nodes.values():
-        stream = node.workstream
-        for item in node.items:
-            year = years.get(stream.year_id)
-            writer.writerow([_cell(v) for v in (
-                f"{year.number}: {year.title}" if year else "", stream.code, stream.title, item.title,
-                item.owner_label, item.due_on.isoformat() if item.due_on else "", item.get_status_display(),
-                item.percent_complete, item.weight, node.progress.rounded if node.progress.rounded is not None else "",
-            )])
-    return response
+
+    def rows():
+        for node in overview.nodes.values():
+            stream = node.workstream
+            for item in node.items:
+                year = years.get(stream.year_id)
+                yield (
+                    f"{year.number}: {year.title}" if year else "", stream.code, stream.title, item.title,
+                    item.owner_label, item.due_on.isoformat() if item.due_on else "", item.get_status_display(),
+                    item.percent_complete, item.weight,
+                    node.progress.rounded if node.progress.rounded is not None else "",
+                )
+
+    return csv_response(f"{plan.slug}.csv", CSV_FIELDS, rows())
 
 
 # --- Editing (editors only) --------------------------------------------------------------------------

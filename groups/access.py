@@ -6,7 +6,11 @@ The rules:
 - active members see the members who opted in to the member list (and the leads);
 - a group's leads see and manage the whole roster;
 - the equity director and superusers manage a normal group's roster (a group may have no lead yet),
-  but for a confidential group they see counts, never names.
+  but for a confidential group they see counts, never names;
+- a person who joined while the group was confidential (`Membership.hidden`) stays hidden from everyone
+  but the group's leads, whatever later happens to the group's setting, until they choose otherwise:
+  only `sees_hidden_members` viewers are shown them on rosters, exports and attendance sheets, and other
+  members see them only on the member list they opted in to.
 """
 
 from __future__ import annotations
@@ -50,6 +54,11 @@ def can_manage_roster(user, group: Group) -> bool:
     if is_lead(user, group):
         return True
     return not group.is_confidential and user.is_equity_director
+
+
+def sees_hidden_members(user, group: Group) -> bool:
+    """Only the group's own leads see the people who joined hidden (the director and superusers never do)."""
+    return is_lead(user, group)
 
 
 def can_see_member_names(user, group: Group) -> bool:

@@ -10,6 +10,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, Sum
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -20,7 +22,7 @@ from belong.admin_privacy import (
     register_private_model,
 )
 
-from . import eligibility, services
+from . import eligibility, selectors, services
 from .models import Group, GroupProposal, Membership
 from .selectors import count_of
 
@@ -53,6 +55,16 @@ class MembershipAdminForm(forms.ModelForm):
         model = Membership
         fields = ["group", "user", "role", "status", "visible_to_members"]
 
+    def validate_unique(self):
+        # "Membership with this Group and User already exists" would confirm a hidden membership; the
+        # service answers an existing hidden one as if the add worked, and clean() refuses visible ones.
+        if self.instance.pk is not None:
+            super().validate_unique()
+
+    def validate_constraints(self):
+        if self.instance.pk is not None:
+            super().validate_constraints()
+
     def clean(self):
         cleaned = super().clean()
         group = cleaned.get("group") or getattr(self.instance, "group", None)
@@ -63,6 +75,8 @@ class MembershipAdminForm(forms.ModelForm):
             refusal = eligibility.rule_refusal(user, group)
             if refusal:
                 self.add_error("user", refusal)
+            elif Membership.objects.filter(group=group, user=user, hidden=False).exists():
+                self.add_error("user", _("That person is already on this group's roster."))
         return cleaned
 
 
@@ -96,11 +110,36 @@ class MembershipInline(admin.TabularInline):
     show_change_link = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user").filter(group__is_confidential=False)
+        return super().get_queryset(request).select_related("user").filter(group__is_confidential=False, hidden=False)
+
+
+class GroupAdminForm(forms.ModelForm):
+    """Switching "confidential" on an existing group is confirmed after seeing what it does to its members."""
+
+    confirm_confidential_change = forms.BooleanField(
+        label=_("I have read what changing “confidential membership” does"), required=False,
+        help_text=_("Needed only when you switch confidential membership on or off for an existing group."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        group = self.instance
+        if group.pk and "is_confidential" in self.changed_data and not cleaned.get("confirm_confidential_change"):
+            change = selectors.confidential_change(group, bool(cleaned.get("is_confidential")))
+            if change.confidential:
+                text = _("All %(count)s people on the roster will be hidden from everyone but the leads, and stay "
+                         "hidden even if the group is later opened, unless each chooses otherwise.") % {
+                    "count": change.members}
+            else:
+                text = _("%(hidden)s existing members joined hidden and stay hidden; new members will be listed.") % {
+                    "hidden": change.hidden}
+            self.add_error("confirm_confidential_change", text)
+        return cleaned
 
 
 @admin.register(Group)
 class GroupAdmin(SimpleHistoryAdmin):
+    form = GroupAdminForm
     list_display = ["name", "status", "focus", "join_policy", "is_confidential", "member_count", "lead_count"]
     list_filter = ["status", "focus", "join_policy", "is_confidential", "excludes_administrators"]
     search_fields = ["name", "summary"]
@@ -115,7 +154,8 @@ class GroupAdmin(SimpleHistoryAdmin):
             _("Who may join (job role and site only, never a protected trait)"),
             {"fields": ["join_policy", "excludes_administrators", "eligible_roles", "eligible_schools"]},
         ),
-        (_("Privacy"), {"fields": ["is_confidential", "neutral_email_subjects", "public_schedule"]}),
+        (_("Privacy"), {"fields": ["is_confidential", "confirm_confidential_change", "neutral_email_subjects",
+                                   "public_schedule"]}),
         (_("Membership"), {"fields": ["member_count", "lead_count", "created_at", "updated_at"]}),
     ]
 
@@ -141,6 +181,16 @@ class GroupAdmin(SimpleHistoryAdmin):
                 help_text=_("Leave all unticked to open the group to every job role."),
             )
         return form
+
+    def save_model(self, request, obj, form, change):
+        # The switch goes through its service, which never exposes anyone and writes the audit row.
+        if change and "is_confidential" in form.changed_data:
+            wanted = obj.is_confidential
+            obj.is_confidential = form.initial["is_confidential"]
+            super().save_model(request, obj, form, change)
+            services.group_set_confidential(group=obj, confidential=wanted, by=request.user)
+        else:
+            super().save_model(request, obj, form, change)
 
     @admin.display(description=_("leads"), ordering="_lead_count")
     def lead_count(self, obj):
@@ -192,7 +242,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         # Not even superusers see who belongs to a confidential group here.
-        return super().get_queryset(request).filter(group__is_confidential=False)
+        return super().get_queryset(request).filter(group__is_confidential=False, hidden=False)
 
     def get_readonly_fields(self, request, obj=None):
         base = ["created_at", "joined_at", "eligibility_flagged_at"]
@@ -220,6 +270,11 @@ class MembershipAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not _save_membership(request, obj, adding=not change):
             raise PermissionDenied  # the form's clean() refuses the same cases first; a race lands here
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # Back to the list, never to the new row's page: for a hidden member that page would not exist.
+        self.message_user(request, _("The membership was saved."), messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:groups_membership_changelist"))
 
     def delete_model(self, request, obj):
         services.membership_delete(membership=obj, by=request.user)

@@ -71,12 +71,14 @@ def invited(context: dict) -> mail.Rendered:
 
 @mail.register("groups.lead_new_member", category=EmailCategory.GROUP_UPDATES)
 def lead_new_member(context: dict) -> mail.Rendered:
-    return _group_context(context, person=User.objects.get(pk=context["user_id"]))
+    # `hidden`: the person joined hidden, so the lead is reminded to keep the name within the leads.
+    return _group_context(context, person=User.objects.get(pk=context["user_id"]), hidden=context.get("hidden", False))
 
 
 @mail.register("groups.lead_new_request", category=EmailCategory.GROUP_UPDATES)
 def lead_new_request(context: dict) -> mail.Rendered:
-    return _group_context(context, person=User.objects.get(pk=context["user_id"]))
+    # `hidden`: the person joined hidden, so the lead is reminded to keep the name within the leads.
+    return _group_context(context, person=User.objects.get(pk=context["user_id"]), hidden=context.get("hidden", False))
 
 
 @mail.register("groups.lead_membership_flagged", category=EmailCategory.GROUP_UPDATES)

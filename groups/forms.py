@@ -23,6 +23,22 @@ class VisibilityForm(forms.Form):
     visible_to_members = forms.BooleanField(label=_("Show my name on the member list"), required=False)
 
 
+class HiddenForm(forms.Form):
+    """The member's own choice: shown only to the group's leads, or also to whoever manages the roster."""
+
+    HIDDEN = "hidden"
+    SHOWN = "shown"
+    visibility = forms.ChoiceField(
+        label=_("Who can see that you belong to this group"),
+        choices=[
+            (HIDDEN, _("Only the group's leads (and members, if you are on the member list)")),
+            (SHOWN, _("Also the district's equity director and the roster when the group is not confidential")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose who can see you."), "invalid_choice": _("Choose who can see you.")},
+    )
+
+
 class RosterActionForm(forms.Form):
     """One roster action on one membership of *this* group; other groups' IDs are "not on the roster"."""
 
@@ -47,9 +63,11 @@ class RosterActionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, group: Group, **kwargs):
+    def __init__(self, *args, group: Group, include_hidden: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["membership"].queryset = group.memberships.select_related("user")
+        rows = group.memberships.select_related("user")
+        # Someone who is not a lead cannot act on (or confirm the existence of) a person who joined hidden.
+        self.fields["membership"].queryset = rows if include_hidden else rows.filter(hidden=False)
 
 
 class InviteForm(forms.Form):

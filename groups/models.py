@@ -142,10 +142,26 @@ class Group(models.Model):
             kwargs["update_fields"] = [
                 f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "member_count"
             ]
+        fields = kwargs.get("update_fields")
+        becomes_confidential = (
+            not self._state.adding and self.is_confidential and getattr(self, "_loaded_confidential", True) is False
+            and (fields is None or "is_confidential" in fields)
+        )
         super().save(*args, **kwargs)
+        self._loaded_confidential = self.is_confidential
+        if becomes_confidential:
+            # However the flag was switched on (the service, a history revert, a shell), everyone on the
+            # roster is hidden from then on, so switching it off later exposes no one.
+            Membership.objects.filter(group=self, hidden=False).update(hidden=True)
 
     def get_absolute_url(self) -> str:
         return reverse("groups:detail", args=[self.slug])
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        instance = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        instance._loaded_confidential = instance.__dict__.get("is_confidential")
+        return instance
 
     @property
     def eligible_role_labels(self) -> list[str]:
@@ -176,6 +192,15 @@ class Membership(models.Model):
         default=False,
         help_text=_("Other members can see your name on the group's member list."),
     )
+    # The person's own consent, recorded when they join: a membership made while the group is confidential
+    # is hidden from everyone but the group's leads (and the person), whatever later happens to the group's
+    # setting, until the person chooses otherwise (services.membership_set_hidden).
+    hidden = models.BooleanField(
+        _("hidden from everyone but the leads"),
+        default=False,
+        db_default=False,
+        help_text=_("Only the group's leads see this person on the roster and in exports."),
+    )
     request_message = models.TextField(_("message to the leads"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     joined_at = models.DateTimeField(null=True, blank=True)
@@ -199,6 +224,13 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.group}"
+
+    def save(self, *args, **kwargs) -> None:
+        # Whoever creates the row (a service, the admin, a shell), joining a confidential group is joining
+        # hidden: the consent is taken from the group's setting at that moment and then kept on the row.
+        if self._state.adding and self.group.is_confidential:
+            self.hidden = True
+        super().save(*args, **kwargs)
 
     @property
     def is_lead(self) -> bool:

@@ -13,6 +13,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from belong.models import AuditLog
 from belong.pagination import paginate, window
 
 from . import access
@@ -33,9 +34,11 @@ def count_of(**filters) -> Subquery:
 
 
 def _leads_prefetch():
+    # Told to new hires as "who to contact": never a lead who joined the group hidden.
     return Prefetch(
         "memberships",
-        queryset=Membership.objects.filter(role=LEAD, status=ACTIVE).select_related("user").order_by("user__full_name"),
+        queryset=Membership.objects.filter(role=LEAD, status=ACTIVE, hidden=False)
+        .select_related("user").order_by("user__full_name"),
         to_attr="lead_memberships",
     )
 
@@ -77,24 +80,31 @@ def group_page(user, group: Group, *, members_page: str | int | None = 1) -> dic
     membership = access.membership_of(user, group)
     can_manage_roster = access.can_manage_roster(user, group)
     see_names = access.can_see_member_names(user, group)
+    # Fellow members see whoever opted in to the list (their own choice); anyone outside the group (the
+    # director managing an open group's roster, a visitor reading its leads) never sees a person who
+    # joined hidden.
+    insider = access.is_active_member(user, group)
     leads: list[Membership] = []
     visible_members = None
     if see_names or access.can_see_leads(user, group):
-        leads = list(
-            group.memberships.filter(role=LEAD, status=ACTIVE).select_related("user")
-            .order_by("user__full_name", "user__email")
-        )
+        lead_rows = group.memberships.filter(role=LEAD, status=ACTIVE)
+        if not insider:
+            lead_rows = lead_rows.filter(hidden=False)
+        leads = list(lead_rows.select_related("user").order_by("user__full_name", "user__email"))
     if see_names:
-        listed = (
-            group.memberships.filter(status=ACTIVE, visible_to_members=True).exclude(role=LEAD)
-            .select_related("user").order_by("user__full_name", "user__email", "id")
-        )
+        listed = group.memberships.filter(status=ACTIVE, visible_to_members=True).exclude(role=LEAD)
+        if not insider:
+            listed = listed.filter(hidden=False)
+        listed = listed.select_related("user").order_by("user__full_name", "user__email", "id")
         visible_members = window(listed, members_page, GROUP_PAGE_MEMBERS)
     return {
         "group": group,
         "membership": membership,
         "member_count": group.member_count,
-        "pending_count": group.memberships.filter(status=PENDING).count() if can_manage_roster else 0,
+        "pending_count": (
+            group.memberships.filter(status=PENDING, **({} if insider else {"hidden": False})).count()
+            if can_manage_roster else 0
+        ),
         "leads": leads,
         "visible_members": visible_members,
         "can_see_member_names": see_names,
@@ -121,20 +131,34 @@ class Roster:
     flagged_count: int
     invited_count: int
     search: str
+    # Active members left out because they joined hidden and the viewer is not a lead (0 for leads).
+    hidden_count: int = 0
+
+    @property
+    def rows_shown(self) -> int:
+        return (len(self.members.object_list) + len(self.leads) + len(self.pending) + len(self.flagged)
+                + len(self.invited))
 
 
-def roster_for(group: Group, *, search: str = "", page: str | int | None = 1) -> Roster:
+def roster_for(group: Group, *, search: str = "", page: str | int | None = 1, include_hidden: bool = True) -> Roster:
     """The roster page: every queue in full (up to ROSTER_QUEUE_LIMIT) and one page of members.
 
     A fixed number of queries whatever the group's size; only one page of members is read.
+    `include_hidden` is for the group's leads only (`access.sees_hidden_members`): anyone else managing
+    the roster is never shown a person who joined hidden, in any list or count of names.
     """
     rows = group.memberships.select_related("user", "user__school")
+    if not include_hidden:
+        rows = rows.filter(hidden=False)
     # One round trip, each count answered from its own index rather than one pass over every member.
+    visible = {} if include_hidden else {"hidden": False}
     counts = Group.objects.filter(pk=group.pk).annotate(
-        pending=count_of(status=PENDING),
-        invited=count_of(status=Membership.Status.INVITED),
-        flagged=count_of(eligibility_flagged_at__isnull=False, status__in=[ACTIVE, PENDING]),
-    ).values("pending", "invited", "flagged").get()
+        pending=count_of(status=PENDING, **visible),
+        invited=count_of(status=Membership.Status.INVITED, **visible),
+        flagged=count_of(eligibility_flagged_at__isnull=False, status__in=[ACTIVE, PENDING], **visible),
+        **({} if include_hidden else {"hidden_active": count_of(status=ACTIVE, hidden=True)}),
+    ).values("pending", "invited", "flagged", *([] if include_hidden else ["hidden_active"])).get()
+    hidden_count = counts.get("hidden_active", 0)
     search = search.strip()
     members = rows.filter(status=ACTIVE).exclude(role=LEAD).order_by("user__full_name", "user__email", "id")
     if search:
@@ -148,9 +172,9 @@ def roster_for(group: Group, *, search: str = "", page: str | int | None = 1) ->
         leads = [m for m in leads if any(needle in (value or "").casefold() for value in
                                          (m.user.full_name, m.user.preferred_name, m.user.email))]
     return Roster(
-        # Without a search the member count is the trigger-kept column, less the leads.
+        # Without a search the member count is the trigger-kept column, less the leads (and the hidden).
         members=paginate(members, page, ROSTER_PAGE_SIZE,
-                         count=None if search else max(group.member_count - len(leads), 0)),
+                         count=None if search else max(group.member_count - hidden_count - len(leads), 0)),
         leads=leads,
         pending=list(rows.filter(status=PENDING).order_by("created_at", "id")[:ROSTER_QUEUE_LIMIT]),
         flagged=list(
@@ -158,11 +182,47 @@ def roster_for(group: Group, *, search: str = "", page: str | int | None = 1) ->
             .order_by("eligibility_flagged_at", "id")[:ROSTER_QUEUE_LIMIT]
         ),
         invited=list(rows.filter(status=Membership.Status.INVITED).order_by("created_at", "id")[:ROSTER_QUEUE_LIMIT]),
-        active_count=group.member_count,
+        active_count=group.member_count - hidden_count,
         pending_count=counts["pending"],
         flagged_count=counts["flagged"],
         invited_count=counts["invited"],
         search=search,
+        hidden_count=hidden_count,
+    )
+
+
+@dataclass
+class ConfidentialChange:
+    """What switching a group's confidential setting would do, shown before it is saved."""
+
+    confidential: bool
+    members: int  # memberships of any status
+    hidden: int  # of them, already hidden
+    newly_hidden: int  # hidden by this change
+
+
+def confidential_change(group: Group, confidential: bool) -> ConfidentialChange:
+    stats = Membership.objects.filter(group=group).aggregate(
+        members=Count("id"), hidden=Count("id", filter=Q(hidden=True))
+    )
+    return ConfidentialChange(
+        confidential=confidential,
+        members=stats["members"],
+        hidden=stats["hidden"],
+        newly_hidden=(stats["members"] - stats["hidden"]) if confidential else 0,
+    )
+
+
+ROSTER_EXPORT_ACTION = "groups.roster_export"
+ROSTER_VIEW_ACTION = "groups.roster_view"
+EXPORT_HISTORY_LIMIT = 10
+
+
+def roster_exports(group: Group, limit: int = EXPORT_HISTORY_LIMIT) -> list:
+    """The group's latest roster exports, newest first, for its members to see who took their names away."""
+    return list(
+        AuditLog.objects.filter(action=ROSTER_EXPORT_ACTION, object_type="groups.Group", object_id=str(group.pk))
+        .select_related("actor").order_by("-created_at", "-id")[:limit]
     )
 
 

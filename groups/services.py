@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -15,12 +14,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import EQUITY_DIRECTOR_GROUP, JobRole
 from belong import mail
+from belong.csv_export import csv_lines
 from belong.models import AuditLog
 
 from . import eligibility
 from .eligibility import Decision, Outcome
 from .models import RESERVED_SLUGS, Group, GroupProposal, Membership, MembershipEvent
-from .selectors import count_of
+from .selectors import ROSTER_EXPORT_ACTION, ROSTER_VIEW_ACTION, count_of
 
 User = get_user_model()
 
@@ -97,8 +97,9 @@ def group_join(*, group: Group, user, message: str = "") -> JoinResult:
         # Another request for the same person and group committed first: theirs is the membership.
         existing = Membership.objects.get(group=group, user=user)
         return JoinResult(existing, decision, created=False)
+    _hide_if_confidential_now(membership)
 
-    context = {"group_id": group.pk, "user_id": user.pk}
+    context = {"group_id": group.pk, "user_id": user.pk, "hidden": membership.hidden}
     if joins:
         _count(group, +1)
         mail.enqueue(kind="groups.joined", to=user, context=context)
@@ -111,6 +112,16 @@ def group_join(*, group: Group, user, message: str = "") -> JoinResult:
     return JoinResult(membership, decision, created=True)
 
 
+def _hide_if_confidential_now(membership: Membership) -> None:
+    """Close the race with `group_set_confidential`: a join read the group before the director made it
+    confidential, and its insert waited on the director's lock. Re-read the setting as committed now.
+    """
+    if not membership.hidden and Membership.objects.filter(
+        pk=membership.pk, group__is_confidential=True
+    ).update(hidden=True):
+        membership.hidden = True
+
+
 def _accept_invitation(membership: Membership) -> JoinResult:
     refusal = eligibility.rule_refusal(membership.user, membership.group)
     if refusal:
@@ -118,8 +129,9 @@ def _accept_invitation(membership: Membership) -> JoinResult:
     membership.status = Membership.Status.ACTIVE
     membership.joined_at = timezone.now()
     membership.save(update_fields=["status", "joined_at"])
+    _hide_if_confidential_now(membership)
     _count(membership.group, +1)
-    context = {"group_id": membership.group_id, "user_id": membership.user_id}
+    context = {"group_id": membership.group_id, "user_id": membership.user_id, "hidden": membership.hidden}
     mail.enqueue(kind="groups.joined", to=membership.user, context=context)
     mail.enqueue_many(kind="groups.lead_new_member",
                       recipients=_leads(membership.group, exclude_user_id=membership.user_id), context=context)
@@ -144,6 +156,55 @@ def set_visibility(*, membership: Membership, visible: bool) -> Membership:
     membership.save(update_fields=["visible_to_members"])
     return membership
 
+
+@transaction.atomic
+def membership_set_hidden(*, membership: Membership, hidden: bool, by) -> Membership:
+    """The person's own choice to be shown to people beyond the leads (or hidden again). Only they make it."""
+    if by.pk != membership.user_id:
+        raise RosterError(_("Only the member can change whether they are hidden."))
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.hidden == hidden:
+        return membership
+    membership.hidden = hidden
+    membership.save(update_fields=["hidden"])
+    AuditLog.objects.create(
+        actor=by,
+        action="groups.membership_hidden" if hidden else "groups.membership_shown",
+        object_type="groups.Membership",
+        object_id=str(membership.pk),
+        # No group here: the audit log is readable in the admin, and the row must not say who belongs where.
+        detail={"hidden": hidden},
+    )
+    return membership
+
+
+@transaction.atomic
+def group_set_confidential(*, group: Group, confidential: bool, by) -> Group:
+    """Switch a group's confidential setting without ever exposing anyone.
+
+    Making it confidential hides every existing membership too (and everyone who joins from then on).
+    Making it open changes nothing for existing memberships: whoever joined hidden stays hidden, and only
+    people who join from then on are listed. The change and its effect are written to the audit log.
+    """
+    locked = Group.objects.select_for_update().get(pk=group.pk)
+    if locked.is_confidential == confidential:
+        group.is_confidential = confidential
+        return group
+    newly_hidden = 0
+    if confidential:
+        newly_hidden = Membership.objects.filter(group=locked, hidden=False).update(hidden=True)
+    still_hidden = Membership.objects.filter(group=locked, hidden=True).count()
+    locked.is_confidential = group.is_confidential = confidential
+    locked.save(update_fields=["is_confidential", "updated_at"])
+    AuditLog.objects.create(
+        actor=by,
+        action="groups.confidential_on" if confidential else "groups.confidential_off",
+        object_type="groups.Group",
+        object_id=str(group.pk),
+        detail={"group": group.name, "confidential": confidential, "newly_hidden": newly_hidden,
+                "hidden_members": still_hidden},
+    )
+    return group
 
 def _locked(membership: Membership, group: Group) -> Membership:
     locked = Membership.objects.select_for_update().filter(pk=membership.pk, group=group).first()
@@ -218,34 +279,51 @@ def email_group(*, group: Group, sender, subject: str, body: str) -> int:
     return mail.enqueue_many(kind="groups.message", recipients=members, context=context)
 
 
-class _Line:
-    """A file-like object whose write() hands back the CSV line just written, for streaming."""
+def _roster_audit(*, action: str, group: Group, by, purpose: str, rows: int, **detail) -> AuditLog:
+    return AuditLog.objects.create(
+        actor=by,
+        action=action,
+        object_type="groups.Group",
+        object_id=str(group.pk),
+        purpose=purpose,
+        detail={"group": group.name, "rows": rows, **detail},
+    )
 
-    def write(self, value: str) -> str:
-        return value
+
+def roster_record_view(*, group: Group, by, rows: int, page: int) -> AuditLog:
+    """A roster page shows names: who looked, when, at which group and how many people."""
+    return _roster_audit(action=ROSTER_VIEW_ACTION, group=group, by=by, purpose="roster page", rows=rows, page=page)
+
+
+@dataclass
+class RosterExport:
+    header: list[str]
+    rows: Iterator[list]
+    count: int
+
+    def lines(self) -> Iterator[str]:
+        return csv_lines(self.header, self.rows)
 
 
 @transaction.atomic
-def export_roster_csv(*, group: Group, by, purpose: str) -> Iterator[str]:
-    """Write the audit row now and return the CSV lines, produced as they are streamed.
+def export_roster_csv(*, group: Group, by, purpose: str, include_hidden: bool) -> RosterExport:
+    """Write the audit row (who, why, how many rows) now and return the rows, produced as they are streamed.
 
     Rows are read as tuples in chunks and labels looked up once, so 20,000 members stream in about a
-    second in flat memory (bench/probe_export.py measures it).
+    second in flat memory (bench/probe_export.py measures it). Cells go through `belong.csv_export`, so a
+    name typed as a formula reaches the spreadsheet as text. `include_hidden` is for the group's leads
+    only: anyone else never exports a person who joined hidden.
     """
     purpose = purpose.strip()
     if not purpose:
         raise ValidationError(_("Say why you are exporting the roster."))
-    AuditLog.objects.create(
-        actor=by,
-        action="groups.roster_export",
-        object_type="groups.Group",
-        object_id=str(group.pk),
-        purpose=purpose,
-        detail={"group": group.name},
-    )
+    memberships = Membership.objects.filter(group=group)
+    if not include_hidden:
+        memberships = memberships.filter(hidden=False)
+    count = memberships.count()
+    _roster_audit(action=ROSTER_EXPORT_ACTION, group=group, by=by, purpose=purpose, rows=count)
     rows = (
-        Membership.objects.filter(group=group)
-        .order_by("status", "-role", "user__full_name", "user__email")
+        memberships.order_by("status", "-role", "user__full_name", "user__email")
         .values_list(
             "user__full_name", "user__preferred_name", "user__email", "user__job_role", "user__school__name",
             "role", "status", "joined_at", "eligibility_flagged_at",
@@ -255,16 +333,13 @@ def export_roster_csv(*, group: Group, by, purpose: str) -> Iterator[str]:
     roles = dict(Membership.Role.choices)
     statuses = dict(Membership.Status.choices)
     zone = timezone.get_current_timezone()
+    yes = _("yes")
 
-    def lines() -> Iterator[str]:
-        writer = csv.writer(_Line())
-        yield writer.writerow([_("Name"), _("E-mail"), _("Job role"), _("School or site"), _("Role"), _("Status"),
-                               _("Joined"), _("Eligibility to review")])
-        yes = _("yes")
+    def values() -> Iterator[list]:
         for full_name, preferred, email, job_role, school, role, status, joined_at, flagged_at in rows.iterator(
             chunk_size=2000
         ):
-            yield writer.writerow([
+            yield [
                 full_name or preferred or email,
                 email,
                 job_roles.get(job_role, job_role or ""),
@@ -273,9 +348,11 @@ def export_roster_csv(*, group: Group, by, purpose: str) -> Iterator[str]:
                 statuses.get(status, status),
                 timezone.localtime(joined_at, zone).date().isoformat() if joined_at else "",
                 yes if flagged_at else "",
-            ])
+            ]
 
-    return lines()
+    header = [_("Name"), _("E-mail"), _("Job role"), _("School or site"), _("Role"), _("Status"), _("Joined"),
+              _("Eligibility to review")]
+    return RosterExport(header=[str(h) for h in header], rows=values(), count=count)
 
 
 @transaction.atomic
@@ -288,6 +365,12 @@ def invite_member(*, group: Group, user, by) -> Membership:
         group=group, user=user, defaults={"status": Membership.Status.INVITED}
     )
     if not created:
+        if membership.hidden and not Membership.objects.filter(
+            group=group, user=by, role=Membership.Role.LEAD, status=Membership.Status.ACTIVE
+        ).exists():
+            # Someone who is not a lead must not learn, from a refusal, that a hidden person belongs: answer
+            # as if invited, send nothing.
+            return membership
         raise RosterError(_("That person is already on this group's roster."))
     mail.enqueue(kind="groups.invited", to=user, context={"group_id": group.pk, "inviter_id": by.pk})
     return membership
@@ -446,6 +529,11 @@ def membership_add(*, group: Group, user, role: str = Membership.Role.MEMBER,
     refusal = eligibility.rule_refusal(user, group)
     if refusal:
         raise RosterError(refusal)
+    existing = Membership.objects.filter(group=group, user=user, hidden=True).first()
+    if existing is not None:
+        # Someone who joined hidden (the group was confidential then): any refusal here would confirm to
+        # the admin that they belong. Answer as if it worked, and change nothing.
+        return existing
     membership = Membership(group=group, user=user, role=role, status=Membership.Status.PENDING,
                             visible_to_members=visible_to_members)
     _becomes(membership, status)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<slug:slug>/join/", views.join, name="join"),
     path("<slug:slug>/leave/", views.leave, name="leave"),
     path("<slug:slug>/visibility/", views.visibility, name="visibility"),
+    path("<slug:slug>/membership/", views.my_membership, name="membership"),
     path("<slug:slug>/roster/", views.roster, name="roster"),
     path("<slug:slug>/roster/invite/", views.invite, name="invite"),
     path("<slug:slug>/roster/unreachable/", delivery_views.unreachable, name="unreachable"),

@@ -3,13 +3,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from belong.csv_export import csv_streaming_response
 from belong.pagination import paginate
 
 from . import access, eligibility, selectors, services
@@ -18,6 +18,7 @@ from .filters import GroupFilter
 from .forms import (
     ExportForm,
     GroupEmailForm,
+    HiddenForm,
     InviteForm,
     JoinForm,
     ProposalForm,
@@ -105,12 +106,41 @@ def visibility(request, slug):
     return redirect(group)
 
 
-def _roster_page(request, group, *, action_form=None, invite_form=None, status=200):
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_membership(request, slug):
+    """The member's own page for one group: who can see them, and who exported the roster with their name."""
+    group = access.get_group_for_viewer(request, slug)
+    membership = access.get_membership_for_self(request, group)
+    form = HiddenForm(
+        request.POST if request.method == "POST" else None,
+        initial={"visibility": HiddenForm.HIDDEN if membership.hidden else HiddenForm.SHOWN},
+    )
+    if request.method == "POST" and form.is_valid():
+        hidden = form.cleaned_data["visibility"] == HiddenForm.HIDDEN
+        services.membership_set_hidden(membership=membership, hidden=hidden, by=request.user)
+        messages.success(request, _("Only the group's leads can see that you belong to it.") if hidden
+                         else _("You are now shown on the roster to whoever manages it."))
+        return redirect("groups:membership", slug=group.slug)
     context = {
         "group": group,
-        "roster": selectors.roster_for(
-            group, search=request.GET.get("q", "")[:200], page=request.GET.get("page") or 1
-        ),
+        "membership": membership,
+        "form": form,
+        "exports": selectors.roster_exports(group) if membership.status == membership.Status.ACTIVE else [],
+    }
+    return render(request, "groups/membership.html", context, status=400 if request.method == "POST" else 200)
+
+
+def _roster_page(request, group, *, action_form=None, invite_form=None, status=200):
+    roster = selectors.roster_for(
+        group, search=request.GET.get("q", "")[:200], page=request.GET.get("page") or 1,
+        include_hidden=access.sees_hidden_members(request.user, group),
+    )
+    # Every page of names shown is on the record: who, when, which group, how many people.
+    services.roster_record_view(group=group, by=request.user, rows=roster.rows_shown, page=roster.members.number)
+    context = {
+        "group": group,
+        "roster": roster,
         "action_form": action_form,
         "invite_form": invite_form or InviteForm(),
         "is_lead": access.is_lead(request.user, group),
@@ -133,7 +163,7 @@ def roster(request, slug):
     group = access.get_group_for_lead(request, slug)
     if request.method == "GET":
         return _roster_page(request, group)
-    form = RosterActionForm(request.POST, group=group)
+    form = RosterActionForm(request.POST, group=group, include_hidden=access.sees_hidden_members(request.user, group))
     if not form.is_valid():
         return _roster_page(request, group, action_form=form, status=400)
     action, done = ROSTER_ACTIONS[form.cleaned_data["action"]]
@@ -186,13 +216,15 @@ def export_roster(request, slug):
     group = access.get_group_for_lead(request, slug)
     form = ExportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        lines = services.export_roster_csv(group=group, by=request.user, purpose=form.cleaned_data["purpose"])
-        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-        filename = f"{group.slug}-roster-{timezone.localdate().isoformat()}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response["Cache-Control"] = "no-store"
-        return response
-    return render(request, "groups/export.html", {"group": group, "form": form},
+        export = services.export_roster_csv(
+            group=group, by=request.user, purpose=form.cleaned_data["purpose"],
+            include_hidden=access.sees_hidden_members(request.user, group),
+        )
+        return csv_streaming_response(
+            f"{group.slug}-roster-{timezone.localdate().isoformat()}.csv", export.header, export.rows
+        )
+    return render(request, "groups/export.html",
+                  {"group": group, "form": form, "is_lead": access.is_lead(request.user, group)},
                   status=400 if request.method == "POST" else 200)
 
 

@@ -144,11 +144,16 @@ def seat_counts(occurrence: Occurrence) -> dict[str, int]:
     return counts
 
 
-def attendance_sheet(occurrence: Occurrence) -> list[RSVP]:
-    """Replies a lead marks attendance on: people with a seat first, then maybes, then the waitlist."""
-    return list(
-        RSVP.objects.filter(occurrence=occurrence)
-        .exclude(response=RSVP.Response.NOT_GOING)
-        .select_related("user")
-        .order_by("waitlist_position", "response", "user__full_name", "user__email")
-    )
+def attendance_sheet(occurrence: Occurrence, *, include_hidden: bool = True) -> list[RSVP]:
+    """Replies a lead marks attendance on: people with a seat first, then maybes, then the waitlist.
+
+    `include_hidden` is for the group's leads only: the director marking an open group's attendance never
+    sees a member who joined the group hidden (groups.Membership.hidden).
+    """
+    replies = RSVP.objects.filter(occurrence=occurrence).exclude(response=RSVP.Response.NOT_GOING)
+    if not include_hidden:
+        replies = replies.exclude(Exists(Membership.objects.filter(
+            group_id=OuterRef("occurrence__meeting__group_id"), user_id=OuterRef("user_id"), hidden=True
+        )))
+    return list(replies.select_related("user").order_by("waitlist_position", "response", "user__full_name",
+                                                        "user__email"))

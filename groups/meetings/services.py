@@ -306,14 +306,22 @@ def withdraw_rsvp(*, occurrence: Occurrence, user) -> RSVP:
 
 
 @transaction.atomic
-def mark_attendance(*, occurrence: Occurrence, by, attended_user_ids: set[int]) -> int:
-    """Record who came, among the people who replied. Only once the meeting has started."""
+def mark_attendance(
+    *, occurrence: Occurrence, by, attended_user_ids: set[int], sheet_user_ids: set[int] | None = None
+) -> int:
+    """Record who came, among the people who replied. Only once the meeting has started.
+
+    `sheet_user_ids`: the people the marker was shown; others (members who joined hidden, when the marker
+    is not a lead) keep their mark.
+    """
     occurrence = Occurrence.objects.select_for_update().get(pk=occurrence.pk)
     if not occurrence.has_started:
         raise ValidationError(_("You can mark attendance once the meeting has started."))
     if occurrence.is_cancelled:
         raise ValidationError(_("This meeting was cancelled."))
     replies = RSVP.objects.filter(occurrence=occurrence).exclude(response=RSVP.Response.NOT_GOING)
+    if sheet_user_ids is not None:
+        replies = replies.filter(user_id__in=sheet_user_ids)
     came = replies.filter(user_id__in=attended_user_ids).update(attended=True)
     replies.filter(~Q(user_id__in=attended_user_ids)).update(attended=False)
     AuditLog.objects.create(

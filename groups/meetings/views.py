@@ -22,6 +22,8 @@ from .access import (
     get_meeting_for_manager,
     get_occurrence_for_manager,
     get_occurrence_for_viewer,
+    is_lead,
+    membership_of,
     require_equity_director,
     rsvp_refusal,
 )
@@ -213,12 +215,15 @@ def cancel_occurrence(request, pk: int):
 @login_required
 def attendance(request, pk: int):
     occurrence = get_occurrence_for_manager(request, pk)
-    sheet = selectors.attendance_sheet(occurrence)
+    group = occurrence.meeting.group
+    leads_sheet = group is None or is_lead(membership_of(request.user, group))
+    sheet = selectors.attendance_sheet(occurrence, include_hidden=leads_sheet)
     form = AttendanceForm(request.POST or None, sheet=sheet)
     if request.method == "POST" and form.is_valid():
         try:
             came = services.mark_attendance(occurrence=occurrence, by=request.user,
-                                            attended_user_ids=set(form.cleaned_data["attended"]))
+                                            attended_user_ids=set(form.cleaned_data["attended"]),
+                                            sheet_user_ids={reply.user_id for reply in sheet})
         except ValidationError as error:
             _add_service_errors(form, error)
         else:

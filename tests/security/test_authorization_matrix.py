@@ -137,6 +137,16 @@ MATRIX: dict[str, Case] = {
         lambda w: reverse("admin:meetings_rsvp_delete", args=[UNKNOWN]),
         {**everyone(LOGIN), "director": 403, "superuser": 403},
     ),
+    "admin:belong_outboxmessage_changelist": Case(
+        lambda w: reverse("admin:belong_outboxmessage_changelist"),
+        {**everyone(LOGIN), "director": 403, "superuser": 200},
+    ),
+    # --- E-mail delivery -----------------------------------------------------------------------------------
+    "delivery:status": Case(lambda w: reverse("delivery:status"), only(*EDITORS)),
+    "delivery:clear_suppression": post_only(
+        *EDITORS, url=lambda w: reverse("delivery:clear_suppression", args=[UNKNOWN])),
+    # A relay's bounce webhook: no session, a bearer secret; with none configured it does not exist (404).
+    "delivery:bounce_webhook": Case(lambda w: reverse("delivery:bounce_webhook"), everyone(405), post_only_for=()),
     # --- Accounts (/me/) ----------------------------------------------------------------------------------
     "accounts:profile": Case(lambda w: "/me/", signed_in(200)),
     "accounts:email_preferences": Case(lambda w: "/me/email/", signed_in(200)),
@@ -153,9 +163,12 @@ MATRIX: dict[str, Case] = {
     "groups:join": post_only(url=_g("groups:join")),
     "groups:leave": post_only(url=_g("groups:leave")),
     "groups:visibility": post_only(url=_g("groups:visibility")),
+    # One's own membership page (who can see me, roster exports): not a member of G, no such page.
+    "groups:membership": Case(_g("groups:membership"), only("member", "lead", others=404)),
     "groups:roster": Case(_g("groups:roster"), only(*MANAGERS_OF_G)),
     "groups:invite": post_only(*MANAGERS_OF_G, url=_g("groups:invite")),
     "groups:export": Case(_g("groups:export"), only(*MANAGERS_OF_G)),
+    "groups:unreachable": Case(_g("groups:unreachable"), only(*MANAGERS_OF_G)),
     "groups:email": Case(_g("groups:email"), only(*MANAGERS_OF_G)),
     # --- Meetings ------------------------------------------------------------------------------------------
     "meetings:detail": Case(_occ("meetings:detail"), signed_in(200)),
