@@ -198,6 +198,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "comments.tasks.purge_expired_comments",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Comment anonymity: each hour, the database forgets the order in which the last hours' comments came.
+    "comment-blur-order": {"task": "comments.tasks.blur_submission_order", "schedule": crontab(minute=1)},
 }
 BEAT_MAX_AGE_SECONDS = _int("BEAT_MAX_AGE_SECONDS", 180, minimum=30)
 

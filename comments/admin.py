@@ -164,7 +164,7 @@ class CommentAdmin(ReviewerOnly, admin.ModelAdmin):
 
     @admin.display(description=_("Number"), ordering="sequence")
     def number(self, obj):
-        return obj.sequence
+        return obj.number
 
     @admin.display(description=_("Comment"))
     def excerpt(self, obj):

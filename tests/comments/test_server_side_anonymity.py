@@ -251,3 +251,43 @@ def test_it_keeps_pages_working_when_redis_is_down(submit, settings):
     }
     response = submit(REMOTE_ADDR="192.0.2.9")
     assert response.status_code == 200
+
+
+def physical_order() -> list:
+    """The rows in the order the table file holds them, which is the order a dump writes them in."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, xmin::text FROM comments_comment ORDER BY ctid")
+        return cursor.fetchall()
+
+
+def test_it_numbers_form_comments_by_day_with_no_order_inside_the_day(submit):
+    for number in range(12):
+        assert submit(body=f"Comment {number}.", REMOTE_ADDR=f"192.0.2.{number}").status_code == 200
+    arrival = [f"Comment {number}." for number in range(12)]
+    by_number = list(Comment.objects.order_by("sequence").values_list("body", flat=True))
+    assert sorted(by_number) == sorted(arrival)
+    assert by_number != arrival  # 1 in 12! that a random numbering keeps the order of arrival
+    today = int(date.today().strftime("%Y%m%d"))
+    for comment in Comment.objects.all():
+        assert abs(comment.sequence // 1_000_000 - today) <= 1
+        assert comment.number == f"{comment.sequence // 1_000_000}-{comment.sequence % 1_000_000:06d}"
+
+
+def test_it_blurs_the_order_of_arrival_the_database_itself_keeps(transactional_db, topic):
+    from comments import services, tasks
+
+    arrival = [
+        services.submit_comment(topic=topic, body=f"Comment {number}.", language="en").comment.pk
+        for number in range(30)
+    ]
+    # The attack before the hourly task: a dump lists rows in arrival order, and each row's transaction
+    # id orders it against every other table's timestamped rows.
+    before = physical_order()
+    assert [row[0] for row in before] == arrival
+    assert len({row[1] for row in before}) == 30
+
+    assert tasks.blur_submission_order.apply().get() == 30
+
+    after = physical_order()
+    assert [row[0] for row in after] == sorted(arrival)  # the random UUID order, not arrival
+    assert len({row[1] for row in after}) == 1  # one transaction id for all of them
