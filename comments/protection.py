@@ -209,22 +209,22 @@ def allow(request, limit: Limit, *, verified: bool = True) -> str | None:
         if salt is None:  # the window ended between the calls; the next attempt starts a new one
             return None
         bucket = address_bucket(salt, client_address(request))
-        pipe = redis.pipeline()
-        pipe.hincrby(key, f"b{bucket}", 1)
-        pipe.hincrby(key, "all", 1)
-        if not verified:
-            pipe.hincrby(key, "unverified", 1)
-        pipe.pexpireat(key, ends_ms)
-        counts = pipe.execute()
+
+        def count(field: str) -> int:
+            # The expiry goes with every write: a key written after its window ended is deleted at once
+            # rather than left without one.
+            return redis.pipeline().hincrby(key, field, 1).pexpireat(key, ends_ms).execute()[0]
+
+        # Only attempts within their bucket's allowance count towards the ceilings, so one busy address
+        # cannot use up everyone else's; a refused unverified attempt does not count against verified ones.
+        if count(f"b{bucket}") > limit.count:
+            return Refusal.ADDRESS
+        if not verified and limit.unverified_total is not None and count("unverified") > limit.unverified_total:
+            return Refusal.UNVERIFIED
+        if limit.total is not None and count("all") > limit.total:
+            return Refusal.BUSY
     except RedisError as error:
         log.warning("Cache unavailable (%s); comment rate limits not enforced.", type(error).__name__)
-        return None
-    if counts[0] > limit.count:
-        return Refusal.ADDRESS
-    if limit.total is not None and counts[1] > limit.total:
-        return Refusal.BUSY
-    if not verified and limit.unverified_total is not None and counts[2] > limit.unverified_total:
-        return Refusal.UNVERIFIED
     return None
 
 

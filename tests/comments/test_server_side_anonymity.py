@@ -291,3 +291,12 @@ def test_it_blurs_the_order_of_arrival_the_database_itself_keeps(transactional_d
     after = physical_order()
     assert [row[0] for row in after] == sorted(arrival)  # the random UUID order, not arrival
     assert len({row[1] for row in after}) == 1  # one transaction id for all of them
+
+
+def test_it_does_not_let_one_busy_address_use_up_everyone_s_ceiling(submit, settings):
+    settings.COMMENT_RATE_LIMIT_COUNT = 1
+    settings.COMMENT_GLOBAL_LIMIT = 2
+    assert submit(REMOTE_ADDR="198.51.100.1").status_code == 200
+    for _ in range(5):
+        assert submit(REMOTE_ADDR="198.51.100.1").status_code == 429
+    assert submit(REMOTE_ADDR="203.0.113.1").status_code == 200
