@@ -69,7 +69,8 @@ def comment_keys(dump) -> dict[str, dict]:
 
 @pytest.fixture
 def sent(submit, settings):
-    settings.COMMENT_TRUSTED_PROXY_COUNT = 1  # the last writer is behind our proxy
+    # The last writer is behind our proxy (TRUSTED_PROXY_COUNT is the project-wide name for this).
+    settings.COMMENT_TRUSTED_PROXY_COUNT = settings.TRUSTED_PROXY_COUNT = 1
     for number, meta in enumerate(WRITERS):
         response = submit(body=f"Comment {number}.", **meta)
         assert response.status_code == 200, response.content.decode()[:500]
