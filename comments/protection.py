@@ -229,7 +229,7 @@ def allow(request, limit: Limit, *, verified: bool = True) -> str | None:
 
 
 def touch_windows() -> None:
-    """Read the keys a submission writes, so Redis' idle time reports the last page view, not the last
+    """TOUCH the keys a submission writes, so Redis' idle time reports the last page view, not the last
     submission (see the README on `maxmemory-policy` for the operator's side)."""
     now = int(time.time())
     hours = _setting("COMMENT_FORM_MAX_AGE_SECONDS", 86400) // NONCE_WINDOW_SECONDS + 1
@@ -237,7 +237,7 @@ def touch_windows() -> None:
             for limit in (submission_limit(), receipt_limit())]
     keys += [_nonce_key(now - hour * NONCE_WINDOW_SECONDS) for hour in range(hours + 1)]
     with contextlib.suppress(RedisError):
-        _redis().exists(*keys)
+        _redis().touch(*keys)
 
 
 # --- Form token and proof of work ---------------------------------------------------------------------

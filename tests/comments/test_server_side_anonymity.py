@@ -301,3 +301,13 @@ def test_it_does_not_let_one_busy_address_use_up_everyone_s_ceiling(submit, sett
     for _ in range(5):
         assert submit(REMOTE_ADDR="198.51.100.1").status_code == 429
     assert submit(REMOTE_ADDR="203.0.113.1").status_code == 200
+
+
+def test_it_lets_page_views_hide_when_the_last_comment_came_from_redis_idle_time(submit, client):
+    """Redis keeps each key's last access (OBJECT IDLETIME); a view of the form touches the window's keys."""
+    assert submit(REMOTE_ADDR="192.0.2.60").status_code == 200
+    keys = list(redis().scan_iter("*:comments:*"))
+    time.sleep(2.1)
+    assert all(redis().object("idletime", key) >= 2 for key in keys)
+    client.get("/comment/")
+    assert all(redis().object("idletime", key) < 2 for key in keys)
