@@ -205,6 +205,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "comments.tasks.purge_expired_comments",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Comment anonymity: each hour, the database forgets the order in which the last hours' comments came.
+    "comment-blur-order": {"task": "comments.tasks.blur_submission_order", "schedule": crontab(minute=1)},
 }
 BEAT_MAX_AGE_SECONDS = _int("BEAT_MAX_AGE_SECONDS", 180, minimum=30)
 
@@ -350,6 +352,14 @@ COMMENT_RATE_LIMIT_COUNT = _int("COMMENT_RATE_LIMIT_COUNT", 10, minimum=1)
 COMMENT_RATE_LIMIT_WINDOW_SECONDS = _int("COMMENT_RATE_LIMIT_WINDOW_SECONDS", 3600, minimum=1)
 COMMENT_RECEIPT_RATE_LIMIT_COUNT = _int("COMMENT_RECEIPT_RATE_LIMIT_COUNT", 20, minimum=1)
 COMMENT_RECEIPT_RATE_LIMIT_WINDOW_SECONDS = _int("COMMENT_RECEIPT_RATE_LIMIT_WINDOW_SECONDS", 3600, minimum=1)
+# Comment anonymity against the district's own servers (see comments/protection.py): rate limits count
+# per bucket of 2^-bits of all addresses (at most 16 bits, more counts as 16, so a bucket holds at least
+# 65,536 IPv4 addresses or IPv6 /48s), under a global ceiling per window and a lower one for forms sent
+# without the proof of work (no JavaScript). The browser must find this many leading zero bits of SHA-256.
+COMMENT_ADDRESS_BUCKET_BITS = _int("COMMENT_ADDRESS_BUCKET_BITS", 14, minimum=1)
+COMMENT_GLOBAL_LIMIT = _int("COMMENT_GLOBAL_LIMIT", 300, minimum=1)
+COMMENT_UNVERIFIED_GLOBAL_LIMIT = _int("COMMENT_UNVERIFIED_GLOBAL_LIMIT", 30, minimum=1)
+COMMENT_POW_DIFFICULTY = _int("COMMENT_POW_DIFFICULTY", 16)
 # A comment posted faster than this after the form was shown is a bot's.
 COMMENT_FORM_MIN_SECONDS = _int("COMMENT_FORM_MIN_SECONDS", 2)
 COMMENT_FORM_MAX_AGE_SECONDS = _int("COMMENT_FORM_MAX_AGE_SECONDS", 86400, minimum=60)

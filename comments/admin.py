@@ -16,13 +16,14 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, Value
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from belong.csv_export import csv_lines
 
-from . import services
+from . import hidden, services
 from .access import can_review
 from .models import Comment, CommentNote, Relationship, Tag, Topic
 
@@ -125,15 +126,15 @@ class CommentAdmin(ReviewerOnly, admin.ModelAdmin):
     actions = ["mark_in_review", "mark_answered", "mark_closed", "mark_new", "export_csv"]
     inlines = [CommentNoteInline]
     fieldsets = [
-        (None, {"fields": ["number", "topic", "submitted_on", "language", "body"]}),
+        (None, {"fields": ["number", "topic", "submitted_on", "language", "body_for_review"]}),
         (_("Writer"), {"fields": [
-            "identity_disclosed", "disclosed_name", "disclosed_email", "disclosed_relationship",
+            "identity_disclosed", "name_for_review", "disclosed_email", "disclosed_relationship",
         ]}),
         (_("Review"), {"fields": ["status", "tags", "legal_hold", "reply"]}),
         (_("Dates"), {"fields": ["status_changed_on", "replied_on", "closed_on"]}),
     ]
     readonly_fields = [
-        "number", "topic", "submitted_on", "language", "body", "identity_disclosed", "disclosed_name",
+        "number", "topic", "submitted_on", "language", "body_for_review", "identity_disclosed", "name_for_review",
         "disclosed_email", "disclosed_relationship", "status_changed_on", "replied_on", "closed_on",
     ]
 
@@ -153,11 +154,30 @@ class CommentAdmin(ReviewerOnly, admin.ModelAdmin):
 
     @admin.display(description=_("Number"), ordering="sequence")
     def number(self, obj):
-        return obj.sequence
+        return obj.number
 
     @admin.display(description=_("Comment"))
     def excerpt(self, obj):
-        return Truncator(obj.body).chars(80)
+        # Markers, not the characters: a right-to-left override would otherwise disguise the excerpt.
+        return Truncator(hidden.reveal_text(obj.body)).chars(80)
+
+    @admin.display(description=_("Comment"))
+    def body_for_review(self, obj):
+        count = hidden.hidden_count(obj.body)
+        if not count:
+            return hidden.reveal_html(obj.body)
+        note = ngettext(
+            "This comment contains %(count)d hidden formatting character. It is shown as a marker like ⟦U+202E⟧ "
+            "so that it cannot disguise the text; the comment is stored as it was written.",
+            "This comment contains %(count)d hidden formatting characters. They are shown as markers like "
+            "⟦U+202E⟧ so that they cannot disguise the text; the comment is stored as it was written.",
+            count,
+        ) % {"count": count}
+        return format_html('<p class="errornote" role="note">{}</p>{}', note, hidden.reveal_html(obj.body))
+
+    @admin.display(description=_("name (disclosed)"))
+    def name_for_review(self, obj):
+        return hidden.reveal_text(obj.disclosed_name)
 
     @admin.display(description=_("Replied"), boolean=True)
     def has_reply(self, obj):

@@ -86,6 +86,8 @@ class CommentForm(forms.Form):
     # The honeypot: hidden from people by CSS and from assistive technology by aria-hidden.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
     form_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Filled in by static/js/comments-pow.js; checked in the view, never stored.
+    pow = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,13 +2,17 @@
 
 Anonymity is a property of the schema: a comment row has no user, address, user agent, session key or
 exact time to fill in. It carries a UUID (so its key reveals nothing about order or volume), the date
-only, and an insertion sequence number for "newest first". The writer's identity exists only when they
-chose to disclose it, and a database constraint keeps the identity columns empty otherwise.
+only, and a number for "newest first" that orders days but not the comments within a day (see
+`day_number`), so nobody can date a comment by its place between comments whose time they know. The
+writer's identity exists only when they chose to disclose it, and a database constraint keeps the
+identity columns empty otherwise.
 """
 
 from __future__ import annotations
 
+import secrets
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +22,18 @@ from django.utils.translation import gettext_lazy as _
 BODY_MAX_LENGTH = 5000
 NAME_MAX_LENGTH = 200
 COMMENT_SEQUENCE = "comments_comment_sequence_seq"
+DAY_NUMBER_SCALE = 1_000_000
+
+
+def day_number(day: date) -> int:
+    """A comment number for a comment sent on `day`: YYYYMMDD then six random digits.
+
+    A database sequence would record the order of arrival, and with it the time of a comment to within
+    the gap between its neighbours whose time someone knows (their own test comments, say). These
+    numbers sort by day, which the row already holds, and say nothing within it. A clash (two comments
+    drawing the same digits on one day) fails the unique constraint and the caller draws again.
+    """
+    return int(day.strftime("%Y%m%d")) * DAY_NUMBER_SCALE + secrets.randbelow(DAY_NUMBER_SCALE)
 
 
 class NextValue(models.Func):
@@ -84,7 +100,8 @@ class Comment(models.Model):
         CLOSED = "closed", _("Closed")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    # Orders the list newest first without recording when anything happened.
+    # Orders the list newest first without recording when anything happened: comments sent through the
+    # form get a `day_number` (the day, then a random part); rows made otherwise (demo, bench) the sequence.
     sequence = models.BigIntegerField(
         _("number"), db_default=NextValue(COMMENT_SEQUENCE), unique=True, editable=False
     )
@@ -143,7 +160,14 @@ class Comment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.sequence}" if isinstance(self.sequence, int) else str(_("New comment"))
+        return f"#{self.number}" if isinstance(self.sequence, int) else str(_("New comment"))
+
+    @property
+    def number(self) -> str:
+        """The number reviewers quote: 20261205-004217 for a day number, the plain number otherwise."""
+        if isinstance(self.sequence, int) and self.sequence >= 10_000_000 * DAY_NUMBER_SCALE:
+            return f"{self.sequence // DAY_NUMBER_SCALE}-{self.sequence % DAY_NUMBER_SCALE:06d}"
+        return str(self.sequence)
 
     @property
     def is_held(self) -> bool:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -17,7 +17,7 @@ from belong import mail
 from belong.models import AuditLog, OutboxMessage
 
 from . import receipts
-from .models import Comment, CommentNote, Relationship, Topic
+from .models import Comment, CommentNote, Relationship, Topic, day_number
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,7 @@ def submit_comment(
         try:
             with transaction.atomic():
                 comment = Comment.objects.create(
+                    sequence=day_number(today),
                     topic=topic,
                     body=body,
                     language=language,
@@ -72,10 +73,11 @@ def submit_comment(
                     receipt_hash=receipts.hash_code(code),
                 )
         except IntegrityError:
-            # A receipt collision (one in 10^16 per pair): draw another code.
+            # A receipt collision (one in 10^16 per pair) or two comments drawing the same day number:
+            # draw both again.
             continue
         return Submitted(comment=comment, receipt_code=code)
-    raise RuntimeError("Could not draw an unused receipt code.")
+    raise RuntimeError("Could not draw an unused receipt code and comment number.")
 
 
 def _status_fields(status: str, today: date) -> dict:
@@ -157,6 +159,29 @@ def record_access(*, actor, action: str, object_id: str = "", detail: dict | Non
         purpose="Public comment review",
         detail=detail or {},
     )
+
+
+def blur_submission_order(*, today: date | None = None) -> int:
+    """Take from the database what it records about the order comments arrived in. Run hourly.
+
+    The rows hold no time, but PostgreSQL still keeps their order of arrival in two places: the
+    transaction id that wrote each row (xmin, readable with the database itself, and which orders it
+    against every other table's timestamped rows) and the row's place in the table file, which a dump
+    reproduces. Rewriting today's and yesterday's rows in one transaction gives them all one transaction
+    id; CLUSTER on the random UUID key then rewrites the table in an order unrelated to arrival. Returns
+    how many rows were rewritten.
+    """
+    since = (today or timezone.localdate()) - timedelta(days=1)
+    table = connection.ops.quote_name(Comment._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET sequence = sequence WHERE submitted_on >= %s", [since])  # noqa: S608 # nosec B608
+        rewritten = cursor.rowcount
+    # A separate statement after the commit, so the old row versions (with their own ids) are dead to all
+    # and not copied; CLUSTER takes a brief exclusive lock on the table.
+    pkey = connection.ops.quote_name(f"{Comment._meta.db_table}_pkey")
+    with connection.cursor() as cursor:
+        cursor.execute(f"CLUSTER {table} USING {pkey}")
+    return rewritten
 
 
 def purge_expired_comments(*, today: date | None = None) -> int:

@@ -16,7 +16,7 @@ from . import protection, receipts, selectors, services
 from .access import require_reviewer
 from .forms import CommentForm, ReceiptForm
 from .models import BODY_MAX_LENGTH, Comment
-from .protection import TokenProblem, anonymous_page
+from .protection import Refusal, TokenProblem, anonymous_page
 
 _TOKEN_MESSAGES = {
     TokenProblem.MISSING: lambda: _(
@@ -33,12 +33,28 @@ _TOKEN_MESSAGES = {
 }
 
 
-def _form_page(request, form, *, problem: str = "", status: int = 200):
+_REFUSAL_MESSAGES = {
+    Refusal.ADDRESS: lambda: _(
+        "Too many comments have been sent from here recently. Please wait an hour and try again; your text is below."
+    ),
+    Refusal.BUSY: lambda: _(
+        "Very many comments are arriving right now, so the form is paused for a while. "
+        "Please try again in an hour; your text is below."
+    ),
+    Refusal.UNVERIFIED: lambda: _(
+        "Very many comments are arriving right now from browsers with JavaScript switched off. Please try "
+        "again in an hour, or switch JavaScript on and send again; your text is below."
+    ),
+}
+
+
+def _form_page(request, form, token: str, *, problem: str = "", status: int = 200):
     context = {
         "form": form,
         "problem": problem,
         "body_limit": BODY_MAX_LENGTH,
         "has_topics": selectors.open_topics().exists(),
+        "pow": protection.read_form_token(token),
     }
     return render(request, "comments/form.html", context, status=status)
 
@@ -47,23 +63,27 @@ def _form_page(request, form, *, problem: str = "", status: int = 200):
 @require_http_methods(["GET", "POST"])
 def comment_form(request):
     if request.method == "GET":
-        return _form_page(request, CommentForm(initial={"form_token": protection.new_form_token()}))
+        protection.touch_windows()
+        token = protection.new_form_token()
+        return _form_page(request, CommentForm(initial={"form_token": token}), token)
     data = request.POST.copy()
-    token = data.get("form_token", "")
-    # Whatever happens next, a re-shown form carries what the person typed and a fresh token.
-    data["form_token"] = protection.new_form_token()
+    sent_token, solution = data.get("form_token", ""), data.get("pow", "")
+    # Whatever happens next, a re-shown form carries what the person typed and a fresh token to solve.
+    data["form_token"], data["pow"] = protection.new_form_token(), ""
     form = CommentForm(data)
     if protection.is_cross_origin(request):
-        return _form_page(request, form, problem=_("Comments can only be sent from this site's own form."), status=403)
-    if not protection.allow(request, protection.submission_limit()):
-        problem = _("Too many comments have been sent from here recently. "
-                    "Please wait an hour and try again; your text is below.")
-        return _form_page(request, form, problem=problem, status=429)
-    problem, nonce = protection.check_form_token(token)
+        return _form_page(
+            request, form, data["form_token"], problem=_("Comments can only be sent from this site's own form."),
+            status=403,
+        )
+    problem, token = protection.check_form_token(sent_token)
+    verified = token is not None and protection.pow_solved(token, solution)
+    if refusal := protection.allow(request, protection.submission_limit(), verified=verified):
+        return _form_page(request, form, data["form_token"], problem=_REFUSAL_MESSAGES[refusal](), status=429)
     if not form.is_valid() or problem:
-        return _form_page(request, form, problem=_TOKEN_MESSAGES[problem]() if problem else "")
-    if not protection.use_form_token(nonce):
-        return _form_page(request, form, problem=_TOKEN_MESSAGES[TokenProblem.USED]())
+        return _form_page(request, form, data["form_token"], problem=_TOKEN_MESSAGES[problem]() if problem else "")
+    if not protection.use_form_token(token):
+        return _form_page(request, form, data["form_token"], problem=_TOKEN_MESSAGES[TokenProblem.USED]())
     data = form.cleaned_data
     submitted = services.submit_comment(
         topic=data["topic"], body=data["body"], language=translation.get_language() or "",
@@ -83,7 +103,7 @@ def receipt(request):
     if request.method == "GET":
         return render(request, "comments/receipt.html", {"form": ReceiptForm()})
     form = ReceiptForm(request.POST)
-    if not protection.allow(request, protection.receipt_limit()):
+    if protection.allow(request, protection.receipt_limit()):
         return render(request, "comments/receipt.html", {"form": form, "limited": True}, status=429)
     comment = selectors.comment_for_receipt(form.cleaned_data["code"]) if form.is_valid() else None
     return render(request, "comments/receipt.html", {

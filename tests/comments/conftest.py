@@ -12,6 +12,8 @@ def _comment_settings(settings):
     # Admin MFA has its own tests; here it would only send every reviewer to the TOTP setup page.
     settings.ADMIN_REQUIRES_MFA = False
     settings.COMMENT_FORM_MIN_SECONDS = 0
+    # The browser's proof of work, kept cheap here: the Python solver below stands in for the script.
+    settings.COMMENT_POW_DIFFICULTY = 8
 
 
 @pytest.fixture
@@ -21,13 +23,17 @@ def topic(db):
 
 @pytest.fixture
 def submit(client, topic):
-    """Post the public form the way a browser would: a fresh form token plus the given fields."""
+    """Post the public form the way a browser would: a fresh form token, its proof of work solved as the
+    page's script would (pow="" posts as a browser without JavaScript), plus the given fields."""
 
-    def post(client_=None, *, token=None, **fields):
-        data = {"topic": topic.pk, "body": "Please publish progress every year.", "form_token": token}
+    def post(client_=None, *, token=None, pow=None, **fields):
+        data = {"topic": topic.pk, "body": "Please publish progress every year.", "form_token": token, "pow": pow}
         data.update(fields)
         if data["form_token"] is None:
             data["form_token"] = protection.new_form_token()
+        if data["pow"] is None:
+            parsed = protection.read_form_token(data["form_token"])
+            data["pow"] = protection.solve_pow(parsed) if parsed else ""
         extra = {key: data.pop(key) for key in list(data) if key.isupper()}
         return (client_ or client).post("/comment/", {k: v for k, v in data.items() if v is not None}, **extra)
 

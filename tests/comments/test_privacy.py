@@ -58,13 +58,21 @@ def dump_database() -> str:
 
 
 def dump_cache() -> str:
+    """Every key in this test's Redis database with its value, whatever the value's type."""
     client = cache._cache.get_client(write=False)
     parts = []
-    for key in client.keys("*"):
+    for key in client.scan_iter("*"):
         parts.append(key.decode(errors="replace"))
-        value = client.get(key)
-        if value is not None:
-            parts.append(value.decode("latin-1"))
+        kind = client.type(key).decode()
+        if kind == "string":
+            values = [client.get(key)]
+        elif kind == "hash":
+            values = [item for pair in client.hgetall(key).items() for item in pair]
+        elif kind == "set":
+            values = list(client.smembers(key))
+        else:
+            values = [repr(kind).encode()]
+        parts.extend(value.decode("latin-1") for value in values if value is not None)
     return "\n".join(parts)
 
 
