@@ -42,12 +42,14 @@ from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import DatabaseError, transaction
 from django.db import connection as db
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
 from .models import OutboxMessage
+from .publisher import publish_in_background
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +165,8 @@ def enqueue_many(
     else:
         OutboxMessage.objects.bulk_create(rows, batch_size=1000)
     if rows:
-        transaction.on_commit(lambda: queue_delivery(batch))
+        # Handed to a thread: a hung broker must not hold the request that wrote the rows (belong.publisher).
+        transaction.on_commit(lambda: publish_in_background(queue_delivery, batch))
     return len(rows)
 
 
