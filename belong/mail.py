@@ -194,9 +194,10 @@ def queue_delivery(batch: uuid.UUID) -> None:
 
 
 def due_messages():
-    now = timezone.now()
+    # Judged on the database's clock (Now()), not this machine's: a worker whose clock is behind would
+    # otherwise hold back retries and a worker ahead would send them early.
     return OutboxMessage.objects.filter(status=Status.PENDING).filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=Now())
     )
 
 
@@ -598,7 +599,8 @@ def build_message(row: OutboxMessage, renders: RenderCache | None = None) -> Ema
 
 def sweep() -> int:
     """Queue delivery of rows left pending: broker down at commit, a worker that died, a retry due."""
-    stale_before = timezone.now() - timedelta(seconds=settings.OUTBOX_STALE_SECONDS)
+    # On the database's clock: a sweeper 5 minutes behind found nothing stale for 5 minutes more.
+    stale_before = Now() - timedelta(seconds=settings.OUTBOX_STALE_SECONDS)
     due = due_messages().filter(Q(next_attempt_at__isnull=False) | Q(created_at__lt=stale_before))
     batches = list(due.values_list("batch", flat=True).distinct()[:500])
     for batch in batches:

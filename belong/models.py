@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 
@@ -60,7 +61,9 @@ class OutboxMessage(models.Model):
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Skipped (recipient opted out)")
 
-    created_at = models.DateTimeField(auto_now_add=True)
+    # The database's clock, like the sweeper that judges staleness by it (belong.mail.sweep): with each
+    # web node's own clock, a node whose clock ran behind left its rows unswept for longer.
+    created_at = models.DateTimeField(db_default=Now())
     batch = models.UUIDField(db_index=True)
     kind = models.CharField(max_length=80)
     recipient = models.ForeignKey(
