@@ -119,6 +119,12 @@ def test_it_answers_every_join_and_healthz_within_2_s_while_redis_is_frozen_and_
     time.sleep(1)  # a confirmation sent twice would arrive now
     received = Counter(address for envelope in list(smtp_server.envelopes) for address in envelope.rcpt_tos)
     assert received == Counter({person.email: 1 for person in [*people, *latecomers]})
+
+    # The web side's broker connections timed out during the freeze; the next join's confirmation goes
+    # straight to the worker over new ones, without waiting for a sweep.
+    after = UserFactory()
+    assert join(after, groups[1])[:2] == (302, 200)
+    wait_until(lambda: len(smtp_server.envelopes) == CLIENTS + 3, timeout=30, what="the confirmation after the freeze")
     with capsys.disabled():
         print(
             f"\n[faults] redis frozen {frozen_for:.0f} s: {CLIENTS + 2} joins, slowest response {slowest:.2f} s; "
