@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import threading
 import time
 
@@ -14,7 +15,7 @@ from belong.clock import database_now
 from belong.tasks import BEAT_KEY, beat_heartbeat
 from belong.views import HEALTH_CHECKS
 
-from .fixtures import database_unreachable
+from .fixtures import database_at, database_unreachable
 
 
 def checks_of(response) -> dict[str, bool]:
@@ -162,3 +163,18 @@ def test_it_judges_the_last_tick_on_the_database_clock(client, settings):
     assert re.fullmatch(r"last tick 17[0-9] s ago", fresh.json()["checks"]["beat"]["detail"])
     assert stale.status_code == 503
     assert re.fullmatch(r"last tick 19[0-9] s ago", stale.json()["checks"]["beat"]["detail"])
+
+
+def test_it_answers_within_2_s_while_the_database_hangs(committed_db, client):
+    """A listener that never accepts: connections complete in the kernel and PostgreSQL never speaks."""
+    beat_heartbeat()
+    with socket.create_server(("127.0.0.1", 0), backlog=16) as silent, database_at(silent.getsockname()[1]):
+        started = time.monotonic()
+        response = client.get("/healthz")
+        took = time.monotonic() - started
+
+    assert response.status_code == 503
+    assert took < 2, f"/healthz took {took:.1f} s"
+    assert checks_of(response)["database"] is False
+    assert response.json()["checks"]["database"]["detail"] == "no answer within 1 s"
+    assert checks_of(response)["cache"] is True
