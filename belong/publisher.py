@@ -6,14 +6,16 @@ response for as long as the hang lasted, since every join or reply waited on the
 request only hands the publish to one background thread per process and answers at once; the thread
 publishes with the broker's short timeouts (settings: CELERY_BROKER_TRANSPORT_OPTIONS).
 
-Nothing is lost when a publish fails, waits behind a hang, or is dropped because PUBLISHER_QUEUE_SIZE
-publishes are already waiting, or the process ends first: the row stays pending in PostgreSQL and the
-outbox sweeper queues it again (belong.mail.sweep). With CELERY_TASK_ALWAYS_EAGER there is no broker and
-the work runs at once, in the caller's thread, as tests and local runs expect.
+Nothing is lost when a publish fails, waits behind a hang, is dropped because PUBLISHER_QUEUE_SIZE
+publishes are already waiting, or the process ends first (it waits up to 2 s at exit): the row stays
+pending in PostgreSQL and the outbox sweeper queues it again (belong.mail.sweep). With
+CELERY_TASK_ALWAYS_EAGER there is no broker and the work runs at once, in the caller's thread, as tests
+and local runs expect.
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import queue
@@ -24,6 +26,8 @@ from typing import Any
 from django.conf import settings
 
 log = logging.getLogger(__name__)
+
+EXIT_WAIT_SECONDS = 2.0
 
 _lock = threading.Lock()
 _waiting: queue.Queue | None = None
@@ -44,8 +48,8 @@ def publish_in_background(publish: Callable[..., Any], *args: Any) -> None:
 def wait_until_idle(timeout: float) -> bool:
     """Whether everything handed to the publisher so far has been tried within `timeout` seconds."""
     waiting = _waiting
-    if waiting is None:
-        return True
+    if waiting is None or _owner_pid != os.getpid():
+        return True  # nothing handed over in this process (a fork inherits the queue, not the thread)
     done = threading.Event()
     try:
         waiting.put((done.set, ()), timeout=timeout)
@@ -63,6 +67,10 @@ def _publisher_queue() -> queue.Queue:
         if _waiting is None or _owner_pid != os.getpid():
             waiting: queue.Queue = queue.Queue(maxsize=getattr(settings, "PUBLISHER_QUEUE_SIZE", 1000))
             threading.Thread(target=_run, args=(waiting,), name="belong-publisher", daemon=True).start()
+            if _owner_pid is None:
+                # A gunicorn worker recycled after max_requests exits right after its last response:
+                # give what it handed over a moment to reach the broker (a fork inherits the hook).
+                atexit.register(wait_until_idle, timeout=EXIT_WAIT_SECONDS)
             _waiting, _owner_pid = waiting, os.getpid()
         return _waiting
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import subprocess
+import sys
 import time
 
 import pytest
@@ -19,9 +21,10 @@ from django.db import transaction
 from belong import mail, publisher
 from belong.models import OutboxMessage
 from tests.belong.fixtures import celery_broker
+from tests.belong.services import ROOT
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = pytest.mark.slow
 
 
 def enqueue_and_commit(person) -> float:
@@ -31,6 +34,7 @@ def enqueue_and_commit(person) -> float:
     return time.monotonic() - started
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_commits_at_once_while_the_broker_is_frozen_and_publishes_again_once_it_resumes(
     private_redis, settings, caplog
 ):
@@ -59,3 +63,23 @@ def test_it_commits_at_once_while_the_broker_is_frozen_and_publishes_again_once_
         # The frozen publish may land too once Redis reads its socket: the sweeper's claims send each row once.
         assert queue.llen("celery") >= 2
     queue.close()
+
+
+def test_it_publishes_what_was_handed_over_before_the_process_exits(tmp_path):
+    """A gunicorn worker recycled after max_requests exits right after its last response."""
+    marker = tmp_path / "published"
+    script = (
+        "import pathlib, time, django\n"
+        "django.setup()\n"
+        "from belong.publisher import publish_in_background\n"
+        "def publish(path):\n"
+        "    time.sleep(0.5)\n"
+        "    pathlib.Path(path).write_text('done')\n"
+        f"publish_in_background(publish, {str(marker)!r})\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "belong.settings", "CELERY_TASK_ALWAYS_EAGER": "false"}
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, check=True, timeout=60)
+
+    assert marker.read_text() == "done"
+    assert time.monotonic() - started < 30
