@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from allauth.account.forms import RequestLoginCodeForm as AllauthRequestLoginCodeForm
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
+from allauth.core import context
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import EmailCategory, User
+from .throttle import EmailedRequestThrottle
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
@@ -61,3 +65,29 @@ class StaffImportForm(forms.Form):
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(_("The file is larger than 20 MB."))
         return upload
+
+
+def _too_many_emails() -> forms.ValidationError:
+    return forms.ValidationError(
+        _("Too many e-mails have been asked for this address. Try again in a few minutes."), code="too_many"
+    )
+
+
+class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
+    """allauth's form with per-address limits in place of its per-e-mail one (see EmailedRequestThrottle)."""
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        if email and not EmailedRequestThrottle(context.request, email, kind="code").reserve():
+            raise _too_many_emails()
+        return email
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    """allauth's form with per-address limits in place of its per-e-mail one (see EmailedRequestThrottle)."""
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        if email and not EmailedRequestThrottle(context.request, email, kind="reset").reserve():
+            raise _too_many_emails()
+        return email

@@ -4,8 +4,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -71,3 +73,18 @@ def _mask(email: str) -> str:
     """Enough for the reader to recognise their address; not enough to harvest it from a forwarded link."""
     local, _at, domain = email.partition("@")
     return f"{local[:1]}{'•' * max(len(local) - 1, 2)}@{domain}"
+
+
+def sign_in_throttled(request, refusal) -> HttpResponse:
+    """The 429 page for a throttled password sign-in (accounts/throttle.py): why, for how long, and the
+    e-mailed code, which no throttle here slows down."""
+    seconds = refusal.retry_after
+    if seconds < 90:
+        wait = ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
+    else:
+        minutes = -(-seconds // 60)
+        wait = ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+    response = render(request, "account/sign_in_throttled.html", {"reason": refusal.reason, "wait": wait},
+                      status=429)
+    response["Retry-After"] = str(seconds)
+    return response

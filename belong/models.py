@@ -53,6 +53,9 @@ class OutboxMessage(models.Model):
     A Celery task delivers it after commit; the beat sweeper re-queues rows left pending.
     `kind` names a renderer registered in `belong.mail` that turns `context` (IDs and plain values)
     into the message at delivery time, in the recipient's language.
+
+    Every time on a row is the database's clock (STATEMENT_TIMESTAMP()), never a worker's: a worker whose
+    clock runs ahead would otherwise find retries and resends due before they are.
     """
 
     class Status(models.TextChoices):
@@ -60,9 +63,13 @@ class OutboxMessage(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Skipped (recipient opted out)")
+        # The server took the whole message but its answer never came (timeout, connection lost):
+        # possibly delivered, so it is resent at most once, after OUTBOX_UNCERTAIN_RESEND_SECONDS.
+        UNCERTAIN = "uncertain", _("Possibly delivered (no answer from the server)")
+        # Sent, then a bounce (DSN or the relay's webhook) said it was never delivered.
+        BOUNCED = "bounced", _("Bounced")
+        SUPPRESSED = "suppressed", _("Not sent (address on the suppression list)")
 
-    # The database's clock, like the sweeper that judges staleness by it (belong.mail.sweep): with each
-    # web node's own clock, a node whose clock ran behind left its rows unswept for longer.
     created_at = models.DateTimeField(db_default=Now())
     batch = models.UUIDField(db_index=True)
     kind = models.CharField(max_length=80)
@@ -78,6 +85,11 @@ class OutboxMessage(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The server's reply code for the last failure (550, 421…), when it answered at all.
+    reply_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    uncertain_at = models.DateTimeField(null=True, blank=True)
+    # Times sent again after an attempt that was possibly delivered: 0 or 1.
+    resends = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("outbox message")
@@ -87,10 +99,47 @@ class OutboxMessage(models.Model):
                 name="outbox_pending_idx",
                 condition=models.Q(status="pending"),
             ),
+            models.Index(
+                fields=["uncertain_at"],
+                name="outbox_uncertain_idx",
+                condition=models.Q(status="uncertain", resends=0),
+            ),
+            # The director's delivery page counts by state and lists the latest failures.
+            models.Index(fields=["status", "id"], name="outbox_status_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.to_email} ({self.status})"
+
+
+class SuppressedAddress(models.Model):
+    """An address the outbox no longer sends to: the server refused it for good, or a bounce said so.
+
+    Keyed by the lower-cased address, not the person: once someone's address changes, mail flows again.
+    An administrator clears an entry (belong.delivery.suppression_clear, audit-logged) when the mailbox
+    is fixed.
+    """
+
+    class Source(models.TextChoices):
+        SMTP = "smtp", _("Refused by the mail server")
+        BOUNCE = "bounce", _("Bounce message")
+        WEBHOOK = "webhook", _("Reported by the mail relay")
+
+    email = models.EmailField(_("address"), unique=True)
+    reason = models.TextField(_("reason"))
+    reply_code = models.CharField(_("status code"), max_length=20, blank=True)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    created_at = models.DateTimeField(_("since"), db_default=Now())
+    # The message that failed, when known (its context is never shown).
+    message = models.ForeignKey(OutboxMessage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("suppressed address")
+        verbose_name_plural = _("suppressed addresses")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.email
 
 
 class AuditLog(models.Model):

@@ -6,6 +6,7 @@ See README.md ("Environment") for the full table.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -247,6 +248,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 OUTBOX_BATCH_SIZE = _int("OUTBOX_BATCH_SIZE", 200, minimum=1)
 OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
 OUTBOX_STALE_SECONDS = _int("OUTBOX_STALE_SECONDS", 120, minimum=1)
+# --- E-mail delivery once, and failures seen (belong/mail.py, belong/delivery.py) ---
+# A message the server took but never confirmed is resent once, after this wait (database clock).
+OUTBOX_UNCERTAIN_RESEND_SECONDS = _int("OUTBOX_UNCERTAIN_RESEND_SECONDS", 6 * 3600, minimum=60)
+# VERP: with a domain set, the envelope sender is bounces+<row>.<signature>@<domain>; the mail server for
+# that domain pipes bounces to `manage.py process_bounce`. Empty: the From address, no VERP.
+OUTBOX_BOUNCE_DOMAIN = env.str("OUTBOX_BOUNCE_DOMAIN", default="").strip().lower()
+OUTBOX_BOUNCE_LOCAL_PART = env.str("OUTBOX_BOUNCE_LOCAL_PART", default="bounces").strip().lower()
+# The relay's bounce webhook (POST /delivery/bounces/) answers 404 until a secret is set.
+OUTBOX_BOUNCE_WEBHOOK_SECRET = env.str("OUTBOX_BOUNCE_WEBHOOK_SECRET", default="")
+# --- end e-mail delivery ---
 
 # --- Accounts (django-allauth) ----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -269,12 +280,42 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="5/5m/ip,5/5m/key"),
+    # Wrong passwords are counted by accounts/throttle.py (below); allauth's `login_failed` now only counts
+    # wrong second-factor codes, per address (generous: a school shares one) and per account.
+    "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="20/5m/ip,5/5m/key"),
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
-    "reset_password": "20/m/ip,5/m/key",  # nosec B105 - a rate-limit spec, not a password
+    # Per address only: a per-e-mail part ("5/m/key", "3/m/key") let anyone keep a colleague from getting
+    # a reset link or sign-in code; accounts/throttle.py's EmailedRequestThrottle adds per-account limits.
+    "reset_password": "20/m/ip",  # nosec B105 - a rate-limit spec, not a password
+    "request_login_code": "20/m/ip",
+}
+ACCOUNT_FORMS = {
+    "request_login_code": "accounts.forms.RequestLoginCodeForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",  # nosec B105 - a form's path, not a password
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Belong] "
+# --- Sign-in throttling (accounts/throttle.py): slows guessing, never locks the owner out ---------------
+# Failed password sign-ins allowed per (address, account) in 5 minutes and per address in 15; past the
+# per-account count (across addresses, forgotten an hour after the last failure), attempts from addresses
+# and browsers the account never signed in from wait a delay doubling from 15 s to 15 min.
+LOGIN_FAILURES_PER_ADDRESS_AND_ACCOUNT = _int("LOGIN_FAILURES_PER_ADDRESS_AND_ACCOUNT", 5, minimum=1)
+LOGIN_FAILURE_WINDOW_SECONDS = 300
+LOGIN_FAILURES_PER_ADDRESS = _int("LOGIN_FAILURES_PER_ADDRESS", 50, minimum=1)
+LOGIN_ADDRESS_WINDOW_SECONDS = 900
+LOGIN_FAILURES_PER_ACCOUNT = _int("LOGIN_FAILURES_PER_ACCOUNT", 20, minimum=1)
+LOGIN_ACCOUNT_WINDOW_SECONDS = 3600
+LOGIN_ACCOUNT_DELAY_SECONDS = 15
+LOGIN_ACCOUNT_MAX_DELAY_SECONDS = 900
+# How long an address, and a browser (signed cookie), an account signed in from skip that delay.
+LOGIN_KNOWN_ADDRESS_DAYS = 90
+# E-mailed sign-in codes asked for per (address, account) in 5 minutes, and per account in an hour from
+# addresses and browsers it never signed in from (spares the inbox; the owner's own are not counted).
+LOGIN_CODE_REQUESTS_PER_ADDRESS_AND_ACCOUNT = 3
+LOGIN_CODE_REQUESTS_PER_ACCOUNT = 10
+# The same for password-reset e-mails.
+PASSWORD_RESET_REQUESTS_PER_ADDRESS_AND_ACCOUNT = 3
+PASSWORD_RESET_REQUESTS_PER_ACCOUNT = 5
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Belong")
 # Staff who can open the admin must have a second factor; on by default whenever DEBUG is off.
@@ -318,8 +359,16 @@ COMMENT_RECEIPT_RATE_LIMIT_WINDOW_SECONDS = _int("COMMENT_RECEIPT_RATE_LIMIT_WIN
 # A comment posted faster than this after the form was shown is a bot's.
 COMMENT_FORM_MIN_SECONDS = _int("COMMENT_FORM_MIN_SECONDS", 2)
 COMMENT_FORM_MAX_AGE_SECONDS = _int("COMMENT_FORM_MAX_AGE_SECONDS", 86400, minimum=60)
-# Rate limits key on the Nth-from-last X-Forwarded-For hop behind N trusted proxies (0 = REMOTE_ADDR).
-COMMENT_TRUSTED_PROXY_COUNT = _int("COMMENT_TRUSTED_PROXY_COUNT", 0)
+
+# --- Client address behind proxies (belong/net.py) ------------------------------------------------------
+# How many reverse proxies of ours append to X-Forwarded-For: the client is the Nth hop from the right
+# (0 = REMOTE_ADDR, X-Forwarded-For ignored). Every rate limit reads it: sign-in, allauth's, comments.
+# COMMENT_TRUSTED_PROXY_COUNT is its old, comments-only name, still read when the new one is not set.
+_OLD_PROXY_COUNT = env.str("COMMENT_TRUSTED_PROXY_COUNT", default="").strip()  # compose passes "" when unset
+if _OLD_PROXY_COUNT:
+    warnings.warn("COMMENT_TRUSTED_PROXY_COUNT is deprecated: set TRUSTED_PROXY_COUNT instead.", stacklevel=1)
+TRUSTED_PROXY_COUNT = _int("TRUSTED_PROXY_COUNT", _int("COMMENT_TRUSTED_PROXY_COUNT", 0) if _OLD_PROXY_COUNT else 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # --- Internationalisation ---------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("groups.meetings.urls")),
     path("plan/", include("equity_plan.urls")),
     path("comment/", include("comments.urls")),
+    path("delivery/", include("belong.delivery_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -91,13 +91,9 @@ def anonymous_page(view):
 
 
 def client_address(request) -> str:
-    """The address used only as rate-limit input. Behind N trusted proxies, the Nth-from-last forwarded hop."""
-    proxies = _setting("COMMENT_TRUSTED_PROXY_COUNT", 0)
-    if proxies:
-        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
+    from belong.net import client_address as shared  # one reading of TRUSTED_PROXY_COUNT for all of Belong
+
+    return shared(request)
 
 
 def _daily_secret() -> bytes:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import delivery_views, views
 
 app_name = "groups"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("<slug:slug>/visibility/", views.visibility, name="visibility"),
     path("<slug:slug>/roster/", views.roster, name="roster"),
     path("<slug:slug>/roster/invite/", views.invite, name="invite"),
+    path("<slug:slug>/roster/unreachable/", delivery_views.unreachable, name="unreachable"),
     path("<slug:slug>/roster.csv", views.export_roster, name="export"),
     path("<slug:slug>/email/", views.email_group, name="email"),
 ]

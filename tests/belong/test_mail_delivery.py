@@ -22,7 +22,7 @@ from belong.models import OutboxMessage
 from tests.factories import UserFactory
 from tests.groups.factories import GroupFactory
 
-from .test_outbox import rejecting_smtp  # noqa: F401 - a fixture used below
+from .test_outbox import deferring_smtp  # noqa: F401 - a fixture used below
 
 Status = OutboxMessage.Status
 
@@ -131,7 +131,8 @@ def test_it_renders_again_once_a_shared_rendering_is_older_than_its_max_age(coun
 
 
 @pytest.mark.django_db
-def test_it_backs_off_each_row_of_a_shared_rendering_the_server_refuses(rejecting_smtp, settings):  # noqa: F811
+def test_it_backs_off_each_row_of_a_shared_rendering_the_server_defers(deferring_smtp, settings):  # noqa: F811
+    rejecting_smtp = deferring_smtp
     settings.OUTBOX_MAX_ATTEMPTS = 2
     row = group_message(GroupFactory(), UserFactory(), UserFactory.create_batch(3))
 

@@ -53,23 +53,41 @@ def vanished_kind():
 
 
 class RejectingSMTPServer(SMTPServer):
-    """Accepts the connection, refuses every message."""
+    """Accepts the connection, refuses every message with `reply`."""
+
+    reply = "550 5.7.1 Message rejected by policy"
 
     async def handle_DATA(self, server, session, envelope):
         with self.arrived:
             self.envelopes.append(envelope)
             self.arrived.notify_all()
-        return "550 5.7.1 Message rejected by policy"
+        return self.reply
+
+
+def _refusing_server(settings, reply: str):
+    from aiosmtpd.controller import Controller
+
+    server = RejectingSMTPServer(host="127.0.0.1", port=free_port())
+    server.reply = reply
+    controller = Controller(server, hostname=server.host, port=server.port)
+    controller.start()
+    settings.MAILERS = server.mailers_setting()
+    return server, controller
 
 
 @pytest.fixture
 def rejecting_smtp(settings):
-    from aiosmtpd.controller import Controller
+    server, controller = _refusing_server(settings, "550 5.7.1 Message rejected by policy")
+    try:
+        yield server
+    finally:
+        controller.stop()
 
-    server = RejectingSMTPServer(host="127.0.0.1", port=free_port())
-    controller = Controller(server, hostname=server.host, port=server.port)
-    controller.start()
-    settings.MAILERS = server.mailers_setting()
+
+@pytest.fixture
+def deferring_smtp(settings):
+    """Refuses every message for now: "451 4.3.0 try again later"."""
+    server, controller = _refusing_server(settings, "451 4.3.0 Mail system busy, try again later")
     try:
         yield server
     finally:
@@ -211,7 +229,8 @@ def test_it_skips_a_message_whose_subject_no_longer_exists(smtp_mailer, vanished
 
 
 @pytest.mark.django_db
-def test_it_retries_a_rejected_message_with_backoff_then_gives_up(rejecting_smtp, settings):
+def test_it_retries_a_deferred_message_with_backoff_then_gives_up(deferring_smtp, settings):
+    rejecting_smtp = deferring_smtp
     settings.OUTBOX_MAX_ATTEMPTS = 3
     row = queue(to="rejected@district.example")
 
@@ -221,7 +240,8 @@ def test_it_retries_a_rejected_message_with_backoff_then_gives_up(rejecting_smtp
         assert mail.deliver(batch=row.batch) == 0
         row.refresh_from_db()
         assert (row.status, row.attempts) == (Status.PENDING, attempt)
-        assert "SMTPDataError" in row.last_error and "550" in row.last_error
+        assert "SMTPDataError" in row.last_error and "451" in row.last_error
+        assert row.reply_code == 451
         backoffs.append(round((row.next_attempt_at - before).total_seconds()))
         # Not due yet: a delivery run now leaves it alone.
         assert mail.deliver(batch=row.batch) == 0

@@ -34,7 +34,7 @@ def test_it_limits_submissions_per_address_without_storing_the_address(submit, s
 
 def test_it_keys_on_the_forwarded_address_only_behind_trusted_proxies(submit, settings):
     settings.COMMENT_RATE_LIMIT_COUNT = 1
-    settings.COMMENT_TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_COUNT = 1
     assert submit(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.1").status_code == 200
     assert submit(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.2").status_code == 200
     assert submit(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.1").status_code == 429
