@@ -97,6 +97,9 @@ def _tolerant(default_factory):
                     "Cache unavailable (%s) during %s; treated as a miss.", type(error).__name__, method.__name__
                 )
                 return default_factory(*args, **kwargs)
+            except Exception:
+                pause.answered()  # Redis answered; the error is the caller's (incr of a missing key)
+                raise
             pause.answered()
             return result
 

@@ -89,3 +89,17 @@ def test_it_does_not_pause_for_a_refused_connection(private_redis, settings):
     private_redis.start()
     cache.set("greeting", "back")
     assert cache.get("greeting") == "back"
+
+
+def test_it_ends_the_pause_when_the_probing_call_fails_for_its_own_reasons(private_redis, frozen, settings):
+    settings.CACHE_RETRY_AFTER_SECONDS = 0.5
+    cache = TolerantRedisCache(private_redis.url(2), {"OPTIONS": OPTIONS})
+    with frozen:
+        cache.get("anything")
+    time.sleep(0.6)
+
+    # The call that tries Redis again is an incr of a key that does not exist: Redis answers, Django raises.
+    with pytest.raises(ValueError):
+        cache.incr("missing")
+    cache.set("greeting", "hello")
+    assert cache.get("greeting") == "hello"
