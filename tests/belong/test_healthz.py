@@ -12,8 +12,8 @@ import time
 import pytest
 
 from belong.clock import database_now
+from belong.health import HEALTH_CHECKS
 from belong.tasks import BEAT_KEY, beat_heartbeat
-from belong.views import HEALTH_CHECKS
 
 from .fixtures import database_at, database_unreachable
 
