@@ -4,30 +4,104 @@ Redis is also the broker, so when it is down the cache is too. Every page reads 
 settings, rate-limit counters); with the stock backend a Redis outage would turn every page into a
 500. Here a failed cache operation is logged and answered as a miss: pages keep working, rate limits
 are not enforced until Redis is back, and /healthz reports the outage.
+
+A Redis that hangs (frozen, not stopped) still accepts connections, so each call waits out its socket
+timeout: a page makes several cache calls, and at 2 s each a request took 4-8 s. After one call times
+out, every call to that server is answered as a miss at once for CACHE_RETRY_AFTER_SECONDS; then one
+call tries Redis again while the others keep missing. A refused connection fails at once and does not
+pause the cache: it is tried again on the next call.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import threading
+import time
 
+from django.conf import settings
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 log = logging.getLogger(__name__)
+
+
+class _Pause:
+    """Whether calls to one Redis server are paused after a timeout; shared by every thread of the process
+    (Django builds a cache object per thread, and all of them would otherwise wait out the hang)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._until = 0.0  # 0: not paused
+        self._probing = False
+
+    def allows(self) -> bool:
+        if self._until == 0.0:
+            return True  # no lock on the path every healthy call takes
+        with self._lock:
+            if self._until == 0.0:
+                return True
+            if time.monotonic() < self._until or self._probing:
+                return False
+            self._probing = True  # the pause is over: this call alone tries Redis again
+            return True
+
+    def timed_out(self) -> None:
+        with self._lock:
+            self._until = time.monotonic() + getattr(settings, "CACHE_RETRY_AFTER_SECONDS", 5)
+            self._probing = False
+
+    def answered(self) -> None:
+        if self._until != 0.0:
+            with self._lock:
+                self._until = 0.0
+                self._probing = False
+
+    @property
+    def paused(self) -> bool:
+        # Once the pause is over the next call tries Redis: /healthz's own call must be allowed to be it.
+        return self._until != 0.0 and time.monotonic() < self._until
+
+
+_pauses: dict[str, _Pause] = {}
+_pauses_lock = threading.Lock()
+
+
+def _pause_for(servers: list[str]) -> _Pause:
+    key = "|".join(servers)
+    with _pauses_lock:
+        return _pauses.setdefault(key, _Pause())
 
 
 def _tolerant(default_factory):
     def decorator(method):
         @functools.wraps(method)
         def wrapper(self, *args, **kwargs):
+            pause = self._pause
+            if not pause.allows():
+                return default_factory(*args, **kwargs)
             try:
-                return method(self, *args, **kwargs)
+                result = method(self, *args, **kwargs)
+            except RedisTimeoutError:
+                pause.timed_out()
+                log.warning(
+                    "Cache timed out during %s; every call is a miss for the next %s s.",
+                    method.__name__,
+                    getattr(settings, "CACHE_RETRY_AFTER_SECONDS", 5),
+                )
+                return default_factory(*args, **kwargs)
             except RedisError as error:
+                pause.answered()  # refused at once: nothing to wait out, so nothing to pause
                 log.warning(
                     "Cache unavailable (%s) during %s; treated as a miss.", type(error).__name__, method.__name__
                 )
                 return default_factory(*args, **kwargs)
+            except Exception:
+                pause.answered()  # Redis answered; the error is the caller's (incr of a missing key)
+                raise
+            pause.answered()
+            return result
 
         return wrapper
 
@@ -59,6 +133,12 @@ class TolerantRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+        self._pause = _pause_for(self._servers)
+
+    @property
+    def paused(self) -> bool:
+        """True while calls are answered as misses after a timeout (/healthz reports it)."""
+        return self._pause.paused
 
     # add() is how allauth and the comment form take locks and mark one-time tokens: answering True
     # lets people sign in and send comments during an outage (limits resume when Redis is back).

@@ -59,6 +59,7 @@ from django.utils import translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from .models import OutboxMessage, SuppressedAddress
+from .publisher import publish_in_background
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +175,8 @@ def enqueue_many(
     else:
         OutboxMessage.objects.bulk_create(rows, batch_size=1000)
     if rows:
-        transaction.on_commit(lambda: queue_delivery(batch))
+        # Handed to a thread: a hung broker must not hold the request that wrote the rows (belong.publisher).
+        transaction.on_commit(lambda: publish_in_background(queue_delivery, batch))
     return len(rows)
 
 

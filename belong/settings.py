@@ -162,10 +162,16 @@ CACHES = {
         "BACKEND": "belong.cache.TolerantRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="belong"),
-        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
 }
-
+# --- Availability: a hung Redis never holds a web request for more than about a second ----------------
+# A frozen Redis (SIGSTOP, a stalled VM) still accepts TCP connections, so only a socket timeout ends a
+# call. After one times out, the cache answers every call as a miss for this long without asking Redis
+# (belong.cache), instead of making each call of each request wait out its own timeout.
+CACHE_RETRY_AFTER_SECONDS = 5
+# Each /healthz check gets this long, all of them at once: the probe answers within ~1 s whatever hangs.
+HEALTHZ_CHECK_TIMEOUT_SECONDS = 1.0
 
 
 def celery_broker_url(redis_url: str) -> str:
@@ -185,14 +191,20 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Publishing tries twice at once, then gives up: with the broker down a commit that queues e-mail
-# waits well under a second and the outbox sweeper delivers later.
+# Publishing tries twice at once, then gives up, and a request never waits for it (belong.publisher
+# hands it to a thread); with the broker down or hung the outbox sweeper delivers later. The socket
+# timeout ends a publish to a Redis that accepts connections but never answers; kombu applies it to
+# blocking calls only, not to a worker's BRPOP in its event loop.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
-    "socket_connect_timeout": 2,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 1,
     "max_retries": 1,
     "interval_start": 0,
 }
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+# Waiting batches of a web process's publisher thread; beyond this, the sweeper queues them.
+PUBLISHER_QUEUE_SIZE = 1000
 CELERY_TASK_ALWAYS_EAGER = _bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"

@@ -1,18 +1,13 @@
 from __future__ import annotations
 
-import time
-
 from django.conf import settings
-from django.core.cache import cache
-from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from kombu import Connection
 
-from .tasks import BEAT_KEY
+from . import health
 
 
 def home(request):
@@ -36,57 +31,9 @@ def accessibility(request):
     return render(request, "belong/accessibility.html")
 
 
-def _check_database() -> tuple[bool, str]:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        return True, "ok"
-    except Exception as error:
-        return False, type(error).__name__
-
-
-def _check_cache() -> tuple[bool, str]:
-    try:
-        cache.set("healthz:probe", "1", timeout=10)
-        # The cache answers a miss rather than an error when Redis is down (belong.cache).
-        if cache.get("healthz:probe") != "1":
-            return False, "cache did not answer"
-        return True, "ok"
-    except Exception as error:
-        return False, type(error).__name__
-
-
-def _check_broker() -> tuple[bool, str]:
-    try:
-        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as broker:
-            # One attempt: a retry would sleep 2 s and the probe must answer quickly.
-            broker.ensure_connection(max_retries=0, timeout=2)
-        return True, "ok"
-    except Exception as error:
-        return False, type(error).__name__
-
-
-def _check_beat() -> tuple[bool, str]:
-    try:
-        last = cache.get(BEAT_KEY)
-    except Exception as error:
-        return False, type(error).__name__
-    if last is None:
-        return False, "no tick recorded"
-    age = time.time() - float(last)
-    if age > settings.BEAT_MAX_AGE_SECONDS:
-        return False, f"last tick {int(age)} s ago"
-    return True, f"last tick {int(age)} s ago"
-
-
 @never_cache
 def healthz(request):
-    checks = {
-        "database": _check_database(),
-        "cache": _check_cache(),
-        "broker": _check_broker(),
-        "beat": _check_beat(),
-    }
+    checks = health.run_checks(settings.HEALTHZ_CHECK_TIMEOUT_SECONDS)
     healthy = all(ok for ok, _detail in checks.values())
     body = {
         "status": "ok" if healthy else "unhealthy",

@@ -16,7 +16,10 @@ def main() -> int:
     hosts = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
     host = hosts[0].lstrip(".") if hosts and hosts[0] != "*" else "localhost"
     port = int(os.environ.get("PORT", "8000"))
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=int(os.environ.get("HEALTHCHECK_TIMEOUT", "8")))
+    # /healthz answers within about a second whatever hangs (each check has its own timeout): no answer
+    # in 5 s means gunicorn itself is stuck.
+    timeout = float(os.environ.get("HEALTHCHECK_TIMEOUT", "5"))
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         connection.request("GET", "/healthz", headers={"Host": host, "X-Forwarded-Proto": "https"})
         response = connection.getresponse()

@@ -18,6 +18,7 @@ import pytest
 from django.db import connection, connections
 from django.test import override_settings
 
+from belong import publisher
 from belong.celery import app as celery_app
 from tests.conftest import free_port
 
@@ -90,7 +91,12 @@ def celery_broker(url: str):
     reset_celery_connections()
     try:
         with override_settings(CELERY_TASK_ALWAYS_EAGER=False):
-            yield
+            try:
+                yield
+            finally:
+                # Commits publish from a background thread (belong.publisher): what the block handed it
+                # reaches this broker before the app is pointed back (later, it would run eagerly).
+                publisher.wait_until_idle(timeout=10)
     finally:
         reset_celery_connections()
         # Drop the overrides rather than write back what was read: a test may have changed Django's
