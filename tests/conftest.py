@@ -136,16 +136,35 @@ def reapply_data_migrations() -> None:
         getattr(importlib.import_module(module_name), function_name)(apps, None)
 
 
-@pytest.fixture(autouse=True)
-def _restore_migration_data(request, django_db_blocker):
-    yield
-    marker = request.node.get_closest_marker("django_db")
-    transactional = {"transactional_db", "live_server"} & set(request.fixturenames) or (
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test, once its flush is done: the database as the session began.
+
+    The flush empties every table, data migrations' rows included. A flush without serialized
+    rollback also re-creates content types and permissions under new keys, which the next
+    serialized-rollback test would collide with when it loads the originals. So when the session has
+    serialized contents, empty the tables once more (without re-creating anything) and load them back,
+    keys and all; otherwise re-apply the data migrations.
+    """
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    transactional = bool({"transactional_db", "live_server"} & fixtures) or (
         marker is not None and marker.kwargs.get("transaction")
     )
     if transactional:
-        with django_db_blocker.unblock():
-            reapply_data_migrations()
+        from django.core.management import call_command
+        from django.db import connection
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+                connection.creation.deserialize_db_from_string(contents)
+            else:
+                reapply_data_migrations()
+    return result
 
 
 @pytest.fixture(scope="session", autouse=True)

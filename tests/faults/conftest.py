@@ -24,25 +24,6 @@ from tests.conftest import SMTPServer, free_port
 from .services import TCPProxy
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """Put back what data migrations wrote once a serialized-rollback test's flush has removed it.
-
-    Same as tests/groups/conftest.py: with --reuse-db the next run would otherwise start without the
-    permission groups and the other rows data migrations write.
-    """
-    result = yield
-    marker = item.get_closest_marker("django_db")
-    if marker and marker.kwargs.get("serialized_rollback"):
-        from pytest_django.plugin import blocking_manager_key
-
-        contents = getattr(connection, "_test_serialized_contents", None)
-        if contents:
-            with item.config.stash[blocking_manager_key].unblock():
-                connection.creation.deserialize_db_from_string(contents)
-    return result
-
-
 @pytest.fixture(autouse=True)
 def _quiet_smtp_server_log():
     # aiosmtpd logs eight INFO lines per message; thousands of them only slow the test down.
