@@ -35,6 +35,8 @@ ALL_LOCALES = COMPLETE_LOCALES + PUBLIC_LOCALES
 # (form labels and errors, status and choice labels, the messages of their views).
 PUBLIC_SOURCES = {
     "templates/base.html",
+    # Shown to anyone whose request the portal refuses as malformed (e.g. a control character in the address).
+    "templates/400.html",
     "templates/403.html",
     "templates/404.html",
     "templates/429.html",
