@@ -42,6 +42,8 @@ PUBLIC_SOURCES = {
     "templates/429.html",
     "templates/500.html",
     "templates/503.html",
+    # The accessibility statement, linked from every page's footer.
+    "templates/belong/accessibility.html",
     # The anonymous comment form, the page that shows the receipt code, and the receipt check.
     "templates/comments/form.html",
     "templates/comments/_field.html",
