@@ -35,11 +35,15 @@ ALL_LOCALES = COMPLETE_LOCALES + PUBLIC_LOCALES
 # (form labels and errors, status and choice labels, the messages of their views).
 PUBLIC_SOURCES = {
     "templates/base.html",
+    # Shown to anyone whose request the portal refuses as malformed (e.g. a control character in the address).
+    "templates/400.html",
     "templates/403.html",
     "templates/404.html",
     "templates/429.html",
     "templates/500.html",
     "templates/503.html",
+    # The accessibility statement, linked from every page's footer.
+    "templates/belong/accessibility.html",
     # The anonymous comment form, the page that shows the receipt code, and the receipt check.
     "templates/comments/form.html",
     "templates/comments/_field.html",
