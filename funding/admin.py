@@ -1,0 +1,49 @@
+"""Read-only views of the books for superusers; every change goes through the portal's pages and services,
+so it is checked, e-mailed and audited. Receipt files are never linked from here (no public URL exists)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Allocation, Cycle, Expense, FundingRequest
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Cycle)
+class CycleAdmin(ReadOnlyAdmin):
+    list_display = ["name", "starts_on", "ends_on", "total_cents"]
+
+
+@admin.register(Allocation)
+class AllocationAdmin(ReadOnlyAdmin):
+    list_display = ["group", "cycle", "amount_cents", "totals_visible_to_members", "updated_at"]
+    list_filter = ["cycle"]
+    list_select_related = ["group", "cycle"]
+
+
+@admin.register(FundingRequest)
+class FundingRequestAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "group", "cycle", "category", "amount_cents", "approved_cents", "status"]
+    list_filter = ["cycle", "status", "category"]
+    list_select_related = ["group", "cycle"]
+    exclude = ["requested_by"]
+
+
+@admin.register(Expense)
+class ExpenseAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "group", "cycle", "spent_on", "category", "amount_cents", "status", "deleted_at"]
+    list_filter = ["cycle", "status", "category"]
+    list_select_related = ["group", "cycle"]
+    # Who recorded a confidential group's expense would name its lead; the file has no public URL.
+    exclude = ["receipt", "recorded_by"]
