@@ -357,10 +357,9 @@ FUNDING_RECEIPTS_STORAGE = env.str("FUNDING_RECEIPTS_STORAGE", default="local")
 if FUNDING_RECEIPTS_STORAGE == "local":
     # Outside STATIC_ROOT and never routed: whitenoise and the URLconf cannot reach it.
     STORAGES["funding_receipts"] = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "funding.storage.PrivateFileSystemStorage",
         "OPTIONS": {
             "location": env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / ".data" / "private")),
-            "base_url": None,
             "file_permissions_mode": 0o600,
             "directory_permissions_mode": 0o700,
         },

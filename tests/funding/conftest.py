@@ -25,8 +25,8 @@ def _receipts_in_tmp(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
         "funding_receipts": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+            "BACKEND": "funding.storage.PrivateFileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private")},
         },
     }
     return tmp_path / "private"

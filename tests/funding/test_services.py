@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 
 def test_it_defaults_a_cycle_to_the_fiscal_year():
     assert services.default_cycle(datetime.date(2026, 12, 5)) == (
-        "2026\u201327", datetime.date(2026, 7, 1), datetime.date(2027, 6, 30)
+        "2026\u201327",
+        datetime.date(2026, 7, 1),
+        datetime.date(2027, 6, 30),
     )
     assert services.default_cycle(datetime.date(2027, 3, 1))[1] == datetime.date(2026, 7, 1)
 
@@ -52,8 +54,13 @@ def test_it_needs_a_reason_to_change_an_allocation_and_keeps_its_history(world, 
 
 def test_it_partly_approves_and_tells_the_leads_in_their_language(world, director):
     funding_request = services.request_create(
-        cycle=world.cycle, group=world.group, amount_cents=30_000, purpose="Guest speaker",
-        planned_on=datetime.date(2026, 11, 1), category="speaker", by=world.lead,
+        cycle=world.cycle,
+        group=world.group,
+        amount_cents=30_000,
+        purpose="Guest speaker",
+        planned_on=datetime.date(2026, 11, 1),
+        category="speaker",
+        by=world.lead,
     )
     assert OutboxMessage.objects.filter(kind="funding.awaiting_decision", recipient=director).exists()
     decided = services.request_decide(
@@ -71,23 +78,41 @@ def test_it_partly_approves_and_tells_the_leads_in_their_language(world, directo
 @pytest.mark.parametrize("approved", [0, 30_000, 40_000])
 def test_it_refuses_a_partial_approval_that_is_not_partial(world, director, approved):
     funding_request = services.request_create(
-        cycle=world.cycle, group=world.group, amount_cents=30_000, purpose="x",
-        planned_on=datetime.date(2026, 11, 1), category="food", by=world.lead,
+        cycle=world.cycle,
+        group=world.group,
+        amount_cents=30_000,
+        purpose="x",
+        planned_on=datetime.date(2026, 11, 1),
+        category="food",
+        by=world.lead,
     )
     with pytest.raises(services.FundingError):
-        services.request_decide(funding_request=funding_request, decision="partly", approved_cents=approved,
-                                by=director)
+        services.request_decide(
+            funding_request=funding_request, decision="partly", approved_cents=approved, by=director
+        )
 
 
 def test_it_sends_an_expense_beyond_the_remainder_to_the_director(world, director):
     approval = approved_request(world, director, asked=20_000, approved=15_000)
     first = services.expense_record(
-        cycle=world.cycle, group=world.group, funding_request=approval, spent_on=datetime.date(2026, 10, 14),
-        amount_cents=10_000, category="food", vendor="Corner Deli", by=world.lead,
+        cycle=world.cycle,
+        group=world.group,
+        funding_request=approval,
+        spent_on=datetime.date(2026, 10, 14),
+        amount_cents=10_000,
+        category="food",
+        vendor="Corner Deli",
+        by=world.lead,
     )
     second = services.expense_record(
-        cycle=world.cycle, group=world.group, funding_request=approval, spent_on=datetime.date(2026, 10, 15),
-        amount_cents=6_000, category="food", vendor="Corner Deli", by=world.lead,
+        cycle=world.cycle,
+        group=world.group,
+        funding_request=approval,
+        spent_on=datetime.date(2026, 10, 15),
+        amount_cents=6_000,
+        category="food",
+        vendor="Corner Deli",
+        by=world.lead,
     )
     assert first.status == Expense.Status.RECORDED and first.approval_reference == approval.reference
     assert second.status == Expense.Status.AWAITING and second.approval_reference == ""
@@ -101,16 +126,28 @@ def test_it_refuses_to_draw_on_another_groups_approval(world, director):
     theirs = approved_request(world, director, group=world.other_group)
     with pytest.raises(services.FundingError):
         services.expense_record(
-            cycle=world.cycle, group=world.group, funding_request=theirs, spent_on=datetime.date(2026, 10, 14),
-            amount_cents=100, category="food", vendor="x", by=world.lead,
+            cycle=world.cycle,
+            group=world.group,
+            funding_request=theirs,
+            spent_on=datetime.date(2026, 10, 14),
+            amount_cents=100,
+            category="food",
+            vendor="x",
+            by=world.lead,
         )
 
 
 def test_it_keeps_a_deleted_expense_and_its_receipt_for_the_auditors(world, director):
     approval = approved_request(world, director)
     expense = services.expense_record(
-        cycle=world.cycle, group=world.group, funding_request=approval, spent_on=datetime.date(2026, 10, 14),
-        amount_cents=5_000, category="food", vendor="Corner Deli", by=world.lead,
+        cycle=world.cycle,
+        group=world.group,
+        funding_request=approval,
+        spent_on=datetime.date(2026, 10, 14),
+        amount_cents=5_000,
+        category="food",
+        vendor="Corner Deli",
+        by=world.lead,
         receipt=SimpleUploadedFile("r.pdf", PDF, content_type="application/pdf"),
     )
     services.expense_delete(expense=expense, reason="Entered twice", by=world.lead)
