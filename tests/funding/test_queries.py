@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 
 # Session, user (with the director flag, loaded by the auth backend), then: the cycle, groups with their
 # allocated, approved and spent sums (one query), spent and approved by category (two), the requests and
-# expenses waiting for a decision (two), the cycle list, and the allocation form's group choices.
-PROGRAM_QUERIES = 10
+# expenses waiting for a decision (two) and the cycle list. The allocation form lists the table's groups.
+PROGRAM_QUERIES = 9
 # Session, user, group, the viewer's membership, current cycle, allocation, sums, requests, expenses.
 GROUP_PAGE_QUERIES = 9
 
