@@ -115,8 +115,10 @@ def program(cycle: Cycle) -> Program:
         group.option_value = str(group.pk)
         group.members_text = str(group.member_count)
         group.figures = [
-            money.display(group.allocated_cents), money.display(group.approved_cents),
-            money.display(group.spent_cents), money.display(group.remaining_cents),
+            money.display(group.allocated_cents),
+            money.display(group.approved_cents),
+            money.display(group.spent_cents),
+            money.display(group.remaining_cents),
         ]
         group.per_member_text = money.display(group.per_member_cents) if group.per_member_cents is not None else "—"
         totals.allocated_cents += group.allocated_cents
@@ -235,3 +237,26 @@ def export_rows(cycle: Cycle):
         .order_by("spent_on", "id")
         .iterator(chunk_size=2000)
     )
+
+
+def history_of(item) -> list[dict]:
+    """Every saved version of a request or expense, oldest first: when, who, what it became and why.
+
+    For a confidential group only the director's own changes carry a name: a lead's would name a member.
+    """
+    from funding import access
+
+    versions = item.history.select_related("history_user").order_by("history_date", "history_id")
+    rows = []
+    for version in versions:
+        user = version.history_user
+        named = user is not None and (not item.group.is_confidential or access.is_director(user))
+        rows.append(
+            {
+                "at": version.history_date,
+                "who": user.display_name if named else "",
+                "status": version.get_status_display(),
+                "reason": version.history_change_reason or "",
+            }
+        )
+    return rows

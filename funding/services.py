@@ -75,11 +75,12 @@ def cycle_create(*, name: str, starts_on: datetime.date, ends_on: datetime.date,
 def allocation_set(*, cycle: Cycle, group: Group, amount_cents: int, reason: str, by) -> Allocation:
     """Allocate to a group, or change its allocation (a change needs a reason, kept in the history)."""
     reason = reason.strip()
-    allocation = Allocation.objects.select_for_update().filter(cycle=cycle, group=group).first()
-    before = allocation.amount_cents if allocation else None
-    if allocation is None:
-        allocation = Allocation(cycle=cycle, group=group)
-    elif not reason:
+    # The row exists before it is locked, so that two first allocations at once are taken in turn.
+    Allocation.objects.bulk_create([Allocation(cycle=cycle, group=group, amount_cents=0)], ignore_conflicts=True)
+    allocation = Allocation.objects.select_for_update().get(cycle=cycle, group=group)
+    fresh = not allocation.history.exists()  # bulk_create writes no history: only a saved allocation has one
+    before = None if fresh else allocation.amount_cents
+    if not fresh and not reason:
         raise FundingError(_("Say why the allocation changes; the reason is kept in its history."))
     allocation.amount_cents = amount_cents
     allocation.reason = reason

@@ -254,7 +254,10 @@ def request_decide(request, pk):
             messages.success(request, _("Decision saved; the group's leads have been told by e-mail."))
             return redirect(funding_request.cycle)
     return render(
-        request, "funding/request_decide.html", {"item": funding_request, "form": form}, status=_status(request)
+        request,
+        "funding/request_decide.html",
+        {"item": funding_request, "form": form, "history": selectors.history_of(funding_request)},
+        status=_status(request),
     )
 
 
@@ -276,7 +279,12 @@ def expense_decide(request, pk):
         else:
             messages.success(request, _("Decision saved; the group's leads have been told by e-mail."))
             return redirect(expense.cycle)
-    return render(request, "funding/expense_decide.html", {"item": expense, "form": form}, status=_status(request))
+    return render(
+        request,
+        "funding/expense_decide.html",
+        {"item": expense, "form": form, "history": selectors.history_of(expense)},
+        status=_status(request),
+    )
 
 
 @login_required

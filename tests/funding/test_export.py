@@ -106,6 +106,8 @@ def test_it_never_names_a_confidential_groups_lead_to_the_director(client, world
         client.get(f"/funding/cycles/{world.cycle.pk}/").text,
         client.get(f"/funding/groups/{world.secret_group.slug}/").text,
         b"".join(client.get(f"/funding/cycles/{world.cycle.pk}/expenses.csv").streaming_content).decode(),
+        client.get(f"/funding/requests/{approval.pk}/decide/").text,
     ]
+    assert director.display_name in pages[-1]  # the history names the director's own decision
     for text in pages:
         assert "Sasha" not in text and "Secretlead" not in text and world.secret_lead.email not in text

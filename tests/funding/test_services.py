@@ -157,3 +157,13 @@ def test_it_keeps_a_deleted_expense_and_its_receipt_for_the_auditors(world, dire
     entry = AuditLog.objects.get(action="funding.expense_deleted", object_id=str(expense.pk))
     assert entry.actor == world.lead and entry.detail["reason"] == "Entered twice"
     assert services.request_remaining_cents(approval) == approval.approved_cents
+
+
+def test_it_keeps_a_requests_history_with_who_and_when(client, world, director):
+    approval = approved_request(world, director, asked=20_000, approved=15_000)
+    client.force_login(director)
+    page = client.get(f"/funding/requests/{approval.pk}/decide/")
+    history = page.text.split('id="history-heading"')[1]
+    assert "Waiting for a decision" in history and "Partly approved" in history
+    assert world.lead.display_name in history and director.display_name in history
+    assert "decision: partly" in history
