@@ -365,6 +365,8 @@ if FUNDING_RECEIPTS_STORAGE == "local":
         },
     }
 elif FUNDING_RECEIPTS_STORAGE == "s3":
+    if not env.str("FUNDING_S3_BUCKET", default=""):
+        raise ImproperlyConfigured("FUNDING_RECEIPTS_STORAGE=s3 needs FUNDING_S3_BUCKET.")
     # django-storages[s3] is not among the locked packages (it declares Django up to 5.1): install it to use this.
     STORAGES["funding_receipts"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
