@@ -9,7 +9,6 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -19,7 +18,9 @@ from simple_history.models import HistoricalRecords
 
 def receipts_storage():
     """Receipts live in their own storage (STORAGES["funding_receipts"]): a private root, or S3 by environment."""
-    return storages["funding_receipts"]
+    from .storage import receipts
+
+    return receipts
 
 
 def receipt_path(instance, filename: str) -> str:

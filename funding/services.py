@@ -250,7 +250,13 @@ def expense_record(
     if receipt:
         expense.receipt = receipt
     expense._history_user = by
-    expense.save()
+    try:
+        expense.save()
+    except BaseException:
+        # The file is written before the row: a row that fails must not leave its receipt behind.
+        if expense.receipt and expense.receipt._committed:
+            expense.receipt.storage.delete(expense.receipt.name)
+        raise
     if status == Expense.Status.AWAITING:
         mail.enqueue_many(kind="funding.awaiting_decision", recipients=_directors(), context={"expense_id": expense.pk})
     return expense

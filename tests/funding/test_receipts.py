@@ -87,3 +87,25 @@ def test_it_has_no_public_url_for_a_receipt():
     location = production.STORAGES["funding_receipts"]["OPTIONS"]["location"]
     assert production.STORAGES["funding_receipts"]["BACKEND"] == "funding.storage.PrivateFileSystemStorage"
     assert not location.startswith(str(production.STATIC_ROOT))
+
+
+def test_it_leaves_no_receipt_behind_when_the_expense_cannot_be_saved(world, director, _receipts_in_tmp):
+    import datetime
+
+    from django.db import DataError
+
+    from funding import services
+
+    with pytest.raises(DataError):
+        # A category longer than its column: the row fails after the file was written.
+        services.expense_record(
+            cycle=world.cycle,
+            group=world.group,
+            spent_on=datetime.date(2026, 10, 14),
+            amount_cents=100,
+            category="x" * 30,
+            vendor="Deli",
+            by=world.lead,
+            receipt=SimpleUploadedFile("r.pdf", PDF),
+        )
+    assert not any(path.is_file() for path in _receipts_in_tmp.rglob("*"))
