@@ -42,7 +42,7 @@ def _accessible(tab) -> None:
 
 def test_it_runs_a_groups_funding_from_allocation_to_the_finance_export(page, visit, smtp_mailer):
     from groups.meetings.models import Audience, Meeting
-    from tests.groups.factories import GroupFactory, LeadFactory
+    from tests.groups.factories import GroupFactory, LeadFactory, MembershipFactory
 
     harbor = GroupFactory(name="Open Harbor Circle", slug="open-harbor")
     lead = LeadFactory(group=harbor, user=UserFactory(full_name="Lena Lead")).user
@@ -55,6 +55,14 @@ def test_it_runs_a_groups_funding_from_allocation_to_the_finance_export(page, vi
         ends_at=start + timedelta(hours=1),
     )
     director = DirectorFactory(full_name="Dana Director")
+    member = MembershipFactory(group=harbor, user=UserFactory(full_name="Milo Member")).user
+
+    # Before any cycle, the lead's budget page says so.
+    lena = visit()
+    sign_in(lena, lead.email, PASSWORD)
+    lena.goto("/funding/groups/open-harbor/")
+    expect(lena.get_by_text("The equity director has not opened a funding cycle yet.")).to_be_visible()
+    _accessible(lena)
 
     # The director opens this fiscal year's cycle and allocates $500 to the group.
     sign_in(page, director.email, PASSWORD)
@@ -71,8 +79,9 @@ def test_it_runs_a_groups_funding_from_allocation_to_the_finance_export(page, vi
     _accessible(page)
 
     # The lead asks for $300 of food for the October meeting.
-    lena = visit()
-    sign_in(lena, lead.email, PASSWORD)
+    lena.goto("/funding/")
+    expect(lena.get_by_role("heading", level=1)).to_have_text("Group budgets")
+    _accessible(lena)
     lena.goto("/groups/open-harbor/")
     lena.get_by_role("link", name="Budget: allocation, requests and expenses").click()
     expect(lena.locator("[data-figure=allocated]")).to_have_text("$500.00")
@@ -119,6 +128,21 @@ def test_it_runs_a_groups_funding_from_allocation_to_the_finance_export(page, vi
     expect(lena.get_by_role("status")).to_contain_text("sent to the equity director for approval")
     expect(lena.locator("[data-figure=spent]")).to_have_text("$150.00")
     _accessible(lena)
+    lena.get_by_role("link", name="Delete EX-").first.click()
+    expect(lena.get_by_role("heading", level=1)).to_contain_text("Delete expense EX-")
+    _accessible(lena)
+    lena.get_by_role("link", name="Cancel").click()
+
+    # The lead shares the totals with the members; a member sees them, and nothing else.
+    lena.get_by_label("Members of the group see these totals").check()
+    lena.get_by_role("button", name="Save", exact=True).click()
+    expect(lena.get_by_role("status")).to_contain_text("Saved.")
+    milo = visit()
+    sign_in(milo, member.email, PASSWORD)
+    milo.goto("/funding/groups/open-harbor/")
+    expect(milo.get_by_role("heading", level=1)).to_have_text("Budget of Open Harbor Circle")
+    expect(milo.get_by_text("Corner Deli")).to_have_count(0)
+    _accessible(milo)
 
     # The director sees it waiting, approves it, and exports the cycle.
     page.reload()
