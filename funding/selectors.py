@@ -19,6 +19,7 @@ APPROVED = (FundingRequest.Status.APPROVED, FundingRequest.Status.PARTLY_APPROVE
 # The latest expenses and requests a group page lists; the CSV export has every one.
 GROUP_PAGE_LIMIT = 100
 DECISION_QUEUE_LIMIT = 50
+ALLOCATION_CHANGES = 20
 
 
 def current_cycle() -> Cycle | None:
@@ -92,6 +93,7 @@ class Program:
     pending_requests: list = field(default_factory=list)
     awaiting_expenses: list = field(default_factory=list)
     cycles: list = field(default_factory=list)
+    allocation_changes: list = field(default_factory=list)
 
 
 def program(cycle: Cycle) -> Program:
@@ -147,6 +149,11 @@ def program(cycle: Cycle) -> Program:
         .select_related("group")
         .order_by("created_at", "id")[:DECISION_QUEUE_LIMIT]
     )
+    changes = list(
+        Allocation.history.filter(cycle=cycle)
+        .select_related("group", "history_user")
+        .order_by("-history_date", "-history_id")[:ALLOCATION_CHANGES]
+    )
     return Program(
         cycle=cycle,
         groups=groups,
@@ -155,6 +162,7 @@ def program(cycle: Cycle) -> Program:
         pending_requests=pending,
         awaiting_expenses=awaiting,
         cycles=list(Cycle.objects.only("id", "name")),
+        allocation_changes=changes,
     )
 
 

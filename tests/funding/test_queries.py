@@ -16,8 +16,9 @@ pytestmark = pytest.mark.django_db
 
 # Session, user (with the director flag, loaded by the auth backend), then: the cycle, groups with their
 # allocated, approved and spent sums (one query), spent and approved by category (two), the requests and
-# expenses waiting for a decision (two) and the cycle list. The allocation form lists the table's groups.
-PROGRAM_QUERIES = 9
+# expenses waiting for a decision (two), the cycle list and the latest allocation changes. The allocation form
+# lists the table's groups.
+PROGRAM_QUERIES = 10
 # Session, user, group, the viewer's membership, current cycle, allocation, sums, requests, expenses.
 GROUP_PAGE_QUERIES = 9
 

@@ -37,7 +37,8 @@ def test_it_keeps_money_in_integer_cents_and_shows_it_in_the_pages_language():
         assert money.display(1_234_567) == "$12\u00a0345,67"
 
 
-def test_it_needs_a_reason_to_change_an_allocation_and_keeps_its_history(world, director):
+def test_it_needs_a_reason_to_change_an_allocation_and_keeps_its_history(client, world, director):
+    client.force_login(director)
     with pytest.raises(services.FundingError):
         services.allocation_set(cycle=world.cycle, group=world.group, amount_cents=50_000, reason=" ", by=director)
     services.allocation_set(
@@ -48,6 +49,8 @@ def test_it_needs_a_reason_to_change_an_allocation_and_keeps_its_history(world, 
     assert [h.amount_cents for h in history] == [100_000, 120_000]
     assert history[-1].history_change_reason == "Speaker series added"
     assert history[-1].history_user == director
+    page = client.get(f"/funding/cycles/{world.cycle.pk}/")
+    assert "Harbor Readers · $1,200.00 · " + director.display_name + " · Speaker series added" in page.text
     entry = AuditLog.objects.filter(action="funding.allocation_set", object_id=str(allocation.pk)).first()
     assert entry.actor == director and entry.detail["before_cents"] == 100_000
 
