@@ -219,7 +219,7 @@ def group_budget(group: Group, cycle: Cycle) -> GroupBudget:
     )
 
 
-def approved_requests_with_remainder(group: Group, cycle: Cycle):
+def approved_requests(group: Group, cycle: Cycle):
     return FundingRequest.objects.filter(cycle=cycle, group=group, status__in=APPROVED).order_by("-created_at")
 
 

@@ -188,7 +188,7 @@ def expense_new(request, slug):
     form = ExpenseForm(
         request.POST or None,
         request.FILES or None,
-        requests=selectors.approved_requests_with_remainder(group, cycle),
+        requests=selectors.approved_requests(group, cycle),
         meetings=selectors.group_meetings(group),
     )
     if request.method == "POST" and form.is_valid():
