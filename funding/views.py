@@ -312,8 +312,13 @@ def receipt(request, pk):
     if not expense.receipt:
         raise Http404
     extension = expense.receipt.name.rsplit(".", 1)[-1]
+    try:
+        handle = expense.receipt.open("rb")
+    except FileNotFoundError:
+        # The row outlived its file (a restore without the receipts volume): say so, do not fail.
+        raise Http404 from None
     response = FileResponse(
-        expense.receipt.open("rb"),
+        handle,
         as_attachment=True,
         filename=f"receipt-{expense.reference}.{extension}",
         content_type=expense.receipt_content_type or "application/octet-stream",

@@ -109,3 +109,12 @@ def test_it_leaves_no_receipt_behind_when_the_expense_cannot_be_saved(world, dir
             receipt=SimpleUploadedFile("r.pdf", PDF),
         )
     assert not any(path.is_file() for path in _receipts_in_tmp.rglob("*"))
+
+
+def test_it_answers_404_when_the_receipt_file_is_gone(client, world, director):
+    approval = approved_request(world, director)
+    client.force_login(world.lead)
+    assert _post(client, world, approval, SimpleUploadedFile("r.pdf", PDF)).status_code == 302
+    expense = Expense.objects.get()
+    expense.receipt.storage.delete(expense.receipt.name)
+    assert client.get(f"/funding/expenses/{expense.pk}/receipt/").status_code == 404
