@@ -1,15 +1,18 @@
 """Read-only views of the books for superusers; every change goes through the portal's pages and services,
-so it is checked, e-mailed and audited. Receipt files are never linked from here (no public URL exists)."""
+so it is checked, e-mailed and audited. Receipt files are never linked from here (no public URL exists).
+
+No history page either: its "changed by" column would name the leads who asked and spent, and leading a
+group is a membership a confidential group does not show. The history is on the director's decision pages,
+naming the director only."""
 
 from __future__ import annotations
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Allocation, Cycle, Expense, FundingRequest
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 

@@ -55,7 +55,6 @@ def _header() -> list[str]:
         _("Amount approved on the request"),
         _("Meeting"),
         _("Note"),
-        _("Recorded by"),
         _("Receipt"),
     ]
 
@@ -76,8 +75,6 @@ def _rows(cycle: Cycle):
     yield _header()
     for expense in selectors.export_rows(cycle):
         request: FundingRequest | None = expense.request
-        # Leading a confidential group is itself a membership: the finance file does not name its leads.
-        recorder = "" if expense.group.is_confidential or expense.recorded_by is None else expense.recorded_by.email
         receipt = settings.SITE_URL + reverse("funding:receipt", args=[expense.pk]) if expense.receipt else ""
         yield [
             expense.reference,
@@ -92,7 +89,6 @@ def _rows(cycle: Cycle):
             f"{from_cents(request.approved_cents):.2f}" if request else "",
             expense.meeting.title if expense.meeting else "",
             expense.note,
-            recorder,
             receipt,
         ]
 

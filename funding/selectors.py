@@ -241,7 +241,7 @@ def export_rows(cycle: Cycle):
     """Every expense of the cycle still on the books, for the finance office, oldest first."""
     return (
         Expense.objects.filter(cycle=cycle, deleted_at__isnull=True)
-        .select_related("group", "request", "recorded_by", "meeting")
+        .select_related("group", "request", "meeting")
         .order_by("spent_on", "id")
         .iterator(chunk_size=2000)
     )
@@ -250,19 +250,26 @@ def export_rows(cycle: Cycle):
 def history_of(item) -> list[dict]:
     """Every saved version of a request or expense, oldest first: when, who, what it became and why.
 
-    For a confidential group only the director's own changes carry a name: a lead's would name a member.
+    Only the director's changes carry a name: a lead's would tell who belongs to the group, which a
+    confidential group (or a member who keeps their membership private) does not show.
     """
-    from funding import access
+    from django.contrib.auth import get_user_model
 
-    versions = item.history.select_related("history_user").order_by("history_date", "history_id")
+    from accounts.models import EQUITY_DIRECTOR_GROUP
+
+    versions = list(item.history.select_related("history_user").order_by("history_date", "history_id"))
+    user_ids = {v.history_user_id for v in versions if v.history_user_id}
+    directors = set(
+        get_user_model()
+        .objects.filter(Q(is_superuser=True) | Q(groups__name=EQUITY_DIRECTOR_GROUP), pk__in=user_ids)
+        .values_list("pk", flat=True)
+    )
     rows = []
     for version in versions:
-        user = version.history_user
-        named = user is not None and (not item.group.is_confidential or access.is_director(user))
         rows.append(
             {
                 "at": version.history_date,
-                "who": user.display_name if named else "",
+                "who": version.history_user.display_name if version.history_user_id in directors else "",
                 "status": version.get_status_display(),
                 "reason": version.history_change_reason or "",
             }

@@ -117,3 +117,32 @@ def test_it_runs_a_request_through_a_partial_approval_and_an_expense_over_the_re
     assert Expense.objects.get(pk=awaiting.pk).status == Expense.Status.DECLINED
     page = client.get(f"/funding/groups/{world.group.slug}/")
     assert 'data-figure="spent">$150.00' in page.text
+
+
+def test_it_shows_the_books_read_only_in_the_admin_without_naming_a_lead(client, world, superuser, settings):
+    from funding import services
+
+    settings.ADMIN_REQUIRES_MFA = False
+    funding_request = services.request_create(
+        cycle=world.cycle,
+        group=world.secret_group,
+        amount_cents=1_000,
+        purpose="Snacks",
+        planned_on=world.cycle.starts_on,
+        category="food",
+        by=world.secret_lead,
+    )
+    client.force_login(superuser)
+    for url in [
+        "/admin/funding/cycle/",
+        "/admin/funding/allocation/",
+        "/admin/funding/fundingrequest/",
+        "/admin/funding/expense/",
+        f"/admin/funding/fundingrequest/{funding_request.pk}/change/",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Sasha" not in response.text and world.secret_lead.email not in response.text
+    assert client.get(f"/admin/funding/fundingrequest/{funding_request.pk}/history/").status_code == 200
+    assert "Sasha" not in client.get(f"/admin/funding/fundingrequest/{funding_request.pk}/history/").text
+    assert client.get("/admin/funding/cycle/add/").status_code == 403
