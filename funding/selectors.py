@@ -175,6 +175,7 @@ class GroupBudget:
     requests: list = field(default_factory=list)
     expenses: list = field(default_factory=list)
     awaiting_cents: int = 0
+    cycles: list = field(default_factory=list)
 
 
 def group_totals(group: Group, cycle: Cycle) -> tuple[Allocation | None, Totals]:
@@ -188,7 +189,7 @@ def group_totals(group: Group, cycle: Cycle) -> tuple[Allocation | None, Totals]
 
 
 def group_budget(group: Group, cycle: Cycle) -> GroupBudget:
-    """What the leads (and the director) see of one group in one cycle. Five queries."""
+    """What the leads (and the director) see of one group in one cycle, and the other cycles. Six queries."""
     allocation, totals = group_totals(group, cycle)
     recorded = (
         Expense.objects.filter(request=OuterRef("pk"), status=Expense.Status.RECORDED, deleted_at__isnull=True)
@@ -208,6 +209,7 @@ def group_budget(group: Group, cycle: Cycle) -> GroupBudget:
         ]
     )
     awaiting = sum(e.amount_cents for e in expenses if e.status == Expense.Status.AWAITING)
+    cycles = list(Cycle.objects.only("id", "name"))
     return GroupBudget(
         group=group,
         cycle=cycle,
@@ -216,6 +218,7 @@ def group_budget(group: Group, cycle: Cycle) -> GroupBudget:
         requests=requests,
         expenses=expenses,
         awaiting_cents=awaiting,
+        cycles=cycles,
     )
 
 

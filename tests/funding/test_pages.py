@@ -146,3 +146,33 @@ def test_it_shows_the_books_read_only_in_the_admin_without_naming_a_lead(client,
     assert client.get(f"/admin/funding/fundingrequest/{funding_request.pk}/history/").status_code == 200
     assert "Sasha" not in client.get(f"/admin/funding/fundingrequest/{funding_request.pk}/history/").text
     assert client.get("/admin/funding/cycle/add/").status_code == 403
+
+
+def test_it_lets_a_lead_look_at_a_past_cycle(client, world, director):
+    import datetime
+
+    from funding import services
+
+    past = services.cycle_create(
+        name="2025-26",
+        starts_on=datetime.date(2025, 7, 1),
+        ends_on=datetime.date(2026, 6, 30),
+        total_cents=0,
+        by=director,
+    )
+    services.request_create(
+        cycle=past,
+        group=world.group,
+        amount_cents=7_700,
+        purpose="Last spring's books",
+        planned_on=datetime.date(2026, 3, 1),
+        category="materials",
+        by=world.lead,
+    )
+    client.force_login(world.lead)
+    page = client.get(f"/funding/groups/{world.group.slug}/?cycle={world.cycle.pk}")
+    assert f'href="/funding/groups/{world.group.slug}/?cycle={past.pk}"' in page.text
+    assert "Last spring" not in page.text
+    assert "Last spring's books" in client.get(f"/funding/groups/{world.group.slug}/?cycle={past.pk}").text.replace(
+        "&#x27;", "'"
+    )

@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 # expenses waiting for a decision (two), the cycle list and the latest allocation changes. The allocation form
 # lists the table's groups.
 PROGRAM_QUERIES = 10
-# Session, user, group, the viewer's membership, current cycle, allocation, sums, requests, expenses.
-GROUP_PAGE_QUERIES = 9
+# Session, user, group, the viewer's membership, current cycle, allocation, sums, requests, expenses, the cycles.
+GROUP_PAGE_QUERIES = 10
 
 
 def _grow(world, director, *, groups: int, expenses: int):
