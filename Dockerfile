@@ -31,11 +31,12 @@ RUN export SECRET_KEY=build-only-not-a-secret \
         python manage.py compilemessages --ignore 'staticfiles/*'; \
     fi \
  && python manage.py collectstatic --no-input \
- && python -m compileall -q belong accounts groups equity_plan comments
+ && python -m compileall -q belong accounts groups equity_plan comments funding
 
 FROM base AS runtime
 RUN groupadd --system --gid 10001 belong \
- && useradd --system --uid 10001 --gid belong --home-dir /app --no-create-home --shell /usr/sbin/nologin belong
+ && useradd --system --uid 10001 --gid belong --home-dir /app --no-create-home --shell /usr/sbin/nologin belong \
+ && install -d -o belong -g belong -m 700 /var/lib/belong/private
 WORKDIR /app
 # Code and static files belong to root: the app user can read them, never change them.
 COPY --from=build /app /app

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "groups.meetings",
     "equity_plan",
     "comments",
+    "funding",
 ]
 
 MIDDLEWARE = [
@@ -421,6 +422,45 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not _bool("STATIC_MANIFEST", not DEBUG)
+
+# --- Funding: group budgets. Receipts live in a private storage that no URL serves; a view checks access
+FUNDING_CURRENCY = env.str("FUNDING_CURRENCY", default="USD").strip().upper()
+if len(FUNDING_CURRENCY) != 3 or not FUNDING_CURRENCY.isalpha():
+    raise ImproperlyConfigured(f"FUNDING_CURRENCY must be a three-letter code such as USD, not {FUNDING_CURRENCY!r}.")
+FUNDING_RECEIPT_MAX_BYTES = _int("FUNDING_RECEIPT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# The district's fiscal year starts on the first of this month (July): a new cycle's default dates.
+FUNDING_CYCLE_START_MONTH = _int("FUNDING_CYCLE_START_MONTH", 7, minimum=1)
+FUNDING_RECEIPTS_STORAGE = env.str("FUNDING_RECEIPTS_STORAGE", default="local")
+if FUNDING_RECEIPTS_STORAGE == "local":
+    # Outside STATIC_ROOT and never routed: whitenoise and the URLconf cannot reach it.
+    STORAGES["funding_receipts"] = {
+        "BACKEND": "funding.storage.PrivateFileSystemStorage",
+        "OPTIONS": {
+            "location": env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / ".data" / "private")),
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    }
+elif FUNDING_RECEIPTS_STORAGE == "s3":
+    if not env.str("FUNDING_S3_BUCKET", default=""):
+        raise ImproperlyConfigured("FUNDING_RECEIPTS_STORAGE=s3 needs FUNDING_S3_BUCKET.")
+    # django-storages[s3] is not among the locked packages (it declares Django up to 5.1): install it to use this.
+    STORAGES["funding_receipts"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("FUNDING_S3_BUCKET"),
+            "endpoint_url": env.str("FUNDING_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("FUNDING_S3_REGION", default="") or None,
+            "access_key": env.str("FUNDING_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("FUNDING_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("FUNDING_S3_PREFIX", default="belong"),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"FUNDING_RECEIPTS_STORAGE must be local or s3, not {FUNDING_RECEIPTS_STORAGE!r}.")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

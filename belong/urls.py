@@ -22,5 +22,6 @@ urlpatterns = [
     path("plan/", include("equity_plan.urls")),
     path("comment/", include("comments.urls")),
     path("delivery/", include("belong.delivery_urls")),
+    path("funding/", include("funding.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -38,6 +38,7 @@ SIZES = {
     "meetings": 50_000,
     "comments": 200_000,
     "action_items": 2_000,
+    "funding_expenses": 20_000,
 }
 
 BENCH_PASSWORD = "bench-password-2026"  # noqa: S105 - synthetic accounts on a throwaway database
@@ -259,6 +260,7 @@ def load(*, scale: float = 1.0, seed: int = 2026, out: Callable[[str], None] = p
     step("meetings", lambda: _meetings(loader, rng, text, scale, district))
     step("comments", lambda: _comments(loader, rng, text, scale))
     step("plan", lambda: _plan(loader, rng, text, scale, district))
+    step("funding", lambda: load_funding(loader, rng, text, scale))
     if analyze:
         # Fresh statistics (or the planner guesses at the million-row tables) and the visibility map that
         # index-only scans need: what autovacuum gives a production database that has been up a while.
@@ -643,6 +645,92 @@ def _plan(loader: Loader, rng: random.Random, text: Text, scale: float, district
 
 
 # --- Command line --------------------------------------------------------------------------------------
+
+
+FUNDING_CATEGORIES = [("food", 45), ("speaker", 10), ("materials", 25), ("stipend", 5), ("event", 10),
+                      ("other", 5)]
+
+
+def load_funding(loader: Loader, rng: random.Random, text: Text, scale: float) -> dict[str, int]:
+    """A fiscal-year cycle with an allocation for most groups, ~10 requests a group and 20,000 expenses.
+
+    Reads the groups and their leads from the database, so bench/run can add it to a district generated
+    before funding existed.
+    """
+    try:
+        from funding.models import Allocation, Cycle, Expense, FundingRequest
+    except ImportError:
+        return {}
+    if not loader.has(Expense):
+        print("  (funding: no tables yet; skipped)")
+        return {}
+    from groups.models import Group, Membership
+
+    group_ids = list(Group.objects.order_by("id").values_list("id", flat=True))
+    leads = dict(Membership.objects.filter(role="lead", status="active").order_by("group_id", "id")
+                 .values_list("group_id", "user_id"))
+    today = date.today()
+    year = today.year if today.month >= 7 else today.year - 1
+    starts, ends = date(year, 7, 1), date(year + 1, 6, 30)
+    cycle_id = loader.next_id(Cycle)
+    loader.copy(Cycle, [{"id": cycle_id, "name": f"Bench {year}-{year + 1}", "starts_on": starts, "ends_on": ends,
+                         "total_cents": 150_000 * len(group_ids) * 100}],
+                given=["id", "name", "starts_on", "ends_on", "total_cents"])
+    allocated = [g for g in group_ids if rng.random() < 0.9]
+    loader.copy(Allocation, ({"cycle_id": cycle_id, "group_id": g, "amount_cents": rng.randrange(500, 5000) * 100,
+                              "reason": ""} for g in allocated),
+                given=["cycle_id", "group_id", "amount_cents", "reason"])
+    first_request = loader.next_id(FundingRequest)
+    requests = []
+    for group_id in group_ids:
+        for _ in range(10):
+            amount = rng.randrange(50, 2000) * 100
+            status = rng.choices(["approved", "partly_approved", "declined", "pending"], weights=[60, 15, 10, 15])[0]
+            approved = {"approved": amount, "partly_approved": amount // 2}.get(status, 0)
+            requests.append({
+                "id": first_request + len(requests), "cycle_id": cycle_id, "group_id": group_id,
+                "amount_cents": amount, "approved_cents": approved, "status": status,
+                "purpose": text.title(4, 10), "planned_on": starts + timedelta(days=rng.randrange(0, 360)),
+                "category": weighted(rng, FUNDING_CATEGORIES, 1)[0], "requested_by_id": leads.get(group_id),
+            })
+    loader.copy(FundingRequest, requests, given=list(requests[0].keys()))
+    approved = [r for r in requests if r["approved_cents"]]
+    n_expenses = scaled(SIZES["funding_expenses"], scale, floor=200)
+
+    def expenses() -> Iterator[dict]:
+        for _ in range(n_expenses):
+            request = rng.choice(approved)
+            status = rng.choices(["recorded", "awaiting", "approved", "declined"], weights=[85, 5, 7, 3])[0]
+            yield {
+                "cycle_id": cycle_id, "group_id": request["group_id"],
+                "request_id": request["id"] if status == "recorded" else None,
+                "spent_on": starts + timedelta(days=rng.randrange(0, 360)),
+                "amount_cents": rng.randrange(5, 300) * 100 + rng.randrange(0, 100), "category": request["category"],
+                "vendor": text.title(2, 3), "note": "", "receipt": "", "receipt_content_type": "", "status": status,
+                "recorded_by_id": leads.get(request["group_id"]),
+            }
+
+    count = loader.copy(Expense, expenses(), given=["cycle_id", "group_id", "request_id", "spent_on", "amount_cents",
+                                                  "category", "vendor", "note", "receipt", "receipt_content_type",
+                                                  "status", "recorded_by_id"])
+    loader.reset_sequences(Cycle, Allocation, FundingRequest, Expense)
+    return {"allocations": len(allocated), "funding requests": len(requests), "expenses": count}
+
+
+def ensure_funding(scale: float, seed: int = 2026) -> dict[str, int]:
+    """Add the funding part to a district generated before funding existed (bench/run calls this)."""
+    from django.db import connection, transaction
+
+    from funding.models import Cycle
+
+    if Cycle.objects.exists():
+        return {}
+    rng = random.Random(seed + 1)
+    with transaction.atomic():
+        counts = load_funding(Loader(connection, print), rng, Text(rng), scale)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE funding_cycle, funding_allocation, funding_fundingrequest, funding_expense")
+    return counts
 
 
 def is_loaded() -> bool:

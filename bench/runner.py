@@ -409,6 +409,11 @@ def _run(args, skip: set[str], workdir: Path, started: float) -> int:
     results: list[Result] = []
     extras: dict[str, dict] = {}
     info = machine()
+    from bench.generate import ensure_funding
+
+    added = ensure_funding(args.scale)
+    if added:
+        log("==> Funding added to the district: " + ", ".join(f"{n:,} {k}" for k, n in added.items()))
     counts = _district_counts()
     log("==> District: " + ", ".join(f"{n:,} {k}" for k, n in counts.items()))
 
@@ -512,7 +517,7 @@ def _district_counts() -> dict[str, int]:
     for label, model_name, name in [("accounts", "User", "staff"), ("groups", "Group", "groups"),
                                     ("groups", "Membership", "memberships"), ("meetings", "Meeting", "meetings"),
                                     ("meetings", "Occurrence", "occurrences"), ("comments", "Comment", "comments"),
-                                    ("equity_plan", "ActionItem", "action items")]:
+                                    ("equity_plan", "ActionItem", "action items"), ("funding", "Expense", "expenses")]:
         try:
             model = apps.get_model(label, model_name)
         except LookupError:
@@ -529,7 +534,7 @@ def _pages(args, large, lead, viewer, superuser, join_group, threads: int) -> li
     from django.db.models import Exists, OuterRef
 
     from accounts.models import ADMINISTRATOR_ROLES
-    from groups.models import Membership
+    from groups.models import Group, Membership
 
     User = get_user_model()
     keys = make_sessions([lead, viewer, superuser])
@@ -581,6 +586,14 @@ def _pages(args, large, lead, viewer, superuser, join_group, threads: int) -> li
                       cookie=cookie_for(keys[superuser.pk]), threads=1, connections=1))
     pages.append(Page("admin comments, status filter, 1 connection", "/admin/comments/comment/?status__exact=new",
                       cookie=cookie_for(keys[superuser.pk]), threads=1, connections=1))
+    from funding.models import Cycle, Expense
+
+    cycle = Cycle.objects.order_by("-starts_on").first()
+    if cycle:
+        groups, expenses = Group.objects.count(), Expense.objects.filter(cycle=cycle).count()
+        pages.append(Page(f"funding program page ({groups:,} groups, {expenses:,} expenses, director), 1 connection",
+                          f"/funding/cycles/{cycle.pk}/", cookie=cookie_for(keys[superuser.pk]), threads=1,
+                          connections=1))
     return pages
 
 

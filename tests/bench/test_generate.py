@@ -28,7 +28,11 @@ def test_it_loads_a_tiny_district_with_every_part_the_bench_needs(db):
     assert Occurrence.objects.count() == counts["occurrences"] >= counts["meetings"]
     assert Comment.objects.count() == counts["comments"] == generate.scaled(generate.SIZES["comments"], SCALE, 50)
     assert ActionItem.objects.count() == counts["action_items"] == 20
-    assert len(lines) == 6  # one line per part, none skipped
+    from funding.models import Expense, FundingRequest
+
+    assert Expense.objects.count() == counts["expenses"] == generate.scaled(20_000, SCALE, floor=200)
+    assert FundingRequest.objects.count() == counts["funding requests"] == 10 * counts["groups"]
+    assert len(lines) == 7  # one line per part, none skipped
 
     # The named groups, leads and accounts the bench signs in as.
     for special in generate.SPECIAL_GROUPS:

@@ -109,6 +109,17 @@ def _progress(w):
 MEETING_FIELDS = ("title", "agenda", "audience", "date", "start_time", "end_time", "school", "address",
                   "online_url", "capacity", "recurrence", "repeat_until", "invite")
 
+def _fund(name, pick=None):
+    """A funding URL whose cycle, requests and expenses are made for the test (tests/security's matrix helper)."""
+    from tests.security.test_authorization_matrix import _funding
+
+    def url(w):
+        made = _funding(w)
+        return reverse(name, args=[pick(made)] if pick else [w.group.slug])
+
+    return url
+
+
 TARGETS = [
     Target("set_language", "anonymous", lambda w: "/i18n/setlang/", lambda w: "/", ("language", "next"),
            csrf_exempt=True),
@@ -183,6 +194,25 @@ TARGETS = [
            csrf_exempt=True, valid=lambda w: {"topic": str(w.topic.pk), "body": "Please publish progress."}),
     Target("comments:receipt", "anonymous", lambda w: "/comment/receipt/", fields=("code",), csrf_exempt=True,
            valid=lambda w: {"code": w.receipt_code}),
+    Target("funding:cycle_new", "director", lambda w: "/funding/cycles/new/",
+           fields=("name", "starts_on", "ends_on", "total"),
+           valid=lambda w: {"name": "Fuzz cycle", "starts_on": "2026-07-01", "ends_on": "2027-06-30", "total": "10"}),
+    Target("funding:allocate", "director", _fund("funding:allocate", lambda f: f[0].pk),
+           fields=("group", "amount", "reason"),
+           valid=lambda w: {"group": str(w.group.pk), "amount": "12.50", "reason": "More"}),
+    Target("funding:request_new", "lead", _fund("funding:request_new"),
+           fields=("amount", "purpose", "planned_on", "category", "meeting"),
+           valid=lambda w: {"amount": "20", "purpose": "Food", "planned_on": "2026-10-01", "category": "food"}),
+    Target("funding:expense_new", "lead", _fund("funding:expense_new"),
+           fields=("funding_request", "spent_on", "amount", "category", "vendor", "note", "meeting"),
+           valid=lambda w: {"spent_on": "2026-10-01", "amount": "5", "category": "food", "vendor": "Deli"}),
+    Target("funding:visibility", "lead", _fund("funding:visibility"), fields=("visible",)),
+    Target("funding:request_decide", "director", _fund("funding:request_decide", lambda f: f[3].pk),
+           fields=("decision", "approved", "message"), valid=lambda w: {"decision": "partly", "approved": "10"}),
+    Target("funding:expense_decide", "director", _fund("funding:expense_decide", lambda f: f[2].pk),
+           fields=("decision", "message"), valid=lambda w: {"decision": "approve"}),
+    Target("funding:expense_delete", "lead", _fund("funding:expense_delete", lambda f: f[1].pk), fields=("reason",),
+           valid=lambda w: {"reason": "Entered twice"}),
     Target("admin:comments_comment_change", "director",
            lambda w: reverse("admin:comments_comment_change", args=[w.comment.pk]),
            fields=("status", "tags", "reply", "_save")),

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 LOGIN = "login"  # 302 to a sign-in page (the portal's or the admin's)
 REDIRECT = "redirect"  # 302 somewhere that is not a sign-in page
 REFUSED = {LOGIN, 403, 404}
-OUR_CODE = ("belong.", "accounts.", "groups.", "equity_plan.", "comments.")
+OUR_CODE = ("belong.", "accounts.", "groups.", "equity_plan.", "comments.", "funding.")
 
 
 def everyone(status) -> dict:
@@ -74,6 +74,36 @@ def _occ(name):
 
 def _series(name):
     return lambda w: reverse(name, kwargs={"pk": w.meeting.pk})
+
+
+def _funding(w, group=None):
+    """A cycle with an approved request, a recorded expense (no receipt file) and a pending request for
+    `group` (G by default), made inside the test's transaction the first time a URL needs them."""
+    import datetime
+
+    from funding import services
+    from funding.models import Cycle
+
+    group = group or w.group
+    lead = w.user("lead") if group == w.group else w.user("other_lead")
+    director = w.user("director")
+    cycle = Cycle.objects.filter(name="Matrix cycle").first() or services.cycle_create(
+        name="Matrix cycle", starts_on=datetime.date(2026, 7, 1), ends_on=datetime.date(2027, 6, 30),
+        total_cents=100_000, by=director)
+    asked = services.request_create(cycle=cycle, group=group, amount_cents=5_000, purpose="Food",
+                                    planned_on=datetime.date(2026, 10, 1), category="food", by=lead)
+    approved = services.request_decide(funding_request=asked, decision="approve", by=director)
+    expense = services.expense_record(cycle=cycle, group=group, funding_request=approved, amount_cents=1_000,
+                                      spent_on=datetime.date(2026, 10, 1), category="food", vendor="Deli", by=lead)
+    awaiting = services.expense_record(cycle=cycle, group=group, amount_cents=1_000, category="food",
+                                       spent_on=datetime.date(2026, 10, 1), vendor="Deli", by=lead)
+    pending = services.request_create(cycle=cycle, group=group, amount_cents=5_000, purpose="Books",
+                                      planned_on=datetime.date(2026, 10, 1), category="materials", by=lead)
+    return cycle, expense, awaiting, pending
+
+
+def _fund(name, pick):
+    return lambda w: reverse(name, args=[pick(_funding(w))])
 
 
 MATRIX: dict[str, Case] = {
@@ -217,6 +247,23 @@ MATRIX: dict[str, Case] = {
     "comments:form": Case(lambda w: "/comment/", everyone(200), post_only_for=tuple(ROLES)),
     "comments:receipt": Case(lambda w: "/comment/receipt/", everyone(200), post_only_for=tuple(ROLES)),
     "comments:review": Case(lambda w: "/comment/review/", only(*EDITORS)),
+    # --- Funding: the director runs the program; a group's leads see and spend its budget -------------------
+    "funding:index": Case(lambda w: "/funding/", {**only("lead", "other_lead"), "director": REDIRECT,
+                                                  "superuser": REDIRECT}),
+    "funding:cycle_new": Case(lambda w: "/funding/cycles/new/", only(*EDITORS)),
+    "funding:cycle": Case(_fund("funding:cycle", lambda f: f[0].pk), only(*EDITORS)),
+    "funding:allocate": post_only(*EDITORS, url=_fund("funding:allocate", lambda f: f[0].pk)),
+    "funding:export": Case(_fund("funding:export", lambda f: f[0].pk), only(*EDITORS)),
+    "funding:request_decide": Case(_fund("funding:request_decide", lambda f: f[3].pk), only(*EDITORS)),
+    "funding:expense_decide": Case(_fund("funding:expense_decide", lambda f: f[2].pk), only(*EDITORS)),
+    "funding:expense_delete": Case(_fund("funding:expense_delete", lambda f: f[1].pk), only("lead", *EDITORS)),
+    # This expense has no file: the people allowed reach "not found", everybody else is refused first.
+    "funding:receipt": Case(_fund("funding:receipt", lambda f: f[1].pk), only("lead", *EDITORS, ok=404)),
+    "funding:group": Case(lambda w: _funding(w) and reverse("funding:group", args=[w.group.slug]),
+                          only("lead", *EDITORS)),
+    "funding:request_new": Case(_g("funding:request_new"), only("lead")),
+    "funding:expense_new": Case(_g("funding:expense_new"), only("lead")),
+    "funding:visibility": post_only("lead", url=_g("funding:visibility")),
 }
 
 # More rows for the same routes with other objects: confidential, archived, unpublished, unknown.
@@ -286,6 +333,17 @@ VARIANTS: dict[str, tuple[str, Case]] = {
         lambda w: reverse("equity_plan:year_edit", args=[w.plan.slug, UNKNOWN]), only(*EDITORS, ok=404))),
     "equity_plan:indicator_edit[unknown]": ("equity_plan:indicator_edit", Case(
         lambda w: reverse("equity_plan:indicator_edit", args=[w.plan.slug, UNKNOWN]), only(*EDITORS, ok=404))),
+    # The director sees a confidential group's figures (never its names); its members and others see nothing.
+    "funding:group[confidential]": ("funding:group", Case(
+        lambda w: reverse("funding:group", args=[w.confidential.slug]), only(*EDITORS))),
+    "funding:expense_delete[other group]": ("funding:expense_delete", Case(
+        lambda w: reverse("funding:expense_delete", args=[_funding(w, w.other)[1].pk]),
+        only("other_lead", *EDITORS))),
+    "funding:receipt[other group]": ("funding:receipt", Case(
+        lambda w: reverse("funding:receipt", args=[_funding(w, w.other)[1].pk]),
+        only("other_lead", *EDITORS, ok=404))),
+    "funding:cycle[unknown]": ("funding:cycle", Case(lambda w: f"/funding/cycles/{UNKNOWN}/",
+                                                     only(*EDITORS, ok=404))),
     "admin:comments_comment_change[unknown]": ("admin:comments_comment_change", Case(
         lambda w: reverse("admin:comments_comment_change", args=[UNKNOWN]),
         {**everyone(LOGIN), "director": REDIRECT, "superuser": REDIRECT})),

@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ["belong", "accounts", "groups", "equity_plan", "comments"]
+PACKAGES = ["belong", "accounts", "groups", "equity_plan", "comments", "funding"]
 
 
 def test_it_passes_bandit_at_medium_and_high_severity():
