@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "groups.meetings",
     "equity_plan",
     "comments",
+    "provisioning",
 ]
 
 MIDDLEWARE = [

@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("groups.meetings.urls")),
     path("plan/", include("equity_plan.urls")),
     path("comment/", include("comments.urls")),
+    path("scim/v2/", include("provisioning.urls")),
     path("admin/", admin.site.urls),
 ]
