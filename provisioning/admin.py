@@ -56,11 +56,6 @@ class ScimTokenAdmin(SuperuserOnly, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else ["name", *self.readonly_fields]
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
-
     def save_model(self, request, obj, form, change):
         # Creation goes through the service, which draws the secret; the admin never sees a hash to save.
         obj_token, raw = services.scim_token_create(

@@ -19,6 +19,7 @@ from scim2_models import (
     AuthenticationScheme,
     Bulk,
     ChangePassword,
+    Context,
     EnterpriseUser,
     ETag,
     External,
@@ -245,7 +246,7 @@ class StaffStorage(ScimStorage):
             raise UniquenessException(detail="userName is already taken.")
 
     def _write(self, person: User | None, resource: Resource[Any], email: str) -> User:
-        enterprise = resource[EnterpriseUser] if ENTERPRISE_URN in (resource.schemas or []) else None
+        enterprise = resource[EnterpriseUser]
         role = mapping.job_role_for_title(resource.title)
         school_id = mapping.school_for(
             getattr(enterprise, "department", None), getattr(enterprise, "organization", None)
@@ -313,9 +314,16 @@ def _full_name_of(resource: Resource[Any], email: str) -> str:
 # --- The application --------------------------------------------------------------------------------
 
 
+class StaffScimService(ScimService):
+    def patch_response(self, base_url, resource, response_parameters) -> ScimResponse:
+        # Okta expects the changed user back, not RFC 7644's optional 204; Entra ID accepts either.
+        published = self.publish(base_url, resource)
+        return self.resource_response(published, Context.RESOURCE_REPLACEMENT_RESPONSE, response_parameters)
+
+
 @functools.cache
 def service() -> ScimService:
-    return ScimService(provider())
+    return StaffScimService(provider())
 
 
 class StaffScimApplication(BaseApplication):
