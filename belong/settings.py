@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.google",
     "allauth.socialaccount.providers.microsoft",
+    "allauth.socialaccount.providers.openid_connect",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -289,6 +290,28 @@ if env.str("MICROSOFT_CLIENT_ID", default=""):
             }
         ],
         "VERIFIED_EMAIL": True,
+    }
+
+# --- Provisioning: sign-in with any OpenID Connect provider (ClassLink, Clever, Okta, Entra ID…) -------
+# One provider from the environment; its button shows beside Google and Microsoft. Accounts are created
+# or linked by the e-mail the provider says it verified, and only inside DISTRICT_EMAIL_DOMAINS.
+SOCIALACCOUNT_ADAPTER = "provisioning.adapter.DistrictSocialAccountAdapter"
+if env.str("OIDC_CLIENT_ID", default=""):
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "APPS": [
+            {
+                "provider_id": env.str("OIDC_PROVIDER_ID", default="district"),
+                "name": env.str("OIDC_NAME", default="District sign-in"),
+                "client_id": env.str("OIDC_CLIENT_ID"),
+                "secret": env.str("OIDC_CLIENT_SECRET", default=""),
+                "settings": {
+                    "server_url": env.str("OIDC_SERVER_URL"),
+                    "token_auth_method": env.str("OIDC_TOKEN_AUTH_METHOD", default="client_secret_basic"),
+                },
+            }
+        ],
+        "SCOPE": ["openid", "profile", "email"],
+        "OAUTH_PKCE_ENABLED": True,
     }
 
 AUTH_PASSWORD_VALIDATORS = [
