@@ -131,6 +131,15 @@ def user_document(user: User) -> dict[str, Any]:
     return document
 
 
+def current_document(path: str) -> dict[str, Any] | None:
+    """The SCIM document of the person a /Users/<id> path names, or None."""
+    segments = path.strip("/").split("/")
+    if len(segments) != 2 or segments[0] != "Users" or not segments[1].isdigit() or len(segments[1]) > 18:
+        return None
+    person = _people().filter(pk=int(segments[1])).first()
+    return user_document(person) if person is not None else None
+
+
 def _resource(model: type[Resource[Any]], user: User) -> Resource[Any]:
     return model.model_validate(user_document(user))
 

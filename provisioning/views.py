@@ -12,7 +12,7 @@ from scim2_server.requests import ScimRequest
 from scim2_server.routing import Operation
 
 from . import access, quirks, selectors, services
-from .scim import StaffScimApplication, StaffStorage
+from .scim import StaffScimApplication, StaffStorage, current_document
 
 
 @csrf_exempt  # a bearer token, never a cookie, authenticates these requests
@@ -22,8 +22,8 @@ def scim(request: HttpRequest, path: str = "") -> HttpResponse:
     token = selectors.scim_token_for(secret.strip()) if scheme.lower() == "bearer" else None
     application = StaffScimApplication(StaffStorage(token=token))
     body = request.body
-    if request.method == "PATCH":
-        body = quirks.normalise_patch(body)
+    if request.method == "PATCH" and token is not None:
+        body = quirks.normalise_patch(body, current=current_document(path))
     scim_request = ScimRequest(
         method=request.method,
         base_url=request.build_absolute_uri(reverse("provisioning:scim_root")).rstrip("/"),
