@@ -165,6 +165,9 @@ MATRIX: dict[str, Case] = {
     "comments:form": Case(lambda w: "/comment/", everyone(200), post_only_for=tuple(ROLES)),
     "comments:receipt": Case(lambda w: "/comment/receipt/", everyone(200), post_only_for=tuple(ROLES)),
     "comments:review": Case(lambda w: "/comment/review/", only(*EDITORS)),
+    # SCIM answers a bearer token only: no session, however privileged, is one (tests/provisioning).
+    "provisioning:scim_root": Case(lambda w: "/scim/v2/", everyone(401)),
+    "provisioning:scim": Case(lambda w: "/scim/v2/Users", everyone(401)),
 }
 
 # More rows for the same routes with other objects: confidential, archived, unpublished, unknown.
