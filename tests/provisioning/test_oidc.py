@@ -100,3 +100,10 @@ def test_it_does_not_hand_an_account_to_an_unverified_address(client, oidc):
     sign_in(client, "unverified")
     assert int(client.session.get(SESSION_KEY, 0)) != existing.pk
     assert not existing.socialaccount_set.exists()
+
+
+def test_it_trusts_unverified_claims_only_in_the_domains_the_operator_names(client, oidc, settings):
+    settings.SOCIALACCOUNT_PROVIDERS["openid_connect"]["VERIFIED_EMAIL"] = ["district.example"]
+    existing = UserFactory(email="existing@district.example")
+    sign_in(client, "unverified")
+    assert int(client.session[SESSION_KEY]) == existing.pk
