@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from . import services
-from .models import JobTitleMapping, ScimScope, ScimToken
+from .models import JobTitleMapping, ScimIdentity, ScimScope, ScimToken
 
 
 class SuperuserOnly:
@@ -93,3 +93,26 @@ class JobTitleMappingAdmin(admin.ModelAdmin):
     list_display = ["title", "job_role"]
     list_filter = ["job_role"]
     search_fields = ["title"]
+
+
+@admin.register(ScimIdentity)
+class ScimIdentityAdmin(SuperuserOnly, admin.ModelAdmin):
+    """What the identity provider calls each person; written by SCIM only, so read-only here."""
+
+    list_display = ["user_name", "user", "external_id", "updated_at", "removed_at"]
+    list_filter = [("removed_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["user"]
+    search_fields = ["user_name", "external_id", "user__email"]
+    readonly_fields = [
+        "user",
+        "user_name",
+        "external_id",
+        "attributes",
+        "version",
+        "created_at",
+        "updated_at",
+        "removed_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False

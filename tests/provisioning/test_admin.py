@@ -63,3 +63,13 @@ def test_it_lets_the_district_edit_the_job_title_table(client, superuser):
     assert response.status_code == 302
     assert JobTitleMapping.objects.get(title="Dean of Students").job_role == "assistant_principal"
     assert JobTitleMapping.objects.filter(title__iexact="teacher").exists()  # seeded by the data migration
+
+
+def test_it_shows_scim_identities_read_only_to_superusers(client, superuser, scim):
+    scim.post("Users", {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "x@district.example"})
+    client.force_login(superuser)
+    listing = client.get("/admin/provisioning/scimidentity/")
+    assert listing.status_code == 200 and b"x@district.example" in listing.content
+    assert client.get("/admin/provisioning/scimidentity/add/").status_code == 403
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get("/admin/provisioning/scimidentity/").status_code == 403

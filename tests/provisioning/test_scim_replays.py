@@ -236,3 +236,16 @@ def test_it_never_deactivates_a_superuser(scim, superuser):
     assert response.status_code == 200
     superuser.refresh_from_db()
     assert superuser.is_active is True
+
+
+def test_it_welcomes_someone_created_inactive_only_when_they_are_activated(scim, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        user_id = scim.post("Users", {"schemas": [USER], "userName": "later@district.example", "active": False}).json()[
+            "id"
+        ]
+    person = User.objects.get(pk=user_id)
+    assert not person.is_active
+    assert not OutboxMessage.objects.filter(recipient=person, kind="groups.welcome").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        scim.patch(f"Users/{user_id}", patch({"op": "replace", "path": "active", "value": True}))
+    assert OutboxMessage.objects.filter(recipient=person, kind="groups.welcome").count() == 1
