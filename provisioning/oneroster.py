@@ -100,6 +100,11 @@ def oneroster_files(source: Any) -> dict[str, bytes] | None:
 
 
 def _records(name: str, content: bytes, problems: list[FileProblem]) -> tuple[list[str], list[tuple[int, dict]]]:
+    if b"\x00" in content:
+        # PostgreSQL stores no NUL character; a file holding one is damaged or not text.
+        line = content[: content.index(b"\x00")].count(b"\n") + 1
+        problems.append(FileProblem(name, line, _("the file contains a NUL character: it is damaged or not CSV.")))
+        return [], []
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:

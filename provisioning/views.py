@@ -7,7 +7,7 @@ import json
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from scim2_models import ForbiddenException, UnauthorizedException
+from scim2_models import ForbiddenException, InvalidValueException, UnauthorizedException
 from scim2_server.requests import ScimRequest
 from scim2_server.routing import Operation
 
@@ -37,7 +37,15 @@ def scim(request: HttpRequest, path: str = "") -> HttpResponse:
         public = application.service.match(scim_request).operation is Operation.service_provider_config
     except Exception:  # an unknown path: the service answers 404 below, once authenticated
         public = False
-    if token is None and not public:
+    if _has_nul(body, request.GET):
+        # PostgreSQL stores no NUL character in text or jsonb: refused here rather than failing there.
+        response = application.finalize_response(
+            scim_request,
+            application.service.error_response(
+                InvalidValueException(detail="Values may not contain the NUL character.")
+            ),
+        )
+    elif token is None and not public:
         response = application.finalize_response(
             scim_request,
             application.service.error_response(UnauthorizedException(detail="A valid bearer token is required.")),
@@ -64,3 +72,7 @@ def scim(request: HttpRequest, path: str = "") -> HttpResponse:
     for name, value in response.headers.items():
         answer[name] = value
     return answer
+
+
+def _has_nul(body: bytes, query) -> bool:
+    return b"\x00" in body or b"\\u0000" in body.lower() or any("\x00" in v for v in query.values())

@@ -175,3 +175,11 @@ def test_it_still_imports_an_ordinary_hr_csv(school):
 def test_it_reports_a_missing_file_from_the_command():
     with pytest.raises(CommandError, match="No such file"):
         call_command("import_staff", "/nonexistent/users.csv", verbosity=0)
+
+
+def test_it_refuses_a_file_with_a_nul_character():
+    users = USERS_11.replace("Alex", "Al\x00ex")
+    result = import_roster(zipped(users=users, orgs=ORGS), full=False, dry_run=True)
+    assert [str(e) for e in result.errors] == [
+        "users.csv, line 3: the file contains a NUL character: it is damaged or not CSV."
+    ]

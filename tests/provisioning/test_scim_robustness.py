@@ -104,3 +104,15 @@ def test_it_lists_users_in_a_fixed_number_of_queries(scim, django_assert_num_que
     with django_assert_num_queries(7):
         response = scim.get("Users", {"count": "25"})
     assert len(response.json()["Resources"]) == 25
+
+
+def test_it_refuses_nul_characters_anywhere(client, scim, scim_secret, person_id):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {scim_secret}"}
+    body = b'{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "n\\u0000@district.example"}'
+    assert client.post("/scim/v2/Users", data=body, content_type="application/scim+json", **headers).status_code == 400
+    named = scim.patch(
+        f"Users/{person_id}",
+        {"schemas": [PATCH_OP], "Operations": [{"op": "replace", "path": "displayName", "value": "A\x00B"}]},
+    )
+    assert named.status_code == 400 and named.json()["scimType"] == "invalidValue"
+    assert scim.get("Users", {"filter": 'userName eq "a\x00b"'}).status_code == 400
