@@ -12,7 +12,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import services
+from provisioning.oneroster import import_roster  # HR CSV or a OneRoster export
+
 from .forms import StaffImportForm
 from .models import School, User
 
@@ -77,7 +78,7 @@ class UserAdmin(DjangoUserAdmin):
         if request.method == "POST" and form.is_valid():
             content = form.cleaned_data["file"].read()
             full = form.cleaned_data["full"]
-            result = services.import_staff(content, full=full, dry_run=True)
+            result = import_roster(content, full=full, dry_run=True)
             context["result"] = result
             if result.ok:
                 token = secrets.token_urlsafe(24)
@@ -96,7 +97,7 @@ class UserAdmin(DjangoUserAdmin):
         if not pending or pending["user_id"] != request.user.id:
             messages.error(request, _("That preview has expired. Upload the file again."))
             return redirect("admin:accounts_user_import")
-        result = services.import_staff(
+        result = import_roster(
             pending["content"], full=pending["full"], dry_run=False, actor=request.user
         )
         cache.delete(key)

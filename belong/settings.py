@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.google",
     "allauth.socialaccount.providers.microsoft",
+    "allauth.socialaccount.providers.openid_connect",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -90,6 +91,7 @@ INSTALLED_APPS = [
     "equity_plan",
     "comments",
     "funding",
+    "provisioning",
 ]
 
 MIDDLEWARE = [
@@ -350,6 +352,31 @@ if env.str("MICROSOFT_CLIENT_ID", default=""):
             }
         ],
         "VERIFIED_EMAIL": True,
+    }
+
+# --- Provisioning: sign-in with any OpenID Connect provider (ClassLink, Clever, Okta, Entra ID…) -------
+# One provider from the environment; its button shows beside Google and Microsoft. Accounts are created
+# or linked by the e-mail the provider says it verified, and only inside DISTRICT_EMAIL_DOMAINS.
+SOCIALACCOUNT_ADAPTER = "provisioning.adapter.DistrictSocialAccountAdapter"
+if env.str("OIDC_CLIENT_ID", default=""):
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "APPS": [
+            {
+                "provider_id": env.str("OIDC_PROVIDER_ID", default="district"),
+                "name": env.str("OIDC_NAME", default="District sign-in"),
+                "client_id": env.str("OIDC_CLIENT_ID"),
+                "secret": env.str("OIDC_CLIENT_SECRET", default=""),
+                "settings": {
+                    "server_url": env.str("OIDC_SERVER_URL"),
+                    "token_auth_method": env.str("OIDC_TOKEN_AUTH_METHOD", default="client_secret_basic"),
+                },
+            }
+        ],
+        "SCOPE": ["openid", "profile", "email"],
+        "OAUTH_PKCE_ENABLED": True,
+        # For providers that send no email_verified claim (Clever): addresses in these domains, which the
+        # district's own directory issues, count as verified.
+        "VERIFIED_EMAIL": [domain.lower() for domain in _list("OIDC_TRUSTED_EMAIL_DOMAINS")],
     }
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -10,9 +10,9 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from belong.csv_export import csv_lines
 from belong.models import AuditLog
 from funding import services
-from belong.csv_export import csv_lines
 
 from .conftest import PNG, approved_request
 

@@ -264,6 +264,9 @@ MATRIX: dict[str, Case] = {
     "funding:request_new": Case(_g("funding:request_new"), only("lead")),
     "funding:expense_new": Case(_g("funding:expense_new"), only("lead")),
     "funding:visibility": post_only("lead", url=_g("funding:visibility")),
+    # SCIM answers a bearer token only: no session, however privileged, is one (tests/provisioning).
+    "provisioning:scim_root": Case(lambda w: "/scim/v2/", everyone(401)),
+    "provisioning:scim": Case(lambda w: "/scim/v2/Users", everyone(401)),
 }
 
 # More rows for the same routes with other objects: confidential, archived, unpublished, unknown.

@@ -6,7 +6,7 @@ from functools import partial
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from accounts.services import import_staff
+from provisioning.oneroster import import_roster
 
 # Below this many rows a progress bar is only noise.
 PROGRESS_FROM_ROWS = 500
@@ -20,20 +20,24 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="CSV file, or - to read standard input")
+        parser.add_argument(
+            "file", nargs="+",
+            help="CSV file, or - to read standard input; or a OneRoster export: its zip, or users.csv and "
+                 "orgs.csv (and roles.csv for OneRoster 1.2)",
+        )
         parser.add_argument(
             "--full", action="store_true",
             help="The file is the whole roster: deactivate active staff missing from it (never superusers).",
         )
         parser.add_argument("--dry-run", action="store_true", help="Check and count, write nothing.")
 
-    def handle(self, *args, file: str, full: bool, dry_run: bool, **options):
-        source = sys.stdin.buffer.read() if file == "-" else file
+    def handle(self, *args, file: list[str], full: bool, dry_run: bool, **options):
+        source = sys.stdin.buffer.read() if file == ["-"] else file
         progress = partial(
             _progress_bar, file=sys.stderr, disable=options["verbosity"] == 0
         )
         try:
-            result = import_staff(source, full=full, dry_run=dry_run, progress=progress)
+            result = import_roster(source, full=full, dry_run=dry_run, progress=progress)
         except FileNotFoundError:
             raise CommandError(f"No such file: {file}") from None
         if not result.ok:
