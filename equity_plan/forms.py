@@ -144,7 +144,9 @@ class ProgressUpdateForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("status") == ActionItem.Status.COMPLETE and cleaned.get("percent") not in (None, 100):
-            self.add_error("percent", _("A complete item is 100% done: set 100 or choose another status."))
+            self.add_error("percent", _(
+                "A complete item is fully done: set the percentage to 100 or choose another status."
+            ))
         return cleaned
 
 

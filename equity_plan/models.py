@@ -293,7 +293,9 @@ class ActionItem(models.Model):
         if self.workstream_id:
             _check_in_plan(self.workstream.plan, self.due_on, "due_on", errors)
         if self.status == self.Status.COMPLETE and self.percent_complete != 100:
-            errors["percent_complete"] = _("A complete item is 100% done: set 100 or choose another status.")
+            errors["percent_complete"] = _(
+                "A complete item is fully done: set the percentage to 100 or choose another status."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -330,9 +332,9 @@ class ProgressUpdate(models.Model):
 
     def clean(self):
         if self.new_status == ActionItem.Status.COMPLETE and self.new_percent not in (None, 100):
-            raise ValidationError(
-                {"new_percent": _("A complete item is 100% done: set 100 or choose another status.")}
-            )
+            raise ValidationError({"new_percent": _(
+                "A complete item is fully done: set the percentage to 100 or choose another status."
+            )})
 
 
 class Indicator(models.Model):

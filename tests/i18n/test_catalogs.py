@@ -73,10 +73,9 @@ PUBLIC_SOURCES = {
     "templates/emails/comments.reply.html",
 }
 
-# A validation message for plan editors (never on a public page) whose "100% done" xgettext
-# mistakes for a "% d" format directive: msgfmt then demands a "% d" in every translation, which
-# Arabic, Chinese and Vietnamese cannot contain. It falls back to English there.
-NOT_SHOWN_PUBLICLY = {"A complete item is 100% done: set 100 or choose another status."}
+# Entries a public page's source holds but no public page shows (none today: the plan editors' "100% done"
+# message, which xgettext took for a "% d" directive, was reworded so every language can translate it).
+NOT_SHOWN_PUBLICLY: set[str] = set()
 
 _PYTHON_FORMAT = re.compile(r"%(?:\([^)]*\))?[#0 +-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[diouxXeEfFgGcrsa%]")
 _BRACE_FORMAT = re.compile(r"\{[^{}]*\}")
