@@ -4,11 +4,12 @@ from . import views
 
 app_name = "spaces"
 
+# The person's own pages sit under "me/", a name no group can take (groups.models.RESERVED_SLUGS).
 urlpatterns = [
-    path("notifications/", views.notifications, name="notifications"),
-    path("notifications/read/", views.notifications_read, name="notifications_read"),
-    path("notifications/unread/", views.unread, name="unread"),
-    path("preferences/", views.preferences, name="preferences"),
+    path("me/notifications/", views.notifications, name="notifications"),
+    path("me/notifications/read/", views.notifications_read, name="notifications_read"),
+    path("me/notifications/unread/", views.unread, name="unread"),
+    path("me/preferences/", views.preferences, name="preferences"),
     path("<slug:slug>/", views.space, name="space"),
     path("<slug:slug>/announcements/", views.announcements, name="announcements"),
     path("<slug:slug>/announcements/new/", views.announce, name="announce"),

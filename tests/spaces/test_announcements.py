@@ -80,7 +80,7 @@ def test_it_takes_a_removed_members_access_at_once(client, world):
     assert client.get(url).status_code in (403, 404)
     assert client.get("/spaces/harbor-readers/").status_code == 403
     # Their notifications of the group are gone with it.
-    assert "Book club picks" not in client.get("/spaces/notifications/").content.decode()
+    assert "Book club picks" not in client.get("/spaces/me/notifications/").content.decode()
 
 
 @pytest.mark.parametrize(

@@ -16,13 +16,13 @@ def test_it_counts_unread_and_marks_them_read(client, world, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         services.announcement_create(group=world.group, title="Picnic", body="Saturday", by=world.lead)
     client.force_login(world.member)
-    assert client.get("/spaces/notifications/unread/").json() == {"unread": 1}
+    assert client.get("/spaces/me/notifications/unread/").json() == {"unread": 1}
     # The header shows the count once known, without a query of its own.
     assert (
-        'data-spaces-unread="/spaces/notifications/unread/">1<' in client.get("/spaces/notifications/").content.decode()
+        'data-spaces-unread="/spaces/me/notifications/unread/">1<' in client.get("/spaces/me/notifications/").content.decode()
     )
-    client.post("/spaces/notifications/read/")
-    assert client.get("/spaces/notifications/unread/").json() == {"unread": 0}
+    client.post("/spaces/me/notifications/read/")
+    assert client.get("/spaces/me/notifications/unread/").json() == {"unread": 0}
 
 
 def test_it_drops_a_removed_members_notifications(client, world):
@@ -30,16 +30,16 @@ def test_it_drops_a_removed_members_notifications(client, world):
     membership = Membership.objects.get(group=world.group, user=world.member)
     group_services.remove_member(group=world.group, membership=membership, by=world.lead)
     client.force_login(world.member)
-    assert client.get("/spaces/notifications/unread/").json() == {"unread": 0}
-    assert "Picnic" not in client.get("/spaces/notifications/").content.decode()
+    assert client.get("/spaces/me/notifications/unread/").json() == {"unread": 0}
+    assert "Picnic" not in client.get("/spaces/me/notifications/").content.decode()
 
 
 def test_it_saves_per_kind_preferences(client, world):
     client.force_login(world.member)
     data = {kind.value: Delivery.AT_ONCE for kind in Kind} | {Kind.ANNOUNCEMENT: Delivery.DIGEST}
-    assert client.post("/spaces/preferences/", data).status_code == 302
+    assert client.post("/spaces/me/preferences/", data).status_code == 302
     assert NotificationPreference.objects.get(user=world.member, kind=Kind.ANNOUNCEMENT).delivery == Delivery.DIGEST
-    assert client.post("/spaces/preferences/", {Kind.ANNOUNCEMENT: "sometimes"}).status_code == 400
+    assert client.post("/spaces/me/preferences/", {Kind.ANNOUNCEMENT: "sometimes"}).status_code == 400
 
 
 def test_it_mails_at_once_only_those_who_chose_it(world, mailoutbox, django_capture_on_commit_callbacks):
