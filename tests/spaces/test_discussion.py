@@ -131,3 +131,22 @@ def test_it_shows_the_director_counts_not_content_of_a_confidential_space(client
     assert "Private matter" not in page and "Cai Quiet" not in page
     assert client.get("/spaces/quiet-cove/discussions/").status_code == 403
     assert client.get("/spaces/harbor-readers/discussions/").status_code == 200
+
+
+def test_it_offers_a_hidden_member_to_post_as_a_member_by_default(client, world):
+    client.force_login(world.secret_member)  # joined while confidential: hidden
+    page = client.get("/spaces/quiet-cove/discussions/new/").content.decode()
+    assert 'name="anonymous"' in page and 'name="anonymous" id="id_anonymous" checked' in page
+    client.force_login(world.member)  # a normal group: no such choice
+    assert 'name="anonymous"' not in client.get("/spaces/harbor-readers/discussions/new/").content.decode()
+
+
+def test_it_never_lets_a_post_of_another_group_be_hidden_reported_or_edited(client, world):
+    """The attack: a lead of one group, or a member, reaching another group's post through their own space."""
+    post = services.thread_start(group=world.secret, title="Private", body="x", by=world.secret_member).posts.get()
+    client.force_login(world.lead)
+    for action in ("hide", "report", "edit", "delete"):
+        response = client.post(f"/spaces/harbor-readers/posts/{post.pk}/{action}/", {"reason": "x", "body": "x"})
+        assert response.status_code == 404, action
+    post.refresh_from_db()
+    assert not post.hidden_at and not post.deleted_at and post.body == "x"

@@ -19,7 +19,8 @@ def test_it_counts_unread_and_marks_them_read(client, world, django_capture_on_c
     assert client.get("/spaces/me/notifications/unread/").json() == {"unread": 1}
     # The header shows the count once known, without a query of its own.
     assert (
-        'data-spaces-unread="/spaces/me/notifications/unread/">1<' in client.get("/spaces/me/notifications/").content.decode()
+        'data-spaces-unread="/spaces/me/notifications/unread/">1<'
+        in client.get("/spaces/me/notifications/").content.decode()
     )
     client.post("/spaces/me/notifications/read/")
     assert client.get("/spaces/me/notifications/unread/").json() == {"unread": 0}
