@@ -145,10 +145,12 @@ def _visible_notifications(user) -> QuerySet:
     # Only while the person is still an active member: leaving or being removed empties the list at once.
     member = Membership.objects.filter(group_id=OuterRef("group_id"), user_id=user.pk, status=Membership.Status.ACTIVE)
     rows = Notification.objects.filter(user=user)
+    # A declined request leaves no membership; its answer is still the person's to see.
+    decided = Q(kind="request_decided")
     if user.is_equity_director:
         # The director hears of reports in normal groups without being a member.
-        return rows.filter(Exists(member) | Q(kind="report", group__is_confidential=False))
-    return rows.filter(Exists(member))
+        return rows.filter(Exists(member) | decided | Q(kind="report", group__is_confidential=False))
+    return rows.filter(Exists(member) | decided)
 
 
 def notifications_page(user, page: Any):

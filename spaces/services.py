@@ -335,6 +335,17 @@ def resource_delete(*, resource: Resource, by) -> None:
 # --- Notifications ----------------------------------------------------------------------------------------
 
 
+def notify_request_decided(*, user, group: Group) -> int:
+    """For groups' approve/decline services to call: the person hears of it in the portal (the e-mail
+    they asked for is sent by groups whatever their preferences)."""
+    return notify(users=[user], group=group, kind=Kind.REQUEST_DECIDED)
+
+
+def notify_meeting_changed(*, users: Iterable, group: Group) -> int:
+    """For the meetings app's change and cancel services to call with the people it tells."""
+    return notify(users=users, group=group, kind=Kind.MEETING_CHANGED)
+
+
 def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
     rows = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:

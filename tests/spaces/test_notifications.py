@@ -60,3 +60,10 @@ def test_it_tells_the_thread_starter_of_a_reply_by_email_without_naming_anyone(
     [message] = mailoutbox
     assert message.to == [world.member.email]
     assert "Sara" not in message.body and "Beloved" not in message.body
+
+
+def test_it_keeps_a_request_decision_visible_without_a_membership(client, world):
+    services.notify_request_decided(user=world.outsider, group=world.secret)
+    client.force_login(world.outsider)
+    assert client.get("/spaces/me/notifications/unread/").json() == {"unread": 1}
+    assert "Quiet Cove" in client.get("/spaces/me/notifications/").content.decode()
