@@ -172,7 +172,7 @@ def thread_start(*, group: Group, title: str, body: str, anonymous: bool = False
 
 @transaction.atomic
 def post_reply(*, thread: Thread, body: str, anonymous: bool = False, by) -> Post:
-    thread = Thread.objects.select_for_update().select_related("group").get(pk=thread.pk)
+    thread = Thread.objects.select_for_update(of=("self",)).select_related("group").get(pk=thread.pk)
     if thread.locked:
         raise SpaceError("locked")
     group = thread.group
