@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, F, Max, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from belong import mail
 from belong.models import AuditLog
@@ -51,7 +52,9 @@ class Upload:
 
 
 def unread_key(user_id: int) -> str:
-    return f"spaces:unread:{user_id}"
+    # Not the person's id: whoever reads Redis would see which people's counts are cleared together when a
+    # confidential group posts, i.e. its members. A keyed hash names no one outside the portal.
+    return "spaces:unread:" + salted_hmac("spaces.unread", str(user_id), algorithm="sha256").hexdigest()[:32]
 
 
 def _audit(*, by, action: str, obj, group: Group, **detail) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from groups import services as group_services
@@ -67,3 +69,16 @@ def test_it_keeps_a_request_decision_visible_without_a_membership(client, world)
     client.force_login(world.outsider)
     assert client.get("/spaces/me/notifications/unread/").json() == {"unread": 1}
     assert "Quiet Cove" in client.get("/spaces/me/notifications/").content.decode()
+
+
+def test_it_keeps_people_ids_out_of_redis_keys(client, world):
+    from django.core.cache import cache
+
+    from spaces.services import unread_key
+
+    client.force_login(world.member)
+    client.get("/spaces/me/notifications/unread/")
+    key = unread_key(world.member.pk)
+    assert cache.get(key) == 0
+    assert re.fullmatch(r"spaces:unread:[0-9a-f]{32}", key)
+    assert key != unread_key(world.second.pk)
