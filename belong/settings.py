@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "comments",
     "funding",
     "provisioning",
+    "spaces",
 ]
 
 MIDDLEWARE = [
@@ -222,6 +223,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Comment anonymity: each hour, the database forgets the order in which the last hours' comments came.
     "comment-blur-order": {"task": "comments.tasks.blur_submission_order", "schedule": crontab(minute=1)},
+    # Group spaces: the weekly digest. Beat's clock is UTC, so it looks every hour and the task sends on
+    # Monday at SPACES_DIGEST_HOUR in the district's time zone (right across daylight-saving changes).
+    "spaces-weekly-digest": {"task": "spaces.tasks.weekly_digest", "schedule": crontab(minute=5)},
 }
 BEAT_MAX_AGE_SECONDS = _int("BEAT_MAX_AGE_SECONDS", 180, minimum=30)
 
@@ -488,6 +492,23 @@ elif FUNDING_RECEIPTS_STORAGE == "s3":
     }
 else:
     raise ImproperlyConfigured(f"FUNDING_RECEIPTS_STORAGE must be local or s3, not {FUNDING_RECEIPTS_STORAGE!r}.")
+
+# --- Group spaces: attachments and library files in a private storage (no URL; an access-checked view serves
+# them), the edit window, the weekly digest's hour (district time) and batch size.
+STORAGES["spaces_files"] = {
+    "BACKEND": "belong.private_files.PrivateFileSystemStorage",
+    "OPTIONS": {
+        "location": env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / ".data" / "private")),
+        "file_permissions_mode": 0o600,
+        "directory_permissions_mode": 0o700,
+    },
+}
+SPACES_FILE_MAX_BYTES = _int("SPACES_FILE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+SPACES_EDIT_WINDOW_SECONDS = _int("SPACES_EDIT_WINDOW_SECONDS", 15 * 60, minimum=0)
+SPACES_DIGEST_HOUR = _int("SPACES_DIGEST_HOUR", 7, minimum=0)
+SPACES_DIGEST_BATCH = _int("SPACES_DIGEST_BATCH", 2000, minimum=1)
+# Shown by every composer; empty: the group's own charter on its page.
+SPACES_CODE_OF_CONDUCT_URL = env.str("SPACES_CODE_OF_CONDUCT_URL", default="")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

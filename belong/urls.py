@@ -23,6 +23,7 @@ urlpatterns = [
     path("comment/", include("comments.urls")),
     path("delivery/", include("belong.delivery_urls")),
     path("funding/", include("funding.urls")),
+    path("spaces/", include("spaces.urls")),
     path("scim/v2/", include("provisioning.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -312,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2, help="gthread threads per gunicorn worker")
     parser.add_argument("--connections", type=int, default=0, help="wrk connections (default: workers x threads)")
     parser.add_argument("--notice-timeout", type=int, default=300, help="seconds to wait for the notice e-mails")
-    parser.add_argument("--skip", default="", help="comma-separated parts to skip: pages,notice,export")
+    parser.add_argument("--skip", default="", help="comma-separated parts to skip: pages,notice,export,digest")
     args = parser.parse_args(argv)
     args.duration = args.duration or (10 if args.scale >= 0.1 else 5)
     args.database_url = args.database_url or default_database_url()
@@ -482,6 +482,10 @@ def _run(args, skip: set[str], workdir: Path, started: float) -> int:
     if "export" not in skip:
         extras["export"] = _measure_export(env)
         log(f"==> Roster CSV export: {json.dumps(extras['export'])}")
+
+    if "digest" not in skip:
+        extras["digest"] = _measure_digest(env)
+        log(f"==> Weekly digest: {json.dumps(extras['digest'])}")
 
     if "notice" not in skip:
         extras["notice"] = _measure_notice(args, env, smtp_port, workdir)
@@ -693,6 +697,16 @@ def _measure_export(env: dict[str, str]) -> dict:
     return {"error": (completed.stderr or completed.stdout)[-2000:]}
 
 
+def _measure_digest(env: dict[str, str]) -> dict:
+    """The weekly digest for every staff member (bench/probe_digest.py; rolled back, nothing sent)."""
+    completed = subprocess.run([PYTHON, str(BENCH / "probe_digest.py")], cwd=ROOT, env=env,
+                               capture_output=True, text=True, timeout=1800, check=False)
+    for line in completed.stdout.splitlines():
+        if line.startswith("BENCH_RESULT "):
+            return json.loads(line.removeprefix("BENCH_RESULT "))
+    return {"error": (completed.stderr or completed.stdout)[-2000:]}
+
+
 # --- (a) Meeting notice ---------------------------------------------------------------------------------
 
 
@@ -850,6 +864,16 @@ def _report(results: list[Result], extras: dict, info: dict, counts: dict, args,
                      f"during the export; {export['queries']} queries.")
     elif export:
         lines.append(f"Roster CSV export failed: {export['error']}")
+    digest = extras.get("digest")
+    if digest and "error" not in digest:
+        lines.append(f"Weekly digest: {digest['messages']:,} messages for {digest['staff']:,} staff in "
+                     f"{digest['groups']:,} groups, built in {digest['batches']} batches in "
+                     f"{digest['build_seconds']:.1f} s ({digest['build_queries']} queries); "
+                     f"{digest['distinct_contents']:,} distinct contents x languages; {digest['rendered']:,} "
+                     f"messages rendered with {digest['renderings']:,} renderings, "
+                     f"{digest['ms_per_rendered_message']} ms a message.")
+    elif digest:
+        lines.append(f"Weekly digest failed: {digest['error']}")
     admin_rows = [r for r in results if r.page.name.startswith("admin comment")]
     for r in admin_rows:
         lines.append(f"{r.page.name[0].upper() + r.page.name[1:]} at {counts.get('comments', 0):,} comments: "

@@ -6,17 +6,13 @@ test's private folder, an operator's S3 switch at start-up) take effect, as Djan
 
 from __future__ import annotations
 
-from django.core.files.storage import FileSystemStorage, storages
+from django.core.files.storage import storages
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.functional import LazyObject, empty
 
-
-class PrivateFileSystemStorage(FileSystemStorage):
-    """Files on disk with no URL at all (Django's would fall back to MEDIA_URL)."""
-
-    def url(self, name):
-        raise ValueError("Receipts have no public URL; they are served by funding's receipt view.")
+# Shared with other apps' private files; kept importable here for settings naming this path.
+from belong.private_files import PrivateFileSystemStorage  # noqa: F401
 
 
 class ReceiptsStorage(LazyObject):

@@ -40,6 +40,30 @@ MANAGERS_OF_G = ("lead", "director", "superuser")
 EDITORS = ("director", "superuser")
 
 
+def _spaces(w, group=None):
+    """An announcement, a thread whose opening post is the member's, and a link resource, in G (or `group`).
+    None of them has a file: the download routes answer 404 to whoever may read the space."""
+    from spaces import services
+    from spaces.models import Resource
+
+    group = group or w.group
+    lead = w.user("lead") if group == w.group else group.memberships.filter(role="lead").first().user
+    author = w.user("member") if group == w.group else lead
+    announcement = services.announcement_create(group=group, title="Harbor news", body="Hello", by=lead)
+    thread = services.thread_start(group=group, title="Harbor talk", body="Hi", by=author)
+    resource = Resource.objects.create(group=group, title="Harbor link", url="https://example.org/", position=1)
+    return announcement, thread, thread.posts.get(), resource
+
+
+def _sp(name, pick=None, group=None):
+    if pick is None:
+        return lambda w: reverse(name, args=[(group(w) if group else w.group).slug])
+    return lambda w: reverse(name, args=[w.group.slug, pick(_spaces(w, group(w) if group else None)).pk])
+
+
+SPACE_READERS = ("member", "lead", *EDITORS)
+
+
 @dataclass(frozen=True)
 class Case:
     url: Callable
@@ -264,6 +288,33 @@ MATRIX: dict[str, Case] = {
     "funding:request_new": Case(_g("funding:request_new"), only("lead")),
     "funding:expense_new": Case(_g("funding:expense_new"), only("lead")),
     "funding:visibility": post_only("lead", url=_g("funding:visibility")),
+    # Group spaces: members and leads take part; the director reads a normal group's space.
+    "spaces:notifications": Case(lambda w: "/spaces/me/notifications/", signed_in(200)),
+    "spaces:notifications_read": post_only(url=lambda w: "/spaces/me/notifications/read/"),
+    "spaces:unread": Case(lambda w: "/spaces/me/notifications/unread/", signed_in(200)),
+    "spaces:preferences": Case(lambda w: "/spaces/me/preferences/", signed_in(200)),
+    "spaces:space": Case(_sp("spaces:space"), only(*SPACE_READERS)),
+    "spaces:announcements": Case(_sp("spaces:announcements"), only(*SPACE_READERS)),
+    "spaces:announce": Case(_sp("spaces:announce"), only("lead")),
+    "spaces:announcement": Case(_sp("spaces:announcement", lambda o: o[0]), only(*SPACE_READERS)),
+    "spaces:announcement_pin": post_only("lead", url=_sp("spaces:announcement_pin", lambda o: o[0])),
+    "spaces:announcement_delete": post_only("lead", url=_sp("spaces:announcement_delete", lambda o: o[0])),
+    "spaces:announcement_file": Case(_sp("spaces:announcement_file", lambda o: o[0]),
+                                     only(*SPACE_READERS, ok=404)),
+    "spaces:threads": Case(_sp("spaces:threads"), only(*SPACE_READERS)),
+    "spaces:thread_new": Case(_sp("spaces:thread_new"), only("member", "lead")),
+    "spaces:thread": Case(_sp("spaces:thread", lambda o: o[1]), only(*SPACE_READERS)),
+    "spaces:reply": post_only("member", "lead", url=_sp("spaces:reply", lambda o: o[1])),
+    "spaces:thread_lock": post_only("lead", url=_sp("spaces:thread_lock", lambda o: o[1])),
+    "spaces:post_edit": Case(_sp("spaces:post_edit", lambda o: o[2]), only("member")),
+    "spaces:post_delete": post_only("member", url=_sp("spaces:post_delete", lambda o: o[2])),
+    "spaces:post_hide": Case(_sp("spaces:post_hide", lambda o: o[2]), only("lead")),
+    "spaces:post_report": Case(_sp("spaces:post_report", lambda o: o[2]), only("member", "lead")),
+    "spaces:resources": Case(_sp("spaces:resources"), only(*SPACE_READERS)),
+    "spaces:resource_move": post_only("lead", url=_sp("spaces:resource_move", lambda o: o[3])),
+    "spaces:resource_delete": post_only("lead", url=_sp("spaces:resource_delete", lambda o: o[3])),
+    "spaces:resource_file": Case(_sp("spaces:resource_file", lambda o: o[3]), only(*SPACE_READERS, ok=404)),
+    "spaces:search": Case(_sp("spaces:search"), only(*SPACE_READERS)),
     # SCIM answers a bearer token only: no session, however privileged, is one (tests/provisioning).
     "provisioning:scim_root": Case(lambda w: "/scim/v2/", everyone(401)),
     "provisioning:scim": Case(lambda w: "/scim/v2/Users", everyone(401)),
@@ -272,6 +323,22 @@ MATRIX: dict[str, Case] = {
 # More rows for the same routes with other objects: confidential, archived, unpublished, unknown.
 UNKNOWN = 987654321
 VARIANTS: dict[str, tuple[str, Case]] = {
+    # A confidential space: its director sees counts on the front page and nothing else; G's people nothing.
+    "spaces:space[confidential]": ("spaces:space", Case(
+        lambda w: reverse("spaces:space", args=[w.confidential.slug]), only(*EDITORS))),
+    "spaces:threads[confidential]": ("spaces:threads", Case(
+        lambda w: reverse("spaces:threads", args=[w.confidential.slug]), only())),
+    "spaces:space[archived]": ("spaces:space", Case(
+        lambda w: reverse("spaces:space", args=[w.archived.slug]), signed_in(404))),
+    # IDOR: another group's objects through G's address answer 404 to everyone, G's leads included.
+    "spaces:thread[other group]": ("spaces:thread", Case(
+        _sp("spaces:thread", lambda o: o[1], group=lambda w: w.other), only(*SPACE_READERS, ok=404))),
+    "spaces:announcement_file[other group]": ("spaces:announcement_file", Case(
+        _sp("spaces:announcement_file", lambda o: o[0], group=lambda w: w.other), only(*SPACE_READERS, ok=404))),
+    "spaces:post_hide[other group]": ("spaces:post_hide", Case(
+        _sp("spaces:post_hide", lambda o: o[2], group=lambda w: w.other), only("lead", ok=404))),
+    "spaces:resource_delete[other group]": ("spaces:resource_delete", Case(
+        _sp("spaces:resource_delete", lambda o: o[3], group=lambda w: w.other), signed_in(405))),
     "groups:detail[confidential]": ("groups:detail", Case(
         lambda w: reverse("groups:detail", args=[w.confidential.slug]), signed_in(200))),
     "groups:detail[archived]": ("groups:detail", Case(

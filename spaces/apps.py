@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SpacesConfig(AppConfig):
+    name = "spaces"
+    verbose_name = _("Group spaces")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from belong.admin_privacy import register_private_model
+
+        from . import emails  # noqa: F401  (registers the e-mail kinds with the outbox)
+        from .models import Announcement, Notification, NotificationPreference, Post, Report, Resource, Thread
+
+        # Each of these ties a person to a group: no admin may look people up through them.
+        for model in (Announcement, Thread, Post, Report, Resource, Notification, NotificationPreference):
+            register_private_model(model)
