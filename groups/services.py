@@ -17,7 +17,7 @@ from belong import mail
 from belong.csv_export import csv_lines
 from belong.models import AuditLog
 
-from . import eligibility
+from . import eligibility, signals
 from .eligibility import Decision, Outcome
 from .models import RESERVED_SLUGS, Group, GroupProposal, Membership, MembershipEvent
 from .selectors import ROSTER_EXPORT_ACTION, ROSTER_VIEW_ACTION, count_of
@@ -224,6 +224,7 @@ def approve_request(*, group: Group, membership: Membership, by, message: str = 
     _count(group, +1)
     mail.enqueue(kind="groups.request_approved", to=membership.user,
                  context={"group_id": group.pk, "message": message.strip()})
+    signals.request_decided.send(sender=Membership, group=group, user=membership.user, approved=True)
     return membership
 
 
@@ -235,6 +236,7 @@ def decline_request(*, group: Group, membership: Membership, by, message: str = 
     user = membership.user
     membership.delete()
     mail.enqueue(kind="groups.request_declined", to=user, context={"group_id": group.pk, "message": message.strip()})
+    signals.request_decided.send(sender=Membership, group=group, user=user, approved=False)
 
 
 @transaction.atomic

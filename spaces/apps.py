@@ -16,3 +16,11 @@ class SpacesConfig(AppConfig):
         # Each of these ties a person to a group: no admin may look people up through them.
         for model in (Announcement, Thread, Post, Report, Resource, Notification, NotificationPreference):
             register_private_model(model)
+
+        from groups.meetings.signals import meeting_changed
+        from groups.signals import request_decided
+
+        from . import receivers
+
+        request_decided.connect(receivers.on_request_decided, dispatch_uid="spaces.request_decided")
+        meeting_changed.connect(receivers.on_meeting_changed, dispatch_uid="spaces.meeting_changed")

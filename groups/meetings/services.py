@@ -18,7 +18,7 @@ from belong import mail
 from belong.models import AuditLog
 from groups.models import Group
 
-from . import selectors
+from . import selectors, signals
 from .access import membership_of, rsvp_refusal
 from .models import MAX_CAPACITY, RSVP, Audience, Meeting, Occurrence
 from .recurrence import expand
@@ -59,6 +59,12 @@ def _occurrence_ids(occurrences) -> list[int]:
 def _enqueue_to(recipients, *, kind: str, context: dict[str, Any], dedupe_key: str) -> int:
     return mail.enqueue_many(kind=kind, recipients=recipients.iterator(chunk_size=1000), context=context,
                              dedupe_key=dedupe_key)
+
+
+def _tell_changed(meeting: Meeting, recipients, *, kind: str, context: dict[str, Any], dedupe_key: str) -> int:
+    """E-mail the people concerned about a change or cancellation, and tell other apps who they are."""
+    signals.meeting_changed.send(sender=Meeting, meeting=meeting, recipients=recipients)
+    return _enqueue_to(recipients, kind=kind, context=context, dedupe_key=dedupe_key)
 
 
 @transaction.atomic
@@ -140,7 +146,8 @@ def update_meeting(*, meeting: Meeting, by, **changes: Any) -> Meeting:
             _promote_waitlisted(Occurrence.objects.select_for_update().get(pk=occurrence.pk))
     occurrence_ids = list(upcoming.values_list("pk", flat=True))
     if occurrence_ids:
-        _enqueue_to(
+        _tell_changed(
+            meeting,
             selectors.update_recipients(meeting),
             kind="meetings.changed",
             context={"meeting_id": meeting.pk, "occurrence_ids": occurrence_ids},
@@ -181,7 +188,8 @@ def update_occurrence(
     occurrence.edited = True
     occurrence.sequence += 1
     occurrence.save()
-    _enqueue_to(
+    _tell_changed(
+        occurrence.meeting,
         selectors.update_recipients(occurrence.meeting, [occurrence.pk]),
         kind="meetings.changed",
         context={"meeting_id": occurrence.meeting_id, "occurrence_ids": [occurrence.pk]},
@@ -209,7 +217,8 @@ def cancel_occurrence(*, occurrence: Occurrence, by, reason: str = "") -> Occurr
     if occurrence.has_ended:
         raise ValidationError(_("This meeting has already taken place."))
     _cancel([occurrence], reason)
-    _enqueue_to(
+    _tell_changed(
+        occurrence.meeting,
         selectors.update_recipients(occurrence.meeting, [occurrence.pk]),
         kind="meetings.cancelled",
         context={"meeting_id": occurrence.meeting_id, "occurrence_ids": [occurrence.pk], "reason": reason},
@@ -233,7 +242,8 @@ def cancel_meeting(*, meeting: Meeting, by, reason: str = "") -> Meeting:
     meeting.save(update_fields=["status", "updated_at"])
     if upcoming:
         _cancel(upcoming, reason)
-        _enqueue_to(
+        _tell_changed(
+            meeting,
             selectors.update_recipients(meeting, _occurrence_ids(upcoming)),
             kind="meetings.cancelled",
             context={"meeting_id": meeting.pk, "occurrence_ids": _occurrence_ids(upcoming), "reason": reason},
