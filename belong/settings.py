@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "comments",
     "funding",
     "provisioning",
+    "impact",
 ]
 
 MIDDLEWARE = [
@@ -222,8 +223,18 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Comment anonymity: each hour, the database forgets the order in which the last hours' comments came.
     "comment-blur-order": {"task": "comments.tasks.blur_submission_order", "schedule": crontab(minute=1)},
+    # Impact: hourly, whatever Celery's time zone; the task itself waits for 7:00 in the district's zone.
+    "impact-feedback-requests": {"task": "impact.tasks.send_feedback_requests", "schedule": crontab(minute=5)},
 }
 BEAT_MAX_AGE_SECONDS = _int("BEAT_MAX_AGE_SECONDS", 180, minimum=30)
+
+# --- Impact: check-in window, feedback e-mail, small-cell suppression --------------------------------
+CHECK_IN_OPENS_MINUTES_BEFORE = _int("CHECK_IN_OPENS_MINUTES_BEFORE", 30, minimum=0)
+CHECK_IN_CLOSES_MINUTES_AFTER = _int("CHECK_IN_CLOSES_MINUTES_AFTER", 120, minimum=0)
+CHECK_IN_MAX_WRONG_CODES_PER_HOUR = _int("CHECK_IN_MAX_WRONG_CODES_PER_HOUR", 20, minimum=1)
+FEEDBACK_EMAIL_LOCAL_HOUR = _int("FEEDBACK_EMAIL_LOCAL_HOUR", 7, minimum=0)
+FEEDBACK_MIN_ANSWERS = 5
+REPORT_MIN_CELL = 5
 
 # --- Mail: Django 6.1 MAILERS. Everything the portal sends goes through the outbox -----------------
 EMAIL_DELIVERY = env.str("EMAIL_DELIVERY", default="smtp" if not DEBUG else "file")

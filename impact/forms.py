@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import IMPROVEMENT_MAX_LENGTH
+
+RATINGS = [(n, str(n)) for n in range(1, 6)]
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How useful was this meeting for you? (1 = not at all, 5 = very)"),
+        choices=RATINGS,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a rating from 1 to 5.")},
+    )
+    improvement = forms.CharField(
+        label=_("What would make it better?"),
+        required=False,
+        max_length=IMPROVEMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
