@@ -24,3 +24,12 @@ def get_occurrence_for_feedback_results(request, pk: int) -> Occurrence:
     """Feedback follows the roster's rule: the group's leads, and the director for groups that are not
     confidential (a confidential group's figures reach the director only inside district totals)."""
     return get_occurrence_for_manager(request, pk)
+
+
+def require_equity_director(request) -> None:
+    """The annual report holds district aggregates: the equity director's (and superusers')."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
+    if not request.user.is_equity_director:
+        raise PermissionDenied(_("Only the equity director sees the annual report."))

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from belong.csv_export import csv_response
 
-from . import selectors, services
-from .access import get_feedback_target, get_occurrence_for_feedback_results
-from .forms import FeedbackForm
+from . import report, selectors, services
+from .access import get_feedback_target, get_occurrence_for_feedback_results, require_equity_director
+from .forms import FeedbackForm, ReportRangeForm
 from .models import CertificateSettings
 
 
@@ -98,3 +101,50 @@ def participation_csv(request, year: int):
         for entry in meetings
     )
     return csv_response(f"participation-{school_year.year}.csv", ["date", "meeting", "group", "hours"], rows)
+
+
+def _report_range(request):
+    start, end = report.current_school_year_bounds()
+    form = ReportRangeForm(request.GET or None, initial={"start": start, "end": end})
+    if request.GET and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    return form, start, end
+
+
+@login_required
+@require_GET
+def annual_report(request):
+    require_equity_director(request)
+    form, start, end = _report_range(request)
+    tables = report.build(start, end)
+    context = {
+        "form": form,
+        "start": start,
+        "end": end,
+        "tables": tables,
+        "query": urlencode({"start": start.isoformat(), "end": end.isoformat()}),
+    }
+    return render(request, "impact/report.html", context)
+
+
+@login_required
+@require_GET
+def annual_report_csv(request, table: str):
+    require_equity_director(request)
+    _form, start, end = _report_range(request)
+    for found in report.build(start, end):
+        if found.key == table:
+            header = ["", *[column.label for column in found.columns]]
+            rows = [
+                [label, *[str(value) if value is report.SUPPRESSED else value for value in values]]
+                for label, values in found.rows
+            ]
+            if found.total is not None:
+                rows.append(
+                    [
+                        _("District total"),
+                        *[str(value) if value is report.SUPPRESSED else value for value in found.total],
+                    ]
+                )
+            return csv_response(f"report-{table}-{start.isoformat()}-{end.isoformat()}.csv", header, rows)
+    raise Http404
