@@ -1,11 +1,14 @@
+from django import forms
 from django.contrib import admin
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
+from django.utils.translation import gettext_lazy as _
 
 from belong.admin_privacy import register_confidential_audit_rows, register_private_model
 from groups.meetings.models import Meeting
 
-from .models import CertificateSettings, FeedbackGiven
+from . import services
+from .models import CertificateSettings, FeedbackGiven, PublishedReply
 
 # Who answered a meeting's feedback ties a person to the meeting's group.
 register_private_model(FeedbackGiven)
@@ -34,3 +37,48 @@ class CertificateSettingsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class PublishedReplyForm(forms.ModelForm):
+    class Meta:
+        model = PublishedReply
+        fields = ["comment", "plan_items"]
+
+    def clean_comment(self):
+        comment = self.cleaned_data["comment"]
+        if not comment.publish_consent:
+            raise forms.ValidationError(_("The writer did not agree to this comment being quoted."))
+        if not comment.reply.strip():
+            raise forms.ValidationError(_("Reply to the comment before publishing it."))
+        return comment
+
+
+@admin.register(PublishedReply)
+class PublishedReplyAdmin(admin.ModelAdmin):
+    """The director picks replies for "You said, we did"; saving and removing go through impact.services."""
+
+    form = PublishedReplyForm
+    list_display = ["__str__", "published_on"]
+    raw_id_fields = ["comment", "plan_items"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["comment"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        entry = services.reply_publish(
+            comment=form.cleaned_data.get("comment", obj.comment if change else None),
+            plan_items=list(form.cleaned_data["plan_items"]),
+            by=request.user,
+        )
+        obj.pk = entry.pk
+
+    def save_related(self, request, form, formsets, change):
+        # The service set the plan items already.
+        return None
+
+    def delete_model(self, request, obj):
+        services.reply_unpublish(entry=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for entry in queryset:
+            services.reply_unpublish(entry=entry, by=request.user)

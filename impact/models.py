@@ -91,3 +91,28 @@ class CertificateSettings(models.Model):
             cached, _created = cls.objects.get_or_create(pk=1)
             cache.set(cls.CACHE_KEY, cached, 300)
         return cached
+
+
+class PublishedReply(models.Model):
+    """A reply to a public comment that the director chose to show on "You said, we did".
+
+    Only comments whose writers ticked the consent box, and that have a reply, can be published; the text
+    shown is the comment's and the reply's own, so a later edit or the comment's deletion shows through.
+    """
+
+    comment = models.OneToOneField(
+        "comments.Comment", on_delete=models.CASCADE, related_name="+", verbose_name=_("comment")
+    )
+    plan_items = models.ManyToManyField(
+        "equity_plan.ActionItem", blank=True, related_name="+", verbose_name=_("plan items it led to")
+    )
+    published_on = models.DateField(_("published on"))
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("“You said, we did” entry")
+        verbose_name_plural = _("“You said, we did” entries")
+        ordering = ["-published_on"]
+
+    def __str__(self) -> str:
+        return str(_("“You said, we did” entry"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from django.db.models import Avg, Count, Sum
+from django.db.models import Avg, Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -111,20 +111,20 @@ def build(start: date, end: date) -> list[ReportTable]:
     """The report's tables for [start, end) in the district's calendar."""
     since, until = _bounds(start, end)
     now = timezone.now()
+    # One pass over the membership changes for every group; one over attendance for school and role.
+    membership = _membership_by_group(since, until)
+    by_school, by_role, attendees = _attendees(since, until)
     tables = [
-        _members_over_time(start, end, since, until),
-        _groups(since, until, now),
+        _members_over_time(start, end, since, until, base=sum(row[0] for row in membership.values())),
+        _groups(since, until, now, membership),
         _participation(
-            since,
-            until,
-            "user__school_id",
+            by_school,
+            attendees,
             _("Participation by school or site"),
             "by-school",
             {s.pk: s.name for s in School.objects.only("id", "name")},
         ),
-        _participation(
-            since, until, "user__job_role", _("Participation by job role"), "by-role", dict(JobRole.choices)
-        ),
+        _participation(by_role, attendees, _("Participation by job role"), "by-role", dict(JobRole.choices)),
         _proposals(since, until),
         _comments(start, end),
         _plan_progress(),
@@ -134,9 +134,39 @@ def build(start: date, end: date) -> list[ReportTable]:
     return tables
 
 
-def _members_over_time(start, end, since, until) -> ReportTable:
+def _membership_by_group(since, until) -> dict[int, tuple[int, int, int]]:
+    """{group id: (members at the start, members at the end, people who joined in between)}: one scan."""
+    return {
+        group_id: (before or 0, after or 0, joined or 0)
+        for group_id, before, after, joined in MembershipEvent.objects.filter(at__lt=until)
+        .values_list("group_id")
+        .annotate(
+            before=Sum("change", filter=Q(at__lt=since)),
+            after=Sum("change"),
+            joined=Count("id", filter=Q(at__gte=since, change=1)),
+        )
+        .values_list("group_id", "before", "after", "joined")
+    }
+
+
+def _attendees(since, until):
+    """Distinct people who attended, by school and by job role, and in all: one query (a person has one
+    school and one role, so distinct counts per (school, role) add up per school and per role)."""
+    by_school: dict = {}
+    by_role: dict = {}
+    for school_id, role, n in (
+        RSVP.objects.filter(attended=True, occurrence__starts_at__gte=since, occurrence__starts_at__lt=until)
+        .values_list("user__school_id", "user__job_role")
+        .annotate(n=Count("user_id", distinct=True))
+        .values_list("user__school_id", "user__job_role", "n")
+    ):
+        by_school[school_id] = by_school.get(school_id, 0) + n
+        by_role[role] = by_role.get(role, 0) + n
+    return by_school, by_role, sum(by_school.values())
+
+
+def _members_over_time(start, end, since, until, *, base: int) -> ReportTable:
     """District members at the end of each month (every group, confidential ones included)."""
-    base = MembershipEvent.objects.filter(at__lt=since).aggregate(n=Sum("change"))["n"] or 0
     by_month = dict(
         MembershipEvent.objects.filter(at__gte=since, at__lt=until)
         .annotate(month=TruncMonth("at", tzinfo=district_zone()))
@@ -159,20 +189,10 @@ def _members_over_time(start, end, since, until) -> ReportTable:
     )
 
 
-def _groups(since, until, now) -> ReportTable:
+def _groups(since, until, now, membership) -> ReportTable:
     groups = list(Group.objects.filter(is_confidential=False).order_by("name").values_list("id", "name"))
-    members = dict(
-        MembershipEvent.objects.filter(at__lt=until)
-        .values_list("group_id")
-        .annotate(n=Sum("change"))
-        .values_list("group_id", "n")
-    )
-    joined = dict(
-        MembershipEvent.objects.filter(at__gte=since, at__lt=until, change=1)
-        .values_list("group_id")
-        .annotate(n=Count("id"))
-        .values_list("group_id", "n")
-    )
+    members = {group_id: row[1] for group_id, row in membership.items()}
+    joined = {group_id: row[2] for group_id, row in membership.items()}
     held = dict(
         Occurrence.objects.filter(
             starts_at__gte=since,
@@ -260,13 +280,8 @@ def _groups(since, until, now) -> ReportTable:
     return table
 
 
-def _participation(since, until, field_name, title, key, labels) -> ReportTable:
+def _participation(counts, total, title, key, labels) -> ReportTable:
     """Distinct people who attended at least one meeting, by one of their attributes (every group)."""
-    attended = RSVP.objects.filter(attended=True, occurrence__starts_at__gte=since, occurrence__starts_at__lt=until)
-    counts = dict(
-        attended.values_list(field_name).annotate(n=Count("user_id", distinct=True)).values_list(field_name, "n")
-    )
-    total = attended.aggregate(n=Count("user_id", distinct=True))["n"]
     rows = sorted(
         (
             (str(labels.get(value, _("Not recorded"))) if value not in (None, "") else _("Not recorded"), [n])

@@ -105,3 +105,53 @@ def participation(user) -> list[SchoolYear]:
             Attended(occurrence=occurrence, hours=hours_of(occurrence))
         )
     return list(years.values())
+
+
+def you_said_we_did(limit: int = 50):
+    """Published replies, newest first, with their plan items: two queries."""
+    from django.db.models import Prefetch
+
+    from equity_plan.models import ActionItem
+
+    from .models import PublishedReply
+
+    items = ActionItem.objects.select_related("workstream__plan").order_by("title")
+    return list(
+        PublishedReply.objects.select_related("comment__topic")
+        .prefetch_related(Prefetch("plan_items", queryset=items))
+        .order_by("-published_on", "comment_id")[:limit]
+    )
+
+
+def comments_by_topic_and_quarter(quarters: int = 4) -> tuple[list[str], list[tuple[str, list]]]:
+    """Comments received per topic in each of the last `quarters` quarters; counts under 5 are hidden."""
+    from django.db.models.functions import TruncQuarter
+    from django.utils import timezone
+
+    from comments.models import Comment, Topic
+
+    today = timezone.localdate()
+    first_month = ((today.month - 1) // 3) * 3 + 1
+    starts = []
+    year, month = today.year, first_month
+    for _ in range(quarters):
+        starts.append(date(year, month, 1))
+        month -= 3
+        if month < 1:
+            month += 12
+            year -= 1
+    starts.reverse()
+    counts = {
+        (topic_id, quarter): n
+        for topic_id, quarter, n in Comment.objects.filter(submitted_on__gte=starts[0])
+        .annotate(quarter=TruncQuarter("submitted_on"))
+        .values_list("topic_id", "quarter")
+        .annotate(n=Count("pk"))
+        .values_list("topic_id", "quarter", "n")
+    }
+    labels = [f"{start.year} Q{(start.month - 1) // 3 + 1}" for start in starts]
+    rows = []
+    for topic_id, name in Topic.objects.order_by("position", "name").values_list("id", "name"):
+        values = [counts.get((topic_id, start), 0) for start in starts]
+        rows.append((name, [value if value >= settings.REPORT_MIN_CELL else None for value in values]))
+    return labels, rows

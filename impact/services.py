@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from belong import mail
 from groups.meetings.models import RSVP, Occurrence, district_zone
 
-from .models import IMPROVEMENT_MAX_LENGTH, FeedbackAnswer, FeedbackGiven
+from .models import IMPROVEMENT_MAX_LENGTH, FeedbackAnswer, FeedbackGiven, PublishedReply
 
 FEEDBACK_SALT = "impact.feedback"
 # Long enough to answer after a weekend or a short absence; an old link only says it has expired.
@@ -99,3 +99,42 @@ def feedback_submit(*, occurrence_id: int, user_id: int, rating: int, improvemen
         occurrence_id=occurrence_id, rating=rating, improvement=improvement.strip()[:IMPROVEMENT_MAX_LENGTH]
     )
     return True
+
+
+class NotPublishable(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@transaction.atomic
+def reply_publish(*, comment, plan_items, by) -> PublishedReply:
+    """Show a comment and its reply on "You said, we did", next to the plan items it led to."""
+    from belong.models import AuditLog
+
+    if not comment.publish_consent:
+        raise NotPublishable(_("The writer did not agree to this comment being quoted."))
+    if not comment.reply.strip():
+        raise NotPublishable(_("Reply to the comment before publishing it."))
+    entry, _created = PublishedReply.objects.get_or_create(
+        comment=comment, defaults={"published_on": timezone.localdate(), "published_by": by}
+    )
+    entry.plan_items.set(plan_items)
+    AuditLog.objects.create(
+        actor=by,
+        action="impact.reply_published",
+        object_type="comment",
+        object_id=str(comment.pk),
+        detail={"plan_items": sorted(item.pk for item in plan_items)},
+    )
+    return entry
+
+
+@transaction.atomic
+def reply_unpublish(*, entry: PublishedReply, by) -> None:
+    from belong.models import AuditLog
+
+    AuditLog.objects.create(
+        actor=by, action="impact.reply_unpublished", object_type="comment", object_id=str(entry.comment_id)
+    )
+    entry.delete()

@@ -148,3 +148,11 @@ def annual_report_csv(request, table: str):
                 )
             return csv_response(f"report-{table}-{start.isoformat()}-{end.isoformat()}.csv", header, rows)
     raise Http404
+
+
+@require_GET
+def you_said_we_did(request):
+    """Public, in every language: replies the director chose to publish, with the writers' consent."""
+    labels, rows = selectors.comments_by_topic_and_quarter()
+    context = {"entries": selectors.you_said_we_did(), "quarters": labels, "topic_rows": rows}
+    return render(request, "impact/you_said_we_did.html", context)

@@ -236,6 +236,7 @@ MATRIX: dict[str, Case] = {
     # Nobody in this world attended a meeting in 2026-27: a year without meetings is "not found".
     "impact:participation_record": Case(lambda w: "/me/participation/2026/", signed_in(404)),
     "impact:participation_csv": Case(lambda w: "/me/participation/2026.csv", signed_in(404)),
+    "impact:you_said_we_did": Case(lambda w: "/you-said-we-did/", everyone(200)),
     "impact:report": Case(lambda w: "/impact/report/", only(*EDITORS)),
     "impact:report_csv": Case(lambda w: "/impact/report/groups.csv", only(*EDITORS)),
     # --- Equity plan -----------------------------------------------------------------------------------------
