@@ -4,7 +4,11 @@ from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
-from belong.admin_privacy import register_confidential_audit_rows, register_private_model
+from belong.admin_privacy import (
+    register_confidential_audit_rows,
+    register_confidential_outbox_rows,
+    register_private_model,
+)
 from groups.meetings.models import Meeting
 
 from . import services
@@ -23,6 +27,15 @@ def _confidential_meeting_rows() -> Q:
 
 
 register_confidential_audit_rows(_confidential_meeting_rows)
+
+
+def _feedback_requests() -> Q:
+    """Feedback requests name who attended, and once sent their context (with the meeting) is dropped, so
+    a confidential group's cannot be told apart: the admin leaves them all out."""
+    return Q(kind="impact.feedback_request")
+
+
+register_confidential_outbox_rows(_feedback_requests)
 
 
 @admin.register(CertificateSettings)

@@ -126,3 +126,18 @@ def test_it_pins_the_queries_of_the_results_page(client, yesterday, lead, django
     client.get(f"/meetings/{yesterday.pk}/feedback/")
     with django_assert_num_queries(6):
         client.get(f"/meetings/{yesterday.pk}/feedback/")
+
+
+def test_it_leaves_feedback_requests_out_of_the_admin_since_they_say_who_attended(
+    client, yesterday, superuser, settings, django_capture_on_commit_callbacks
+):
+    from belong.models import OutboxMessage
+
+    settings.ADMIN_REQUIRES_MFA = False
+    person = attended(yesterday, 1)[0]
+    services.feedback_requests_send(now=morning_after(yesterday))
+    assert OutboxMessage.objects.filter(kind="impact.feedback_request", to_email=person.email).exists()
+    client.force_login(superuser)
+    page = client.get("/admin/belong/outboxmessage/")
+    assert page.status_code == 200
+    assert person.email not in page.content.decode()
