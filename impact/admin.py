@@ -45,8 +45,8 @@ class CertificateSettingsAdmin(admin.ModelAdmin):
 
     list_display = ["__str__", "awards_credit", "signatory"]
 
-    def has_add_permission(self, request):
-        return not CertificateSettings.objects.exists()
+    # No "only if none exists" add check: it would cost a query on every admin page's sidebar, and the
+    # model keeps a single row whatever is added (save() always writes row 1).
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -78,3 +78,24 @@ def test_it_pins_the_queries_of_the_public_page(client, director, topic, django_
     publish(6)
     with django_assert_num_queries(len(few.captured_queries)):
         assert client.get("/you-said-we-did/").status_code == 200
+
+
+def test_it_lets_the_director_publish_a_reply_in_the_admin_and_refuses_one_without_consent(client, settings):
+    from tests.conftest import reapply_data_migrations
+    from tests.factories import DirectorFactory
+
+    settings.ADMIN_REQUIRES_MFA = False
+    reapply_data_migrations()
+    director = DirectorFactory()
+    item = ActionItemFactory(title="Bilingual family nights")
+    agreed = CommentFactory(publish_consent=True, reply="Family nights are now bilingual.")
+    declined = CommentFactory(publish_consent=False, reply="Thanks.")
+    client.force_login(director)
+    refused = client.post(
+        "/admin/impact/publishedreply/add/", {"comment": str(declined.pk), "plan_items": str(item.pk)}
+    )
+    assert "did not agree to this comment being quoted" in refused.content.decode()
+    done = client.post("/admin/impact/publishedreply/add/", {"comment": str(agreed.pk), "plan_items": str(item.pk)})
+    assert done.status_code == 302
+    entry = PublishedReply.objects.get()
+    assert entry.comment == agreed and list(entry.plan_items.all()) == [item] and entry.published_by == director
