@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "funding",
     "provisioning",
     "spaces",
+    "impact",
 ]
 
 MIDDLEWARE = [
@@ -226,8 +227,18 @@ CELERY_BEAT_SCHEDULE = {
     # Group spaces: the weekly digest. Beat's clock is UTC, so it looks every hour and the task sends on
     # Monday at SPACES_DIGEST_HOUR in the district's time zone (right across daylight-saving changes).
     "spaces-weekly-digest": {"task": "spaces.tasks.weekly_digest", "schedule": crontab(minute=5)},
+    # Impact: hourly, whatever Celery's time zone; the task itself waits for 7:00 in the district's zone.
+    "impact-feedback-requests": {"task": "impact.tasks.send_feedback_requests", "schedule": crontab(minute=5)},
 }
 BEAT_MAX_AGE_SECONDS = _int("BEAT_MAX_AGE_SECONDS", 180, minimum=30)
+
+# --- Impact: check-in window, feedback e-mail, small-cell suppression --------------------------------
+CHECK_IN_OPENS_MINUTES_BEFORE = _int("CHECK_IN_OPENS_MINUTES_BEFORE", 30, minimum=0)
+CHECK_IN_CLOSES_MINUTES_AFTER = _int("CHECK_IN_CLOSES_MINUTES_AFTER", 120, minimum=0)
+CHECK_IN_MAX_WRONG_CODES_PER_HOUR = _int("CHECK_IN_MAX_WRONG_CODES_PER_HOUR", 20, minimum=1)
+FEEDBACK_EMAIL_LOCAL_HOUR = _int("FEEDBACK_EMAIL_LOCAL_HOUR", 7, minimum=0)
+FEEDBACK_MIN_ANSWERS = 5
+REPORT_MIN_CELL = 5
 
 # --- Mail: Django 6.1 MAILERS. Everything the portal sends goes through the outbox -----------------
 EMAIL_DELIVERY = env.str("EMAIL_DELIVERY", default="smtp" if not DEBUG else "file")

@@ -19,6 +19,7 @@ urlpatterns = [
     path("me/", include("accounts.urls")),
     path("groups/", include("groups.urls")),
     path("", include("groups.meetings.urls")),
+    path("", include("impact.urls")),
     path("plan/", include("equity_plan.urls")),
     path("comment/", include("comments.urls")),
     path("delivery/", include("belong.delivery_urls")),

@@ -590,6 +590,9 @@ def _pages(args, large, lead, viewer, superuser, join_group, threads: int) -> li
                       cookie=cookie_for(keys[superuser.pk]), threads=1, connections=1))
     pages.append(Page("admin comments, status filter, 1 connection", "/admin/comments/comment/?status__exact=new",
                       cookie=cookie_for(keys[superuser.pk]), threads=1, connections=1))
+    # Impact: the director's annual report for the current school year (every table, suppression, charts).
+    pages.append(Page("annual report, school year (director), 1 connection", "/impact/report/",
+                      cookie=cookie_for(keys[superuser.pk]), threads=1, connections=1))
     from funding.models import Cycle, Expense
 
     cycle = Cycle.objects.order_by("-starts_on").first()

@@ -69,6 +69,10 @@ class CommentForm(forms.Form):
         required=False,
         help_text=_("Leave this unticked to stay anonymous."),
     )
+    publish_consent = forms.BooleanField(
+        label=_("The district may quote this comment, without my name, on its “You said, we did” page"),
+        required=False,
+    )
     name = PlainTextField(
         label=_("Your name"), max_length=NAME_MAX_LENGTH, required=False, single_line=True,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),

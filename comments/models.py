@@ -120,6 +120,9 @@ class Comment(models.Model):
         _("relationship (disclosed)"), max_length=20, choices=Relationship.choices, blank=True
     )
 
+    # The writer's consent, ticked on the form, to the district quoting this comment on "You said, we did".
+    publish_consent = models.BooleanField(_("may be quoted publicly"), default=False, db_default=False)
+
     reply = models.TextField(
         _("public reply"), blank=True,
         help_text=_("Shown to the writer on the receipt page, and e-mailed to them if they gave an address."),

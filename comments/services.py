@@ -43,6 +43,7 @@ def submit_comment(
     name: str = "",
     email: str = "",
     relationship: str = "",
+    publish_consent: bool = False,
 ) -> Submitted:
     """Store one public comment and return it with its receipt code.
 
@@ -65,6 +66,7 @@ def submit_comment(
                     body=body,
                     language=language,
                     submitted_on=today,
+                    publish_consent=publish_consent,
                     status_changed_on=today,
                     identity_disclosed=disclose,
                     disclosed_name=name,

@@ -88,6 +88,7 @@ def comment_form(request):
     submitted = services.submit_comment(
         topic=data["topic"], body=data["body"], language=translation.get_language() or "",
         disclose=data["disclose"], name=data["name"], email=data["email"], relationship=data["relationship"],
+        publish_consent=data["publish_consent"],
     )
     return render(request, "comments/sent.html", {
         "comment": submitted.comment,

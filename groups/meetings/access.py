@@ -143,3 +143,43 @@ def get_group_with_public_schedule(slug: str) -> Group:
 def require_equity_director(request) -> None:
     if not request.user.is_equity_director:
         raise PermissionDenied(_("Only the equity director schedules district events."))
+
+
+def check_in_window(occurrence: Occurrence):
+    """(opens, closes): from a little before the start to a while after the end (settings)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    return (
+        occurrence.starts_at - timedelta(minutes=settings.CHECK_IN_OPENS_MINUTES_BEFORE),
+        occurrence.ends_at + timedelta(minutes=settings.CHECK_IN_CLOSES_MINUTES_AFTER),
+    )
+
+
+def check_in_refusal(user, occurrence: Occurrence, membership: Membership | None, now) -> str | None:
+    """Why this person cannot check in to this date now, in words they can act on; None when they can."""
+    meeting = occurrence.meeting
+    if occurrence.is_cancelled:
+        return _("This meeting was cancelled.")
+    opens, closes = check_in_window(occurrence)
+    if now < opens:
+        from django.utils import formats, timezone
+
+        opens_at = formats.time_format(timezone.localtime(opens), "TIME_FORMAT")
+        return _("Check-in for this meeting has not opened yet: it opens at %(time)s.") % {"time": opens_at}
+    if now > closes:
+        return _("Check-in for this meeting has closed. Ask a lead to mark you present.")
+    if (meeting.audience == Audience.MEMBERS or not can_view(user, meeting, membership)) and not is_active_member(
+        membership
+    ):
+        return _("This meeting is for members of %(group)s. Join the group to check in.") % {
+            "group": meeting.group.name
+        }
+    if meeting.audience == Audience.NON_ADMINISTRATORS and user.is_administrator:
+        return _("This event is for staff who are not administrators, so administrators cannot check in to it.")
+    if meeting.audience == Audience.ADMINISTRATORS and not user.is_administrator:
+        return _(
+            "This event is for administrators only (principals, assistant principals and district administrators)."
+        )
+    return None

@@ -216,3 +216,18 @@ def suggested_start() -> dict:
     """Initial values for a new meeting: next week, 3:30 to 4:30 in the afternoon."""
     day = timezone.localdate() + timedelta(days=7)
     return {"date": day, "start_time": time(15, 30), "end_time": time(16, 30)}
+
+
+class CheckInForm(StyledForm):
+    code = forms.CharField(
+        label=_("Check-in code"), max_length=32, strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+
+
+class CreditHoursForm(StyledForm):
+    credit_hours = forms.DecimalField(
+        label=_("Professional-learning hours per meeting"), required=False, min_value=0.25, max_value=12,
+        max_digits=4, decimal_places=2,
+        help_text=_("Printed on participation records. Leave empty to count each meeting's length."),
+    )

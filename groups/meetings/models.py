@@ -61,6 +61,10 @@ class Meeting(models.Model):
     # An RFC 5545 RRULE without DTSTART (python-dateutil), e.g. "FREQ=MONTHLY;BYDAY=+1TU"; blank = once.
     recurrence = models.CharField(_("repeats"), max_length=200, blank=True)
     repeat_until = models.DateField(_("repeat until"), null=True, blank=True)
+    # Professional-learning hours a participation record credits per date; None: the meeting's length.
+    credit_hours = models.DecimalField(
+        _("professional-learning hours per meeting"), max_digits=4, decimal_places=2, null=True, blank=True
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SCHEDULED)
     sequence = models.PositiveIntegerField(default=0)
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -245,3 +249,32 @@ class RSVP(models.Model):
     @property
     def holds_seat(self) -> bool:
         return self.response == self.Response.GOING and self.waitlist_position is None
+
+
+# Check-in codes avoid letters and digits that look alike when projected (0/O, 1/I/L).
+CHECK_IN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CHECK_IN_CODE_LENGTH = 8
+
+
+def new_check_in_code() -> str:
+    import secrets
+
+    return "".join(secrets.choice(CHECK_IN_ALPHABET) for _ in range(CHECK_IN_CODE_LENGTH))
+
+
+class CheckInCode(models.Model):
+    """The code projected at one meeting date: whoever types or scans it in its window is marked present.
+
+    31^8 (about 8.5e11) codes, wrong attempts limited per person, and it only works in its window.
+    """
+
+    occurrence = models.OneToOneField(Occurrence, on_delete=models.CASCADE, related_name="check_in_code")
+    code = models.CharField(max_length=16, unique=True, default=new_check_in_code, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("check-in code")
+        verbose_name_plural = _("check-in codes")
+
+    def __str__(self) -> str:
+        return self.code

@@ -19,8 +19,8 @@ from belong.models import AuditLog
 from groups.models import Group
 
 from . import selectors, signals
-from .access import membership_of, rsvp_refusal
-from .models import MAX_CAPACITY, RSVP, Audience, Meeting, Occurrence
+from .access import check_in_refusal, membership_of, rsvp_refusal
+from .models import MAX_CAPACITY, RSVP, Audience, CheckInCode, Meeting, Occurrence
 from .recurrence import expand
 
 REMINDER_LEAD_TIME = timedelta(hours=24)
@@ -375,3 +375,87 @@ def reset_calendar_token(*, user) -> str:
     user.calendar_token = new_calendar_token()
     user.save(update_fields=["calendar_token"])
     return user.calendar_token
+
+
+class CheckInRefused(Exception):
+    """The person may not check in; `reason` says why in words they can act on."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _wrong_code_key(user) -> str:
+    return f"meetings:checkin-wrong:{user.pk}:{timezone.now():%Y%m%d%H}"
+
+
+def check_in_code_for(*, occurrence: Occurrence) -> CheckInCode:
+    """The date's code, made the first time a lead opens its check-in page (one per date, never reused)."""
+    code, _created = CheckInCode.objects.get_or_create(occurrence=occurrence)
+    return code
+
+
+@transaction.atomic
+def check_in(*, code: str, user, now: datetime | None = None) -> tuple[Occurrence, bool]:
+    """Mark the person present at the date whose code they typed or scanned.
+
+    Returns (occurrence, already): `already` when they had been marked present before. Wrong codes are
+    counted per person and hour, so nobody can try codes until one works.
+    """
+    from django.conf import settings
+    from django.core.cache import cache
+
+    now = now or timezone.now()
+    key = _wrong_code_key(user)
+    if (cache.get(key) or 0) >= settings.CHECK_IN_MAX_WRONG_CODES_PER_HOUR:
+        raise CheckInRefused(_("Too many wrong codes. Ask a lead to mark you present."))
+    normalized = "".join(code.split()).upper()[:32]
+    found = (
+        CheckInCode.objects.filter(code=normalized)
+        .select_related("occurrence__meeting__group")
+        .first()
+        if normalized
+        else None
+    )
+    if found is None:
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, 3600)
+        raise CheckInRefused(_("That code does not match any meeting. Check it and try again."))
+    occurrence = Occurrence.objects.select_for_update(of=("self",)).select_related("meeting", "meeting__group").get(
+        pk=found.occurrence_id
+    )
+    refusal = check_in_refusal(user, occurrence, membership_of(user, occurrence.meeting.group), now)
+    if refusal:
+        raise CheckInRefused(refusal)
+    reply = RSVP.objects.filter(occurrence=occurrence, user=user).first()
+    if reply is not None and reply.attended:
+        return occurrence, True
+    if reply is None:
+        reply = RSVP(occurrence=occurrence, user=user)
+    # Being there settles the reply: a seat is no longer in question once the meeting is on.
+    reply.response = RSVP.Response.GOING
+    reply.waitlist_position = None
+    reply.attended = True
+    reply.save()
+    AuditLog.objects.create(
+        actor=user, action="meetings.checked_in", object_type="occurrence", object_id=str(occurrence.pk)
+    )
+    return occurrence, False
+
+
+@transaction.atomic
+def meeting_set_credit_hours(*, meeting: Meeting, hours, by) -> Meeting:
+    """Professional-learning hours each date of the series counts for (None: its length)."""
+    from decimal import Decimal
+
+    if hours is not None and not Decimal("0") < hours <= Decimal("12"):
+        raise ValidationError({"credit_hours": _("Enter between 0.25 and 12 hours, or leave it empty.")})
+    Meeting.objects.filter(pk=meeting.pk).update(credit_hours=hours)
+    meeting.credit_hours = hours
+    AuditLog.objects.create(
+        actor=by, action="meetings.credit_hours_set", object_type="meeting", object_id=str(meeting.pk),
+        detail={"hours": str(hours) if hours is not None else None},
+    )
+    return meeting

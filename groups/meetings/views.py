@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -9,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import calendar, selectors, services
 from .access import (
     can_manage,
+    check_in_window,
     get_group_for_lead,
     get_group_with_public_schedule,
     get_meeting_for_manager,
@@ -27,7 +30,16 @@ from .access import (
     require_equity_director,
     rsvp_refusal,
 )
-from .forms import AttendanceForm, CancelForm, MeetingEditForm, MeetingForm, OccurrenceForm, suggested_start
+from .forms import (
+    AttendanceForm,
+    CancelForm,
+    CheckInForm,
+    CreditHoursForm,
+    MeetingEditForm,
+    MeetingForm,
+    OccurrenceForm,
+    suggested_start,
+)
 from .models import RSVP, Occurrence
 
 # Service errors name the model's fields; the forms ask for a date and times instead.
@@ -251,3 +263,72 @@ def public_feed(request, slug: str):
     response = _calendar_response(content, f"{slugify(group.slug)}.ics")
     response["Cache-Control"] = "public, max-age=900"
     return response
+
+
+def _qr_svg(data: str) -> str:
+    """The QR code as inline SVG, drawn here so nothing about the meeting leaves for a QR service."""
+    import qrcode
+    import qrcode.image.svg
+
+    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=20, border=2)
+    return image.to_string(encoding="unicode")
+
+
+@login_required
+def check_in_display(request, pk: int):
+    """The page a lead projects or prints: the QR code, the short code, the window and a count (never names)."""
+    occurrence = get_occurrence_for_manager(request, pk)
+    code = services.check_in_code_for(occurrence=occurrence)
+    url = settings.SITE_URL + reverse("meetings:check_in_code", args=[code.code])
+    opens, closes = check_in_window(occurrence)
+    context = {
+        "occurrence": occurrence,
+        "code": code.code,
+        "url": url,
+        "typing_url": settings.SITE_URL + reverse("meetings:check_in"),
+        "qr_svg": _qr_svg(url),
+        "opens": opens,
+        "closes": closes,
+        "present": RSVP.objects.filter(occurrence=occurrence, attended=True).count(),
+        "hours_form": CreditHoursForm(initial={"credit_hours": occurrence.meeting.credit_hours}),
+    }
+    return render(request, "meetings/check_in_display.html", context)
+
+
+@login_required
+@require_POST
+def credit_hours(request, pk: int):
+    meeting = get_meeting_for_manager(request, pk)
+    form = CreditHoursForm(request.POST)
+    if form.is_valid():
+        services.meeting_set_credit_hours(meeting=meeting, hours=form.cleaned_data["credit_hours"], by=request.user)
+        messages.success(request, _("Saved."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    occurrence = meeting.occurrences.upcoming().first() or meeting.occurrences.last()
+    return redirect(occurrence)
+
+
+@login_required
+def check_in(request):
+    """Type the code (or arrive from the QR code's page). Says only whether *you* are checked in."""
+    form = CheckInForm(request.POST or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            occurrence, already = services.check_in(code=form.cleaned_data["code"], user=request.user)
+        except services.CheckInRefused as refused:
+            form.add_error("code", refused.reason)
+        else:
+            result = {"occurrence": occurrence, "already": already}
+    return render(request, "meetings/check_in.html", {"form": form, "result": result})
+
+
+@login_required
+@require_GET
+def check_in_code(request, code: str):
+    """Where the QR code points: a one-button page, so a link preview or a prefetch never checks anyone in."""
+    form = CheckInForm(initial={"code": code[:32]})
+    return render(request, "meetings/check_in.html", {"form": form, "result": None, "scanned": True})

@@ -56,4 +56,6 @@ def test_it_stores_exactly_these_columns_for_a_comment():
         "id", "sequence", "topic_id", "body", "language", "submitted_on", "status", "status_changed_on",
         "closed_on", "identity_disclosed", "disclosed_name", "disclosed_email", "disclosed_relationship",
         "reply", "replied_on", "legal_hold", "receipt_hash",
+        # The writer's yes/no to being quoted on "You said, we did" (impact): a choice, not a trace.
+        "publish_consent",
     }

@@ -72,6 +72,8 @@ def sample(name: str, route: str, w) -> str:
         "uidb36": "1",
         "key": "set-password",
         "url": "groups/group/",
+        "year": "2026",
+        "code": "ABCDEFGH",
     }.get(name, "x")
 
 

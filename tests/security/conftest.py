@@ -36,6 +36,7 @@ PERMISSION_MIGRATIONS = [
     ("groups.migrations.0003_equity_director_permissions", "grant"),
     ("equity_plan.migrations.0002_equity_director_permissions", "grant"),
     ("comments.migrations.0002_review_permission", "grant"),
+    ("impact.migrations.0003_equity_director_permissions", "grant"),
 ]
 
 

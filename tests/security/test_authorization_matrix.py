@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 LOGIN = "login"  # 302 to a sign-in page (the portal's or the admin's)
 REDIRECT = "redirect"  # 302 somewhere that is not a sign-in page
 REFUSED = {LOGIN, 403, 404}
-OUR_CODE = ("belong.", "accounts.", "groups.", "equity_plan.", "comments.", "funding.")
+OUR_CODE = ("belong.", "accounts.", "groups.", "equity_plan.", "comments.", "funding.", "impact.")
 
 
 def everyone(status) -> dict:
@@ -80,6 +80,13 @@ def post_only(*allowed: str, url: Callable) -> Case:
 
 def _unsubscribe_token(w) -> str:
     return signing.dumps({"u": w.user("staff").pk, "c": "news"}, salt="belong.unsubscribe", compress=True)
+
+
+def _feedback_link(w) -> str:
+    from impact.services import feedback_token
+
+    return reverse("impact:feedback", args=[feedback_token(occurrence_id=w.occurrence.pk,
+                                                           user_id=w.user("member").pk)])
 
 
 def _g(name, **kwargs):
@@ -241,6 +248,21 @@ MATRIX: dict[str, Case] = {
     "meetings:public_schedule": Case(_g("meetings:public_schedule"), everyone(200)),
     "meetings:public_feed": Case(_g("meetings:public_feed"), everyone(200)),
     "meetings:new_event": Case(lambda w: "/events/new/", only(*EDITORS)),
+    # --- Impact: check-in, feedback, participation records -----------------------------------------------
+    "meetings:check_in_display": Case(_occ("meetings:check_in_display"), only(*MANAGERS_OF_G)),
+    "meetings:credit_hours": post_only(*MANAGERS_OF_G, url=_series("meetings:credit_hours")),
+    "meetings:check_in": Case(lambda w: "/check-in/", signed_in(200), post_only_for=tuple(ROLES[1:])),
+    "meetings:check_in_code": Case(lambda w: "/check-in/ABCDEFGH/", signed_in(200)),
+    # The signed link is the credential (answered from a phone's mail app without signing in).
+    "impact:feedback": Case(_feedback_link, everyone(200), post_only_for=tuple(ROLES)),
+    "impact:feedback_results": Case(_occ("impact:feedback_results"), only(*MANAGERS_OF_G)),
+    "impact:participation": Case(lambda w: "/me/participation/", signed_in(200)),
+    # Nobody in this world attended a meeting in 2026-27: a year without meetings is "not found".
+    "impact:participation_record": Case(lambda w: "/me/participation/2026/", signed_in(404)),
+    "impact:participation_csv": Case(lambda w: "/me/participation/2026.csv", signed_in(404)),
+    "impact:you_said_we_did": Case(lambda w: "/you-said-we-did/", everyone(200)),
+    "impact:report": Case(lambda w: "/impact/report/", only(*EDITORS)),
+    "impact:report_csv": Case(lambda w: "/impact/report/groups.csv", only(*EDITORS)),
     # --- Equity plan -----------------------------------------------------------------------------------------
     # One published plan: readers go straight to it; editors see the list with the draft.
     "equity_plan:index": Case(lambda w: "/plan/", {**everyone(REDIRECT), "director": 200, "superuser": 200}),
@@ -364,6 +386,10 @@ VARIANTS: dict[str, tuple[str, Case]] = {
     "meetings:ics[confidential]": ("meetings:ics", Case(
         lambda w: reverse("meetings:ics", args=[w.confidential_occurrence.pk]),
         {**signed_in(404), "director": 200, "superuser": 200})),
+    "impact:feedback_results[confidential]": ("impact:feedback_results", Case(
+        lambda w: reverse("impact:feedback_results", args=[w.confidential_occurrence.pk]), only())),
+    "meetings:check_in_display[confidential]": ("meetings:check_in_display", Case(
+        lambda w: reverse("meetings:check_in_display", args=[w.confidential_occurrence.pk]), only())),
     "meetings:attendance[confidential]": ("meetings:attendance", Case(
         lambda w: reverse("meetings:attendance", args=[w.confidential_occurrence.pk]), only())),
     "meetings:edit_occurrence[district event]": ("meetings:edit_occurrence", Case(

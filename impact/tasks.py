@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def send_feedback_requests() -> int:
+    return services.feedback_requests_send()
