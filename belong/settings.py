@@ -229,6 +229,8 @@ CELERY_BEAT_SCHEDULE = {
     "spaces-weekly-digest": {"task": "spaces.tasks.weekly_digest", "schedule": crontab(minute=5)},
     # Impact: hourly, whatever Celery's time zone; the task itself waits for 7:00 in the district's zone.
     "impact-feedback-requests": {"task": "impact.tasks.send_feedback_requests", "schedule": crontab(minute=5)},
+    # Impact: each hour, the database forgets which feedback answer came with which person's "answered" row.
+    "impact-blur-feedback-order": {"task": "impact.tasks.blur_feedback_order", "schedule": crontab(minute=2)},
 }
 BEAT_MAX_AGE_SECONDS = _int("BEAT_MAX_AGE_SECONDS", 180, minimum=30)
 

@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -99,6 +99,28 @@ def feedback_submit(*, occurrence_id: int, user_id: int, rating: int, improvemen
         occurrence_id=occurrence_id, rating=rating, improvement=improvement.strip()[:IMPROVEMENT_MAX_LENGTH]
     )
     return True
+
+
+def feedback_blur_order() -> int:
+    """Take from the database what links an answer to the person who gave it. Run hourly.
+
+    An answer keeps no person, but PostgreSQL keeps the transaction id that wrote each row (xmin) and the
+    row's place in the table file: the FeedbackGiven row naming the person and their answer were written
+    together, so a dump could pair them. Rewriting every row of both tables in one transaction gives them
+    all one transaction id; CLUSTER on the random UUID key then puts the answers in an order unrelated to
+    arrival (as comments.services.blur_submission_order does for comments). Returns the answers rewritten.
+    """
+    answers = connection.ops.quote_name(FeedbackAnswer._meta.db_table)
+    given = connection.ops.quote_name(FeedbackGiven._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {answers} SET rating = rating")  # noqa: S608 # nosec B608 - table names only
+        rewritten = cursor.rowcount
+        cursor.execute(f"UPDATE {given} SET user_id = user_id")  # noqa: S608 # nosec B608 - table names only
+    # After the commit, so the old row versions are dead to all and not copied.
+    pkey = connection.ops.quote_name(f"{FeedbackAnswer._meta.db_table}_pkey")
+    with connection.cursor() as cursor:
+        cursor.execute(f"CLUSTER {answers} USING {pkey}")
+    return rewritten
 
 
 class NotPublishable(Exception):

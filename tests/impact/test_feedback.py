@@ -141,3 +141,31 @@ def test_it_leaves_feedback_requests_out_of_the_admin_since_they_say_who_attende
     page = client.get("/admin/belong/outboxmessage/")
     assert page.status_code == 200
     assert person.email not in page.content.decode()
+
+
+def _xmins(model) -> dict:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT id::text, xmin::text FROM "{model._meta.db_table}"')  # noqa: S608
+        return dict(cursor.fetchall())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_leaves_no_transaction_id_that_pairs_an_answer_with_its_person(transactional_db, yesterday):
+    """The attack: from a dump, match each person's "answered" row to the answer written in the same
+    transaction. Once the hourly task has run, every row shares one transaction id."""
+    people = attended(yesterday, 3)
+    for index, person in enumerate(people):
+        services.feedback_submit(occurrence_id=yesterday.pk, user_id=person.pk, rating=index + 3, improvement="")
+    given, answers = _xmins(FeedbackGiven), _xmins(FeedbackAnswer)
+    # Before: each answer's transaction id sits right beside one person's "answered" row: that names the writer.
+    given_ids = sorted(int(xmin) for xmin in given.values())
+    answer_ids = sorted(int(xmin) for xmin in answers.values())
+    assert len(set(given_ids)) == 3
+    assert all(abs(a - g) <= 1 for a, g in zip(answer_ids, given_ids, strict=True))
+
+    assert services.feedback_blur_order() == 3
+
+    given, answers = _xmins(FeedbackGiven), _xmins(FeedbackAnswer)
+    assert len(set(given.values()) | set(answers.values())) == 1
