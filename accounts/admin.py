@@ -70,8 +70,11 @@ class UserAdmin(DjangoUserAdmin):
         """Upload → preview (a dry run: counts, names, every problem) → confirm → the real import."""
         if not request.user.has_perm("accounts.import_staff"):
             raise PermissionDenied
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
-                   "title": _("Import staff from HR")}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import staff from HR"),
+        }
         if request.method == "POST" and request.POST.get("token"):
             return self._confirm_import(request, context)
         form = StaffImportForm(request.POST or None, request.FILES or None)
@@ -97,9 +100,7 @@ class UserAdmin(DjangoUserAdmin):
         if not pending or pending["user_id"] != request.user.id:
             messages.error(request, _("That preview has expired. Upload the file again."))
             return redirect("admin:accounts_user_import")
-        result = import_roster(
-            pending["content"], full=pending["full"], dry_run=False, actor=request.user
-        )
+        result = import_roster(pending["content"], full=pending["full"], dry_run=False, actor=request.user)
         cache.delete(key)
         if not result.ok:
             # The district changed between preview and confirmation (e.g. a school was removed).

@@ -114,7 +114,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     preferred_name = models.CharField(_("preferred name"), max_length=100, blank=True)
     job_role = models.CharField(_("job role"), max_length=40, choices=JobRole.choices, blank=True)
     school = models.ForeignKey(
-        School, verbose_name=_("school or site"), null=True, blank=True, on_delete=models.SET_NULL,
+        School,
+        verbose_name=_("school or site"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="staff",
     )
     hire_date = models.DateField(_("hire date"), null=True, blank=True)
@@ -128,7 +132,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     imported_at = models.DateTimeField(_("last seen in an HR import"), null=True, blank=True)
     welcomed_at = models.DateTimeField(_("new-hire welcome sent"), null=True, blank=True)
     email_opt_outs = ArrayField(
-        models.CharField(max_length=40, choices=EmailCategory.choices), default=list, blank=True,
+        models.CharField(max_length=40, choices=EmailCategory.choices),
+        default=list,
+        blank=True,
         verbose_name=_("e-mail kinds switched off"),
     )
     calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token, editable=False)

@@ -341,8 +341,15 @@ def _plan_and_apply(valid: list[_Row], result: ImportResult, *, full: bool, dry_
     existing = {
         person["email_lower"]: person
         for person in User.objects.annotate(email_lower=Lower("email")).values(
-            "id", "email_lower", "full_name", "preferred_name", "job_role", "school_id", "hire_date",
-            "is_active", "is_superuser",
+            "id",
+            "email_lower",
+            "full_name",
+            "preferred_name",
+            "job_role",
+            "school_id",
+            "hire_date",
+            "is_active",
+            "is_superuser",
         )
     }
     # An address may already be another account's secondary address in allauth: that would collide.
@@ -411,7 +418,8 @@ def _plan_and_apply(valid: list[_Row], result: ImportResult, *, full: bool, dry_
     leavers = []
     if full:
         leavers = [
-            person for email, person in existing.items()
+            person
+            for email, person in existing.items()
             if email not in in_file and person["is_active"] and not person["is_superuser"]
         ]
         result.deactivated = len(leavers)
@@ -424,7 +432,8 @@ def _plan_and_apply(valid: list[_Row], result: ImportResult, *, full: bool, dry_
     created = User.objects.bulk_create(to_create, batch_size=1000)
     result.created_ids = [user.id for user in created]
     User.objects.bulk_update(
-        to_update, ["full_name", "preferred_name", "job_role", "school_id", "hire_date", "is_active"],
+        to_update,
+        ["full_name", "preferred_name", "job_role", "school_id", "hire_date", "is_active"],
         batch_size=1000,
     )
     if seen_ids:
@@ -538,17 +547,24 @@ def staff_upsert(
     email = email.strip().lower()
     validate_email(email)
     owner = (
-        EmailAddress.objects.annotate(email_lower=Lower("email")).filter(email_lower=email)
-        .values_list("user_id", flat=True).first()
+        EmailAddress.objects.annotate(email_lower=Lower("email"))
+        .filter(email_lower=email)
+        .values_list("user_id", flat=True)
+        .first()
     )
     clash = User.objects.filter(email__iexact=email).exclude(pk=getattr(user, "pk", None)).exists()
     if clash or (owner is not None and owner != getattr(user, "pk", None)):
         raise ValidationError(_("%(email)s is already used by another account.") % {"email": email}, code="unique")
     if user is None:
         user = User(
-            email=email, full_name=full_name[:200], password=make_password(None), imported_at=timezone.now(),
-            job_role="" if job_role is _KEEP else job_role, school_id=None if school_id is _KEEP else school_id,
-            is_active=is_active, preferred_language=settings.LANGUAGE_CODE,
+            email=email,
+            full_name=full_name[:200],
+            password=make_password(None),
+            imported_at=timezone.now(),
+            job_role="" if job_role is _KEEP else job_role,
+            school_id=None if school_id is _KEEP else school_id,
+            is_active=is_active,
+            preferred_language=settings.LANGUAGE_CODE,
         )
         user.save()
         change = StaffChange(user=user, created=True)
@@ -576,10 +592,17 @@ def staff_upsert(
     else:
         addresses.filter(email__iexact=email, verified=False).update(verified=True)
     AuditLog.objects.create(
-        actor=by, action="accounts.staff_upsert", object_type="accounts.user", object_id=str(user.pk),
+        actor=by,
+        action="accounts.staff_upsert",
+        object_type="accounts.user",
+        object_id=str(user.pk),
         purpose=source,
-        detail={"created": change.created, "role_or_school_changed": change.role_or_school_changed,
-                "deactivated": change.deactivated, "reactivated": change.reactivated},
+        detail={
+            "created": change.created,
+            "role_or_school_changed": change.role_or_school_changed,
+            "deactivated": change.deactivated,
+            "reactivated": change.reactivated,
+        },
     )
     # Someone created inactive is welcomed when first activated; the welcome itself is sent once ever.
     created_ids = [user.pk] if (change.created or change.reactivated) and user.is_active else []

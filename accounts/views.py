@@ -28,8 +28,10 @@ def profile(request):
         response = redirect("accounts:profile")
         # The pages follow the chosen language from the next request on.
         response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME, user.preferred_language,
-            secure=settings.LANGUAGE_COOKIE_SECURE, samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            settings.LANGUAGE_COOKIE_NAME,
+            user.preferred_language,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             max_age=settings.LANGUAGE_COOKIE_AGE,
         )
         return response
@@ -84,7 +86,6 @@ def sign_in_throttled(request, refusal) -> HttpResponse:
     else:
         minutes = -(-seconds // 60)
         wait = ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
-    response = render(request, "account/sign_in_throttled.html", {"reason": refusal.reason, "wait": wait},
-                      status=429)
+    response = render(request, "account/sign_in_throttled.html", {"reason": refusal.reason, "wait": wait}, status=429)
     response["Retry-After"] = str(seconds)
     return response

@@ -47,11 +47,15 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         hidden = outbox_rows_to_hide()
         count = OutboxMessage.objects.filter(hidden).count() if hidden is not None else 0
         if count:
-            extra_context = {**(extra_context or {}), "subtitle": ngettext(
-                "%(count)d message about confidential groups is not listed: its address names a member.",
-                "%(count)d messages about confidential groups are not listed: their addresses name members.",
-                count,
-            ) % {"count": count}}
+            extra_context = {
+                **(extra_context or {}),
+                "subtitle": ngettext(
+                    "%(count)d message about confidential groups is not listed: its address names a member.",
+                    "%(count)d messages about confidential groups are not listed: their addresses name members.",
+                    count,
+                )
+                % {"count": count},
+            }
         return super().changelist_view(request, extra_context)
 
     def has_add_permission(self, request):
@@ -118,10 +122,15 @@ class AuditLogAdmin(admin.ModelAdmin):
         hidden = audit_rows_to_hide()
         count = AuditLog.objects.filter(hidden).count() if hidden is not None else 0
         if count:
-            extra_context = {**(extra_context or {}), "subtitle": ngettext(
-                "%(count)d entry about confidential groups is not listed: it names their leads.",
-                "%(count)d entries about confidential groups are not listed: they name their leads.", count,
-            ) % {"count": count}}
+            extra_context = {
+                **(extra_context or {}),
+                "subtitle": ngettext(
+                    "%(count)d entry about confidential groups is not listed: it names their leads.",
+                    "%(count)d entries about confidential groups are not listed: they name their leads.",
+                    count,
+                )
+                % {"count": count},
+            }
         return super().changelist_view(request, extra_context)
 
     def has_add_permission(self, request):

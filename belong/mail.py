@@ -200,7 +200,11 @@ def queue_delivery(batch: uuid.UUID) -> None:
             connection.ensure_connection(max_retries=0)
             deliver_outbox_batch.apply_async(args=[str(batch)], retry=False, connection=connection)
     except Exception as error:
-        log.warning("Outbox batch %s not queued (%s); the sweeper will deliver it.", batch, type(error).__name__, )
+        log.warning(
+            "Outbox batch %s not queued (%s); the sweeper will deliver it.",
+            batch,
+            type(error).__name__,
+        )
 
 
 def due_messages():
@@ -532,8 +536,12 @@ def _record_failure(row: OutboxMessage, error: Exception, *, code: int | None = 
     else:
         next_attempt_at = Now() + timedelta(seconds=min(3600, 30 * 2 ** (row.attempts - 1)))
     OutboxMessage.objects.filter(pk=row.pk).update(
-        attempts=row.attempts, last_error=row.last_error, reply_code=code, status=row.status,
-        resends=row.resends, next_attempt_at=next_attempt_at,
+        attempts=row.attempts,
+        last_error=row.last_error,
+        reply_code=code,
+        status=row.status,
+        resends=row.resends,
+        next_attempt_at=next_attempt_at,
     )
     log.warning("Outbox message %s not sent (attempt %s): %s", row.id, row.attempts, type(error).__name__)
 
@@ -548,8 +556,9 @@ def _record_permanent(row: OutboxMessage, code: int, text: str, *, address_refus
         attempts=row.attempts, status=row.status, reply_code=code, last_error=row.last_error, resends=row.resends
     )
     if address_refused:
-        suppress(row.to_email, reason=row.last_error, code=str(code), source=SuppressedAddress.Source.SMTP,
-                 message_id=row.pk)
+        suppress(
+            row.to_email, reason=row.last_error, code=str(code), source=SuppressedAddress.Source.SMTP, message_id=row.pk
+        )
     log.warning("Outbox message %s refused for good: %s", row.id, code)
 
 
@@ -792,7 +801,7 @@ def row_id_from_return_path(address: str) -> int | None:
     prefix = settings.OUTBOX_BOUNCE_LOCAL_PART.lower() + "+"
     if not domain or not local.lower().startswith(prefix):
         return None
-    row, _dot, signature = local[len(prefix):].partition(".")
+    row, _dot, signature = local[len(prefix) :].partition(".")
     if not row.isdigit() or len(row) > 18:
         return None
     if not constant_time_compare(signature.lower(), _bounce_signature(int(row))):

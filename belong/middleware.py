@@ -210,8 +210,9 @@ class BadInputMiddleware:
             isinstance(exception, DataError) or _is_lookup_conversion_error(exception)
         ):
             # The route, not the path: the path is what a person typed (belong/logging.py).
-            log.warning("Bad request: the database refused a lookup on %s (%s).", route_of(request),
-                        type(exception).__name__)
+            log.warning(
+                "Bad request: the database refused a lookup on %s (%s).", route_of(request), type(exception).__name__
+            )
             return bad_request(request)
         return None
 

@@ -53,7 +53,7 @@ def window(queryset, page: str | int | None, per_page: int) -> Window:
     except (TypeError, ValueError):
         number = 1
     start = (number - 1) * per_page
-    rows = list(queryset[start:start + per_page + 1])
+    rows = list(queryset[start : start + per_page + 1])
     if not rows and number > 1:
         return window(queryset, 1, per_page)
     return Window(object_list=rows[:per_page], number=number, has_next=len(rows) > per_page)

@@ -68,24 +68,141 @@ FIXTURE = {
     "plan_slug": "bench-equity-plan",
 }
 
-FIRST = ["Alex", "Ana", "Bo", "Chen", "Dana", "Eli", "Fatima", "Grace", "Hugo", "Ines", "Jamal", "Kai", "Lena",
-    "Malik", "Nora", "Omar", "Priya", "Quinn", "Rosa", "Sam", "Tariq", "Uma", "Vera", "Wei", "Xavier", "Yara",
-    "Zane", "Amara", "Bilal", "Carmen", "Deshawn", "Emeka", "Farah", "Gabriel", "Hana", "Ivan", "Jia", "Kofi",
-    "Luis", "Maya"]
-LAST = ["Abbott", "Baker", "Castillo", "Diaz", "Edwards", "Fischer", "Garcia", "Huang", "Ibrahim", "Johnson",
-    "Kim", "Lopez", "Martinez", "Nguyen", "Okafor", "Patel", "Quintero", "Rossi", "Smith", "Tanaka", "Usman",
-    "Vasquez", "Williams", "Xu", "Yamamoto", "Zimmerman", "Adeyemi", "Brooks", "Cohen", "Dubois"]
-WORDS = ["equity", "belong", "staff", "community", "students", "families", "learning", "school", "district",
-    "plan", "support", "meeting", "teachers", "voice", "welcome", "inclusion", "access", "growth", "listen",
-    "share", "practice", "culture", "trust", "reading", "data", "goal", "progress", "together", "respect",
-    "safety", "mentor", "network", "wellness", "language", "policy", "review", "action"]
+FIRST = [
+    "Alex",
+    "Ana",
+    "Bo",
+    "Chen",
+    "Dana",
+    "Eli",
+    "Fatima",
+    "Grace",
+    "Hugo",
+    "Ines",
+    "Jamal",
+    "Kai",
+    "Lena",
+    "Malik",
+    "Nora",
+    "Omar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sam",
+    "Tariq",
+    "Uma",
+    "Vera",
+    "Wei",
+    "Xavier",
+    "Yara",
+    "Zane",
+    "Amara",
+    "Bilal",
+    "Carmen",
+    "Deshawn",
+    "Emeka",
+    "Farah",
+    "Gabriel",
+    "Hana",
+    "Ivan",
+    "Jia",
+    "Kofi",
+    "Luis",
+    "Maya",
+]
+LAST = [
+    "Abbott",
+    "Baker",
+    "Castillo",
+    "Diaz",
+    "Edwards",
+    "Fischer",
+    "Garcia",
+    "Huang",
+    "Ibrahim",
+    "Johnson",
+    "Kim",
+    "Lopez",
+    "Martinez",
+    "Nguyen",
+    "Okafor",
+    "Patel",
+    "Quintero",
+    "Rossi",
+    "Smith",
+    "Tanaka",
+    "Usman",
+    "Vasquez",
+    "Williams",
+    "Xu",
+    "Yamamoto",
+    "Zimmerman",
+    "Adeyemi",
+    "Brooks",
+    "Cohen",
+    "Dubois",
+]
+WORDS = [
+    "equity",
+    "belong",
+    "staff",
+    "community",
+    "students",
+    "families",
+    "learning",
+    "school",
+    "district",
+    "plan",
+    "support",
+    "meeting",
+    "teachers",
+    "voice",
+    "welcome",
+    "inclusion",
+    "access",
+    "growth",
+    "listen",
+    "share",
+    "practice",
+    "culture",
+    "trust",
+    "reading",
+    "data",
+    "goal",
+    "progress",
+    "together",
+    "respect",
+    "safety",
+    "mentor",
+    "network",
+    "wellness",
+    "language",
+    "policy",
+    "review",
+    "action",
+]
 
 # Job roles with rough district proportions; about 4 % are administrators.
 ROLE_WEIGHTS = [
-    ("teacher", 46), ("paraeducator", 12), ("counselor", 2), ("social_worker", 1), ("nurse", 1),
-    ("librarian", 1), ("specialist", 4), ("coach", 2), ("office", 6), ("facilities", 6), ("food_service", 5),
-    ("transportation", 4), ("technology", 1), ("central_office", 3), ("substitute", 2), ("principal", 2),
-    ("assistant_principal", 1.5), ("district_administrator", 0.4), ("superintendent", 0.1),
+    ("teacher", 46),
+    ("paraeducator", 12),
+    ("counselor", 2),
+    ("social_worker", 1),
+    ("nurse", 1),
+    ("librarian", 1),
+    ("specialist", 4),
+    ("coach", 2),
+    ("office", 6),
+    ("facilities", 6),
+    ("food_service", 5),
+    ("transportation", 4),
+    ("technology", 1),
+    ("central_office", 3),
+    ("substitute", 2),
+    ("principal", 2),
+    ("assistant_principal", 1.5),
+    ("district_administrator", 0.4),
+    ("superintendent", 0.1),
 ]
 LANGUAGE_WEIGHTS = [("en", 80), ("es", 12), ("zh-hans", 2), ("vi", 2), ("ar", 1), ("pt", 2), ("ht", 1)]
 
@@ -140,8 +257,11 @@ class Loader:
         for field in model._meta.local_concrete_fields:
             name = field.attname
             if name in given:
-                getter = (lambda row, n=name: Jsonb(row[n])) if isinstance(field, JSONField) else (
-                    lambda row, n=name: row[n])
+                getter = (
+                    (lambda row, n=name: Jsonb(row[n]))
+                    if isinstance(field, JSONField)
+                    else (lambda row, n=name: row[n])
+                )
             elif field.primary_key and field.get_internal_type() in ("AutoField", "BigAutoField"):
                 continue  # the database's sequence numbers it
             elif _has_db_default(field):
@@ -150,6 +270,7 @@ class Loader:
                 getter = lambda row: now  # noqa: E731
             elif field.has_default():
                 if callable(field.default):
+
                     def getter(row, f=field):
                         return _json(f, f.get_default(), Jsonb)  # a fresh value per row (tokens, UUIDs)
                 else:
@@ -157,8 +278,13 @@ class Loader:
                     getter = lambda row, v=value: v  # noqa: E731
             elif field.null:
                 getter = lambda row: None  # noqa: E731
-            elif field.blank and field.get_internal_type() in ("CharField", "TextField", "SlugField", "EmailField",
-                                                                "URLField"):
+            elif field.blank and field.get_internal_type() in (
+                "CharField",
+                "TextField",
+                "SlugField",
+                "EmailField",
+                "URLField",
+            ):
                 getter = lambda row: ""  # noqa: E731
             else:
                 raise ValueError(f"{model.__name__}.{name} needs a value: add it to the generator.")
@@ -233,8 +359,9 @@ class District:
     now: datetime
 
 
-def load(*, scale: float = 1.0, seed: int = 2026, out: Callable[[str], None] = print,
-         analyze: bool = True) -> dict[str, int]:
+def load(
+    *, scale: float = 1.0, seed: int = 2026, out: Callable[[str], None] = print, analyze: bool = True
+) -> dict[str, int]:
     """Fill the (migrated, empty) database Django points at; returns row counts per part."""
     from django.db import connection, transaction
 
@@ -283,8 +410,10 @@ def _staff(loader: Loader, rng: random.Random, scale: float, holder: dict) -> di
     school_ids = list(range(first_school, first_school + n_schools))
     loader.copy(
         School,
-        ({"id": sid, "name": f"Bench School {sid}", "code": f"bench-{sid}", "address": f"{sid} Main Street"}
-         for sid in school_ids),
+        (
+            {"id": sid, "name": f"Bench School {sid}", "code": f"bench-{sid}", "address": f"{sid} Main Street"}
+            for sid in school_ids
+        ),
         given=["id", "name", "code", "address"],
     )
     loader.reset_sequences(School)
@@ -304,11 +433,19 @@ def _staff(loader: Loader, rng: random.Random, scale: float, holder: dict) -> di
             is_admin = email == FIXTURE["superuser"]
             roles[uid] = "central_office" if is_admin else "teacher"
             yield {
-                "id": uid, "password": password, "email": email,
+                "id": uid,
+                "password": password,
+                "email": email,
                 "full_name": ("Bench Admin" if is_admin else f"Bench {email.split('@')[0].title()}"),
-                "job_role": roles[uid], "school_id": school_ids[0], "hire_date": date(2015, 8, 1),
-                "preferred_language": "en", "is_staff": is_admin, "is_superuser": is_admin,
-                "date_joined": now, "welcomed_at": now, "calendar_token": secrets.token_urlsafe(24),
+                "job_role": roles[uid],
+                "school_id": school_ids[0],
+                "hire_date": date(2015, 8, 1),
+                "preferred_language": "en",
+                "is_staff": is_admin,
+                "is_superuser": is_admin,
+                "date_joined": now,
+                "welcomed_at": now,
+                "calendar_token": secrets.token_urlsafe(24),
             }
         base = first_user + len(special_emails)
         for i in range(n_staff):
@@ -316,21 +453,49 @@ def _staff(loader: Loader, rng: random.Random, scale: float, holder: dict) -> di
             roles[uid] = roles_drawn[i]
             user_ids.append(uid)
             yield {
-                "id": uid, "password": password, "email": f"staff{uid}@district.example",
-                "full_name": f"{rng.choice(FIRST)} {rng.choice(LAST)}", "job_role": roles_drawn[i],
-                "school_id": school_ids[i % n_schools], "hire_date": date(2026, 8, 1) - timedelta(days=i % 9000),
-                "preferred_language": languages[i], "is_staff": False, "is_superuser": False,
-                "date_joined": now, "welcomed_at": now, "calendar_token": secrets.token_urlsafe(24),
+                "id": uid,
+                "password": password,
+                "email": f"staff{uid}@district.example",
+                "full_name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                "job_role": roles_drawn[i],
+                "school_id": school_ids[i % n_schools],
+                "hire_date": date(2026, 8, 1) - timedelta(days=i % 9000),
+                "preferred_language": languages[i],
+                "is_staff": False,
+                "is_superuser": False,
+                "date_joined": now,
+                "welcomed_at": now,
+                "calendar_token": secrets.token_urlsafe(24),
             }
 
     count = loader.copy(
-        User, rows(),
-        given=["id", "password", "email", "full_name", "job_role", "school_id", "hire_date", "preferred_language",
-               "is_staff", "is_superuser", "date_joined", "welcomed_at", "calendar_token"],
+        User,
+        rows(),
+        given=[
+            "id",
+            "password",
+            "email",
+            "full_name",
+            "job_role",
+            "school_id",
+            "hire_date",
+            "preferred_language",
+            "is_staff",
+            "is_superuser",
+            "date_joined",
+            "welcomed_at",
+            "calendar_token",
+        ],
     )
     loader.reset_sequences(User)
     holder["district"] = District(
-        school_ids=school_ids, user_ids=user_ids, roles=roles, group_ids={}, special_members={}, leads={}, now=now,
+        school_ids=school_ids,
+        user_ids=user_ids,
+        roles=roles,
+        group_ids={},
+        special_members={},
+        leads={},
+        now=now,
     )
     return {"schools": n_schools, "staff": count}
 
@@ -354,17 +519,28 @@ def _groups(loader: Loader, rng: random.Random, text: Text, scale: float, distri
             policy = rng.choices(["open", "approval", "invitation"], weights=[75, 20, 5])[0]
             roles = rng.sample(["teacher", "paraeducator", "counselor", "office"], k=2) if rng.random() < 0.1 else []
         district.group_ids[slug] = gid
-        specs.append({
-            "id": gid, "name": name, "slug": slug, "summary": text.title(6, 12),
-            "description": text.paragraph(3, 8), "mission": text.paragraph(1, 3), "goals": [text.title(4, 8)
-                                                                                              for _ in range(3)],
-            "audience": text.paragraph(1, 2), "focus": rng.choice(["community", "study", "action"]),
-            "status": status, "charter": "", "contact_email": f"group{gid}@district.example",
-            "join_policy": policy, "excludes_administrators": i >= len(SPECIAL_GROUPS) and rng.random() < 0.3,
-            "eligible_roles": roles,
-            "is_confidential": confidential, "neutral_email_subjects": confidential,
-            "public_schedule": rng.random() < 0.4,
-        })
+        specs.append(
+            {
+                "id": gid,
+                "name": name,
+                "slug": slug,
+                "summary": text.title(6, 12),
+                "description": text.paragraph(3, 8),
+                "mission": text.paragraph(1, 3),
+                "goals": [text.title(4, 8) for _ in range(3)],
+                "audience": text.paragraph(1, 2),
+                "focus": rng.choice(["community", "study", "action"]),
+                "status": status,
+                "charter": "",
+                "contact_email": f"group{gid}@district.example",
+                "join_policy": policy,
+                "excludes_administrators": i >= len(SPECIAL_GROUPS) and rng.random() < 0.3,
+                "eligible_roles": roles,
+                "is_confidential": confidential,
+                "neutral_email_subjects": confidential,
+                "public_schedule": rng.random() < 0.4,
+            }
+        )
     count = loader.copy(Group, specs, given=list(specs[0].keys()))
     loader.reset_sequences(Group)
     return {"groups": count}
@@ -376,8 +552,11 @@ def _group_sizes(rng: random.Random, scale: float, district: District) -> dict[i
     sizes: dict[int, int] = {}
     for special in SPECIAL_GROUPS:
         sizes[district.group_ids[special.slug]] = min(n_users, scaled(special.members, scale, floor=20))
-    others = [gid for slug, gid in district.group_ids.items() if not slug.startswith("bench-") or
-              slug.startswith("bench-group-")]
+    others = [
+        gid
+        for slug, gid in district.group_ids.items()
+        if not slug.startswith("bench-") or slug.startswith("bench-group-")
+    ]
     remainder = max(0, scaled(SIZES["memberships"], scale) - sum(sizes.values()))
     weights = [1 / (rank + 20) for rank in range(len(others))]
     rng.shuffle(others)
@@ -414,8 +593,12 @@ def _memberships(loader: Loader, rng: random.Random, scale: float, district: Dis
                 # A few requests wait for a lead, except in the notice group: exactly its size are members.
                 status = "active" if is_lead or slug == "bench-notice" or rng.random() > 0.02 else "pending"
                 yield {
-                    "group_id": gid, "user_id": uid, "role": "lead" if is_lead else "member", "status": status,
-                    "visible_to_members": is_lead or rng.random() < 0.3, "request_message": "",
+                    "group_id": gid,
+                    "user_id": uid,
+                    "role": "lead" if is_lead else "member",
+                    "status": status,
+                    "visible_to_members": is_lead or rng.random() < 0.3,
+                    "request_message": "",
                     "joined_at": now - timedelta(days=position % 700) if status == "active" else None,
                 }
             district.leads[gid] = leads
@@ -430,7 +613,8 @@ def _memberships(loader: Loader, rng: random.Random, scale: float, district: Dis
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f'ALTER TABLE "{Membership._meta.db_table}" DISABLE TRIGGER {trigger}')
         count = loader.copy(
-            Membership, rows(),
+            Membership,
+            rows(),
             given=["group_id", "user_id", "role", "status", "visible_to_members", "request_message", "joined_at"],
         )
         if trigger:
@@ -478,22 +662,42 @@ def _meetings(loader: Loader, rng: random.Random, text: Text, scale: float, dist
         start = today + timedelta(days=rng.randint(-365, 365), hours=rng.choice([15, 16, 17, 18]))
         end = start + timedelta(minutes=rng.choice([45, 60, 90]))
         repeats = 0 if rng.random() > 0.1 else 3
-        meetings.append({
-            "id": mid, "group_id": gid, "title": text.title(3, 6), "agenda": text.paragraph(1, 3),
-            "school_id": rng.choice(district.school_ids), "address": "", "online_url": "",
-            "capacity": rng.choice([None, None, 30, 60]),
-            "audience": "all_staff" if district_event else rng.choice(["members", "members", "all_staff"]),
-            "starts_at": start, "ends_at": end, "recurrence": "FREQ=MONTHLY;COUNT=4" if repeats else "",
-            "status": "scheduled", "uid": uuid.uuid4(),
-            "created_by_id": district.leads[gid][0] if gid else None,
-        })
-        for n in range(1 + repeats):
-            occurrences.append({
-                "id": next_occurrence, "meeting_id": mid, "starts_at": start + timedelta(days=28 * n),
-                "ends_at": end + timedelta(days=28 * n), "school_id": meetings[-1]["school_id"], "address": "",
-                "online_url": "", "note": "", "edited": False, "status": "scheduled", "sequence": 0,
+        meetings.append(
+            {
+                "id": mid,
+                "group_id": gid,
+                "title": text.title(3, 6),
+                "agenda": text.paragraph(1, 3),
+                "school_id": rng.choice(district.school_ids),
+                "address": "",
+                "online_url": "",
+                "capacity": rng.choice([None, None, 30, 60]),
+                "audience": "all_staff" if district_event else rng.choice(["members", "members", "all_staff"]),
+                "starts_at": start,
+                "ends_at": end,
+                "recurrence": "FREQ=MONTHLY;COUNT=4" if repeats else "",
+                "status": "scheduled",
                 "uid": uuid.uuid4(),
-            })
+                "created_by_id": district.leads[gid][0] if gid else None,
+            }
+        )
+        for n in range(1 + repeats):
+            occurrences.append(
+                {
+                    "id": next_occurrence,
+                    "meeting_id": mid,
+                    "starts_at": start + timedelta(days=28 * n),
+                    "ends_at": end + timedelta(days=28 * n),
+                    "school_id": meetings[-1]["school_id"],
+                    "address": "",
+                    "online_url": "",
+                    "note": "",
+                    "edited": False,
+                    "status": "scheduled",
+                    "sequence": 0,
+                    "uid": uuid.uuid4(),
+                }
+            )
             next_occurrence += 1
     count = loader.copy(Meeting, meetings, given=list(meetings[0].keys()))
     occurrence_count = loader.copy(Occurrence, occurrences, given=list(occurrences[0].keys()))
@@ -503,10 +707,13 @@ def _meetings(loader: Loader, rng: random.Random, text: Text, scale: float, dist
         pool = district.user_ids
 
         def rsvps() -> Iterator[dict]:
-            for occurrence in occurrences[:: 2]:
+            for occurrence in occurrences[::2]:
                 for uid in rng.sample(pool, min(3, len(pool))):
-                    yield {"occurrence_id": occurrence["id"], "user_id": uid,
-                           "response": rng.choice(["going", "maybe", "not_going"])}
+                    yield {
+                        "occurrence_id": occurrence["id"],
+                        "user_id": uid,
+                        "response": rng.choice(["going", "maybe", "not_going"]),
+                    }
 
         rsvp_count = loader.copy(RSVP, rsvps(), given=["occurrence_id", "user_id", "response"])
     return {"meetings": count, "occurrences": occurrence_count, "rsvps": rsvp_count}
@@ -521,9 +728,17 @@ def _comments(loader: Loader, rng: random.Random, text: Text, scale: float) -> d
         print("  (comments: no tables yet; skipped)")
         return {}
     first_topic = loader.next_id(Topic)
-    topics = [{"id": first_topic + i, "name": f"Bench topic {first_topic + i}: {text.title(2, 4)}",
-               "description": text.paragraph(1, 2), "is_open": i < 6, "legal_hold": False, "position": i}
-              for i in range(8)]
+    topics = [
+        {
+            "id": first_topic + i,
+            "name": f"Bench topic {first_topic + i}: {text.title(2, 4)}",
+            "description": text.paragraph(1, 2),
+            "is_open": i < 6,
+            "legal_hold": False,
+            "position": i,
+        }
+        for i in range(8)
+    ]
     loader.copy(Topic, topics, given=list(topics[0].keys()))
     loader.reset_sequences(Topic)
     n_comments = scaled(SIZES["comments"], scale, floor=50)
@@ -536,22 +751,45 @@ def _comments(loader: Loader, rng: random.Random, text: Text, scale: float) -> d
             status = rng.choices(["new", "in_review", "answered", "closed"], weights=[20, 10, 40, 30])[0]
             disclosed = rng.random() < 0.15
             yield {
-                "id": uuid.uuid4(), "topic_id": topics[i % len(topics)]["id"], "body": text.paragraph(1, 6),
-                "language": languages[i], "submitted_on": submitted, "status": status,
-                "status_changed_on": submitted, "closed_on": submitted if status == "closed" else None,
-                "identity_disclosed": disclosed, "disclosed_name": f"Parent {i}" if disclosed else "",
+                "id": uuid.uuid4(),
+                "topic_id": topics[i % len(topics)]["id"],
+                "body": text.paragraph(1, 6),
+                "language": languages[i],
+                "submitted_on": submitted,
+                "status": status,
+                "status_changed_on": submitted,
+                "closed_on": submitted if status == "closed" else None,
+                "identity_disclosed": disclosed,
+                "disclosed_name": f"Parent {i}" if disclosed else "",
                 "disclosed_email": f"parent{i}@example.com" if disclosed else "",
                 "disclosed_relationship": "parent" if disclosed else "",
                 "reply": text.paragraph(1, 2) if status in ("answered", "closed") else "",
                 "replied_on": submitted if status in ("answered", "closed") else None,
-                "legal_hold": False, "receipt_hash": secrets.token_hex(32),
+                "legal_hold": False,
+                "receipt_hash": secrets.token_hex(32),
             }
 
     count = loader.copy(
-        Comment, rows(),
-        given=["id", "topic_id", "body", "language", "submitted_on", "status", "status_changed_on", "closed_on",
-               "identity_disclosed", "disclosed_name", "disclosed_email", "disclosed_relationship", "reply",
-               "replied_on", "legal_hold", "receipt_hash"],
+        Comment,
+        rows(),
+        given=[
+            "id",
+            "topic_id",
+            "body",
+            "language",
+            "submitted_on",
+            "status",
+            "status_changed_on",
+            "closed_on",
+            "identity_disclosed",
+            "disclosed_name",
+            "disclosed_email",
+            "disclosed_relationship",
+            "reply",
+            "replied_on",
+            "legal_hold",
+            "receipt_hash",
+        ],
     )
     return {"topics": len(topics), "comments": count}
 
@@ -566,17 +804,48 @@ def _plan(loader: Loader, rng: random.Random, text: Text, scale: float, district
         return {}
     plan_id = loader.next_id(Plan)
     start_year = 2024
-    loader.copy(Plan, [{
-        "id": plan_id, "title": "Bench Equity Plan 2024-2028", "slug": FIXTURE["plan_slug"],
-        "start_year": start_year, "end_year": start_year + 4, "summary": text.paragraph(3, 6),
-        "source": text.paragraph(1, 2), "approval_status": "approved", "approved_on": date(2024, 6, 1),
-        "is_published": True,
-    }], given=["id", "title", "slug", "start_year", "end_year", "summary", "source", "approval_status",
-               "approved_on", "is_published"])
+    loader.copy(
+        Plan,
+        [
+            {
+                "id": plan_id,
+                "title": "Bench Equity Plan 2024-2028",
+                "slug": FIXTURE["plan_slug"],
+                "start_year": start_year,
+                "end_year": start_year + 4,
+                "summary": text.paragraph(3, 6),
+                "source": text.paragraph(1, 2),
+                "approval_status": "approved",
+                "approved_on": date(2024, 6, 1),
+                "is_published": True,
+            }
+        ],
+        given=[
+            "id",
+            "title",
+            "slug",
+            "start_year",
+            "end_year",
+            "summary",
+            "source",
+            "approval_status",
+            "approved_on",
+            "is_published",
+        ],
+    )
     first_year = loader.next_id(PlanYear)
-    years = [{"id": first_year + n, "plan_id": plan_id, "number": n + 1, "title": text.title(2, 4),
-              "theme": text.paragraph(1, 2), "starts_on": date(start_year + n, 1, 1),
-              "ends_on": date(start_year + n, 12, 31)} for n in range(5)]
+    years = [
+        {
+            "id": first_year + n,
+            "plan_id": plan_id,
+            "number": n + 1,
+            "title": text.title(2, 4),
+            "theme": text.paragraph(1, 2),
+            "starts_on": date(start_year + n, 1, 1),
+            "ends_on": date(start_year + n, 12, 31),
+        }
+        for n in range(5)
+    ]
     loader.copy(PlanYear, years, given=list(years[0].keys()))
 
     n_items = scaled(SIZES["action_items"], scale, floor=20)
@@ -589,14 +858,36 @@ def _plan(loader: Loader, rng: random.Random, text: Text, scale: float, district
     ws_id = first_ws
     for o in range(n_objectives):
         parent = ws_id
-        workstreams.append({"id": parent, "plan_id": plan_id, "year_id": None, "parent_id": None,
-                            "kind": "objective", "code": str(o + 1), "title": text.title(4, 8),
-                            "description": text.paragraph(1, 3), "weight": 1, "position": o})
+        workstreams.append(
+            {
+                "id": parent,
+                "plan_id": plan_id,
+                "year_id": None,
+                "parent_id": None,
+                "kind": "objective",
+                "code": str(o + 1),
+                "title": text.title(4, 8),
+                "description": text.paragraph(1, 3),
+                "weight": 1,
+                "position": o,
+            }
+        )
         ws_id += 1
         for c in range(per_objective):
-            workstreams.append({"id": ws_id, "plan_id": plan_id, "year_id": years[c % 5]["id"], "parent_id": parent,
-                                "kind": "initiative", "code": f"{o + 1}.{c + 1}", "title": text.title(4, 8),
-                                "description": text.paragraph(1, 3), "weight": rng.randint(1, 3), "position": c})
+            workstreams.append(
+                {
+                    "id": ws_id,
+                    "plan_id": plan_id,
+                    "year_id": years[c % 5]["id"],
+                    "parent_id": parent,
+                    "kind": "initiative",
+                    "code": f"{o + 1}.{c + 1}",
+                    "title": text.title(4, 8),
+                    "description": text.paragraph(1, 3),
+                    "weight": rng.randint(1, 3),
+                    "position": c,
+                }
+            )
             leaves.append(ws_id)
             ws_id += 1
     loader.copy(Workstream, workstreams, given=list(workstreams[0].keys()))
@@ -608,47 +899,89 @@ def _plan(loader: Loader, rng: random.Random, text: Text, scale: float, district
         status = rng.choices(statuses, weights=[25, 40, 10, 20, 5])[0]
         percent = 100 if status == "complete" else (0 if status == "not_started" else rng.randint(5, 95))
         owner = rng.choice(district.user_ids) if rng.random() < 0.6 else None
-        items.append({
-            "id": first_item + i, "workstream_id": leaves[i % len(leaves)], "title": text.title(4, 10),
-            "description": text.paragraph(1, 4), "owner_id": owner,
-            "owner_body": "" if owner else f"{text.title(1, 2)} Panel",
-            "due_on": date(start_year + rng.randint(0, 4), rng.randint(1, 12), 15), "status": status,
-            "percent_complete": percent, "weight": rng.randint(1, 5), "position": i,
-        })
+        items.append(
+            {
+                "id": first_item + i,
+                "workstream_id": leaves[i % len(leaves)],
+                "title": text.title(4, 10),
+                "description": text.paragraph(1, 4),
+                "owner_id": owner,
+                "owner_body": "" if owner else f"{text.title(1, 2)} Panel",
+                "due_on": date(start_year + rng.randint(0, 4), rng.randint(1, 12), 15),
+                "status": status,
+                "percent_complete": percent,
+                "weight": rng.randint(1, 5),
+                "position": i,
+            }
+        )
     item_count = loader.copy(ActionItem, items, given=list(items[0].keys()))
 
     update_count = 0
     if loader.has(ProgressUpdate):
+
         def updates() -> Iterator[dict]:
             for item in items:
                 for n in range(rng.randint(0, 3)):
-                    yield {"item_id": item["id"], "reported_on": date(2025, 1 + n, 10), "text": text.paragraph(1, 3),
-                           "new_status": item["status"], "new_percent": item["percent_complete"],
-                           "author_id": item["owner_id"]}
+                    yield {
+                        "item_id": item["id"],
+                        "reported_on": date(2025, 1 + n, 10),
+                        "text": text.paragraph(1, 3),
+                        "new_status": item["status"],
+                        "new_percent": item["percent_complete"],
+                        "author_id": item["owner_id"],
+                    }
 
-        update_count = loader.copy(ProgressUpdate, updates(),
-                                   given=["item_id", "reported_on", "text", "new_status", "new_percent", "author_id"])
+        update_count = loader.copy(
+            ProgressUpdate,
+            updates(),
+            given=["item_id", "reported_on", "text", "new_status", "new_percent", "author_id"],
+        )
     indicator_count = 0
     if loader.has(Indicator) and loader.has(Measurement):
         first_indicator = loader.next_id(Indicator)
-        indicators = [{"id": first_indicator + n, "workstream_id": leaves[n % len(leaves)], "name": text.title(4, 8),
-                       "unit": "%", "baseline": 40, "baseline_on": date(2024, 1, 15), "target": 60,
-                       "target_on": date(2028, 6, 15), "direction": "increase"} for n in range(40)]
+        indicators = [
+            {
+                "id": first_indicator + n,
+                "workstream_id": leaves[n % len(leaves)],
+                "name": text.title(4, 8),
+                "unit": "%",
+                "baseline": 40,
+                "baseline_on": date(2024, 1, 15),
+                "target": 60,
+                "target_on": date(2028, 6, 15),
+                "direction": "increase",
+            }
+            for n in range(40)
+        ]
         indicator_count = loader.copy(Indicator, indicators, given=list(indicators[0].keys()))
-        loader.copy(Measurement, ({"indicator_id": ind["id"], "measured_on": date(2024 + n // 2, 1 + 6 * (n % 2), 15),
-                                   "value": 40 + n * 2, "note": ""} for ind in indicators for n in range(8)),
-                    given=["indicator_id", "measured_on", "value", "note"])
+        loader.copy(
+            Measurement,
+            (
+                {
+                    "indicator_id": ind["id"],
+                    "measured_on": date(2024 + n // 2, 1 + 6 * (n % 2), 15),
+                    "value": 40 + n * 2,
+                    "note": "",
+                }
+                for ind in indicators
+                for n in range(8)
+            ),
+            given=["indicator_id", "measured_on", "value", "note"],
+        )
         loader.reset_sequences(Indicator, Measurement)
     loader.reset_sequences(Plan, PlanYear, Workstream, ActionItem, ProgressUpdate)
-    return {"workstreams": len(workstreams), "action_items": item_count, "progress_updates": update_count,
-            "indicators": indicator_count}
+    return {
+        "workstreams": len(workstreams),
+        "action_items": item_count,
+        "progress_updates": update_count,
+        "indicators": indicator_count,
+    }
 
 
 # --- Command line --------------------------------------------------------------------------------------
 
 
-FUNDING_CATEGORIES = [("food", 45), ("speaker", 10), ("materials", 25), ("stipend", 5), ("event", 10),
-                      ("other", 5)]
+FUNDING_CATEGORIES = [("food", 45), ("speaker", 10), ("materials", 25), ("stipend", 5), ("event", 10), ("other", 5)]
 
 
 def load_funding(loader: Loader, rng: random.Random, text: Text, scale: float) -> dict[str, int]:
@@ -667,19 +1000,37 @@ def load_funding(loader: Loader, rng: random.Random, text: Text, scale: float) -
     from groups.models import Group, Membership
 
     group_ids = list(Group.objects.order_by("id").values_list("id", flat=True))
-    leads = dict(Membership.objects.filter(role="lead", status="active").order_by("group_id", "id")
-                 .values_list("group_id", "user_id"))
+    leads = dict(
+        Membership.objects.filter(role="lead", status="active")
+        .order_by("group_id", "id")
+        .values_list("group_id", "user_id")
+    )
     today = date.today()
     year = today.year if today.month >= 7 else today.year - 1
     starts, ends = date(year, 7, 1), date(year + 1, 6, 30)
     cycle_id = loader.next_id(Cycle)
-    loader.copy(Cycle, [{"id": cycle_id, "name": f"Bench {year}-{year + 1}", "starts_on": starts, "ends_on": ends,
-                         "total_cents": 150_000 * len(group_ids) * 100}],
-                given=["id", "name", "starts_on", "ends_on", "total_cents"])
+    loader.copy(
+        Cycle,
+        [
+            {
+                "id": cycle_id,
+                "name": f"Bench {year}-{year + 1}",
+                "starts_on": starts,
+                "ends_on": ends,
+                "total_cents": 150_000 * len(group_ids) * 100,
+            }
+        ],
+        given=["id", "name", "starts_on", "ends_on", "total_cents"],
+    )
     allocated = [g for g in group_ids if rng.random() < 0.9]
-    loader.copy(Allocation, ({"cycle_id": cycle_id, "group_id": g, "amount_cents": rng.randrange(500, 5000) * 100,
-                              "reason": ""} for g in allocated),
-                given=["cycle_id", "group_id", "amount_cents", "reason"])
+    loader.copy(
+        Allocation,
+        (
+            {"cycle_id": cycle_id, "group_id": g, "amount_cents": rng.randrange(500, 5000) * 100, "reason": ""}
+            for g in allocated
+        ),
+        given=["cycle_id", "group_id", "amount_cents", "reason"],
+    )
     first_request = loader.next_id(FundingRequest)
     requests = []
     for group_id in group_ids:
@@ -687,12 +1038,20 @@ def load_funding(loader: Loader, rng: random.Random, text: Text, scale: float) -
             amount = rng.randrange(50, 2000) * 100
             status = rng.choices(["approved", "partly_approved", "declined", "pending"], weights=[60, 15, 10, 15])[0]
             approved = {"approved": amount, "partly_approved": amount // 2}.get(status, 0)
-            requests.append({
-                "id": first_request + len(requests), "cycle_id": cycle_id, "group_id": group_id,
-                "amount_cents": amount, "approved_cents": approved, "status": status,
-                "purpose": text.title(4, 10), "planned_on": starts + timedelta(days=rng.randrange(0, 360)),
-                "category": weighted(rng, FUNDING_CATEGORIES, 1)[0], "requested_by_id": leads.get(group_id),
-            })
+            requests.append(
+                {
+                    "id": first_request + len(requests),
+                    "cycle_id": cycle_id,
+                    "group_id": group_id,
+                    "amount_cents": amount,
+                    "approved_cents": approved,
+                    "status": status,
+                    "purpose": text.title(4, 10),
+                    "planned_on": starts + timedelta(days=rng.randrange(0, 360)),
+                    "category": weighted(rng, FUNDING_CATEGORIES, 1)[0],
+                    "requested_by_id": leads.get(group_id),
+                }
+            )
     loader.copy(FundingRequest, requests, given=list(requests[0].keys()))
     approved = [r for r in requests if r["approved_cents"]]
     n_expenses = scaled(SIZES["funding_expenses"], scale, floor=200)
@@ -702,17 +1061,38 @@ def load_funding(loader: Loader, rng: random.Random, text: Text, scale: float) -
             request = rng.choice(approved)
             status = rng.choices(["recorded", "awaiting", "approved", "declined"], weights=[85, 5, 7, 3])[0]
             yield {
-                "cycle_id": cycle_id, "group_id": request["group_id"],
+                "cycle_id": cycle_id,
+                "group_id": request["group_id"],
                 "request_id": request["id"] if status == "recorded" else None,
                 "spent_on": starts + timedelta(days=rng.randrange(0, 360)),
-                "amount_cents": rng.randrange(5, 300) * 100 + rng.randrange(0, 100), "category": request["category"],
-                "vendor": text.title(2, 3), "note": "", "receipt": "", "receipt_content_type": "", "status": status,
+                "amount_cents": rng.randrange(5, 300) * 100 + rng.randrange(0, 100),
+                "category": request["category"],
+                "vendor": text.title(2, 3),
+                "note": "",
+                "receipt": "",
+                "receipt_content_type": "",
+                "status": status,
                 "recorded_by_id": leads.get(request["group_id"]),
             }
 
-    count = loader.copy(Expense, expenses(), given=["cycle_id", "group_id", "request_id", "spent_on", "amount_cents",
-                                                  "category", "vendor", "note", "receipt", "receipt_content_type",
-                                                  "status", "recorded_by_id"])
+    count = loader.copy(
+        Expense,
+        expenses(),
+        given=[
+            "cycle_id",
+            "group_id",
+            "request_id",
+            "spent_on",
+            "amount_cents",
+            "category",
+            "vendor",
+            "note",
+            "receipt",
+            "receipt_content_type",
+            "status",
+            "recorded_by_id",
+        ],
+    )
     loader.reset_sequences(Cycle, Allocation, FundingRequest, Expense)
     return {"allocations": len(allocated), "funding requests": len(requests), "expenses": count}
 
@@ -741,8 +1121,11 @@ def is_loaded() -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"),
-                        help="PostgreSQL URL of the bench database (created if missing; never your real one)")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL"),
+        help="PostgreSQL URL of the bench database (created if missing; never your real one)",
+    )
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 150,000 staff; 0.01 for a quick run")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--force", action="store_true", help="load even if the database already holds a district")

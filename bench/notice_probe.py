@@ -51,13 +51,22 @@ def main(argv: list[str] | None = None) -> int:
 
     smtp_port = free_port()
     # The bench's production environment; the probe serves no pages, so it needs no collected static files.
-    settings_args = argparse.Namespace(database_url=args.database_url, redis_url=args.redis_url,
-                                       secret_key=secrets.token_urlsafe(50))
-    os.environ.update({**bench_environment(settings_args, smtp_port, web_port=8000),
-                       "CACHE_KEY_PREFIX": "belong-probe", "STATIC_MANIFEST": "false"})
+    settings_args = argparse.Namespace(
+        database_url=args.database_url, redis_url=args.redis_url, secret_key=secrets.token_urlsafe(50)
+    )
+    os.environ.update(
+        {
+            **bench_environment(settings_args, smtp_port, web_port=8000),
+            "CACHE_KEY_PREFIX": "belong-probe",
+            "STATIC_MANIFEST": "false",
+        }
+    )
     state = Path(tempfile.mkdtemp(prefix="belong-probe-")) / "smtp-state.json"
-    sink = subprocess.Popen([sys.executable, str(ROOT / "bench" / "smtp_sink.py"), str(smtp_port), str(state)],
-                            cwd=ROOT, start_new_session=True)
+    sink = subprocess.Popen(
+        [sys.executable, str(ROOT / "bench" / "smtp_sink.py"), str(smtp_port), str(state)],
+        cwd=ROOT,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 30
         while not state.exists():
@@ -91,8 +100,13 @@ def _probe(args, state: Path) -> int:
     start = timezone.now() + timedelta(days=7)
     with transaction.atomic():
         meeting = services.schedule_meeting(
-            by=lead, group=group, title="Probe: monthly meeting", starts_at=start,
-            ends_at=start + timedelta(hours=1), audience="members", agenda="Welcome and planning.",
+            by=lead,
+            group=group,
+            title="Probe: monthly meeting",
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            audience="members",
+            agenda="Welcome and planning.",
             online_url="https://meet.example.org/probe",
         )
     rows = OutboxMessage.objects.filter(kind="meetings.scheduled", context__meeting_id=meeting.pk)
@@ -127,9 +141,11 @@ def _probe(args, state: Path) -> int:
         cpu = time.process_time() - cpu_started
     time.sleep(0.5)  # the sink writes its tail every 0.2 s
     received = json.loads(state.read_text() or "{}").get("count", 0)
-    print(f"{sent:,} of {total:,} sent ({received:,} received) in {elapsed:.2f} s: "
-          f"{1000 * elapsed / max(sent, 1):.2f} ms ({1000 * cpu / max(sent, 1):.2f} ms of this process's CPU) "
-          f"and {queries / max(sent, 1):.2f} queries per message")
+    print(
+        f"{sent:,} of {total:,} sent ({received:,} received) in {elapsed:.2f} s: "
+        f"{1000 * elapsed / max(sent, 1):.2f} ms ({1000 * cpu / max(sent, 1):.2f} ms of this process's CPU) "
+        f"and {queries / max(sent, 1):.2f} queries per message"
+    )
     if profiler:
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative")

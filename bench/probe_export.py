@@ -91,12 +91,22 @@ def main() -> int:
     export_once(client, url)
     _current, traced_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print("BENCH_RESULT " + json.dumps({
-        "rows": rows, "bytes": size, "seconds": round(seconds, 3), "queries": queries,
-        "baseline_rss_mb": round(rss["before"] / 2**20, 1), "peak_rss_mb": round(rss["peak"] / 2**20, 1),
-        "rss_growth_mb": round((rss["peak"] - rss["before"]) / 2**20, 1),
-        "process_maxrss_mb": round(maxrss_kb / 1024, 1), "traced_peak_mb": round(traced_peak / 1e6, 1),
-    }))
+    print(
+        "BENCH_RESULT "
+        + json.dumps(
+            {
+                "rows": rows,
+                "bytes": size,
+                "seconds": round(seconds, 3),
+                "queries": queries,
+                "baseline_rss_mb": round(rss["before"] / 2**20, 1),
+                "peak_rss_mb": round(rss["peak"] / 2**20, 1),
+                "rss_growth_mb": round((rss["peak"] - rss["before"]) / 2**20, 1),
+                "process_maxrss_mb": round(maxrss_kb / 1024, 1),
+                "traced_peak_mb": round(traced_peak / 1e6, 1),
+            }
+        )
+    )
     return 0
 
 

@@ -104,8 +104,7 @@ def bench_environment(args, smtp_port: int, web_port: int) -> dict[str, str]:
 def process(command: list[str], *, env: dict[str, str], name: str, log_path: Path):
     """Start a process in its own session and stop exactly it (and its children) afterwards."""
     handle = open(log_path, "wb")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         yield proc
     finally:
@@ -164,8 +163,9 @@ class Result:
     single_ms: float | None = None  # one request alone, in-process (no HTTP, no queueing)
 
 
-def run_wrk(page: Page, *, base_url: str, duration: int, threads: int, connections: int, workdir: Path,
-            env: dict[str, str]) -> dict:
+def run_wrk(
+    page: Page, *, base_url: str, duration: int, threads: int, connections: int, workdir: Path, env: dict[str, str]
+) -> dict:
     wrk_env = {**env, "BENCH_METHOD": page.method, "BENCH_BODY": page.body}
     headers = dict(page.headers)
     if page.cookie:
@@ -181,18 +181,25 @@ def run_wrk(page: Page, *, base_url: str, duration: int, threads: int, connectio
                 for cookie, body in page.pool[thread::threads]:
                     handle.write(f"{cookie}\t{body}\n")
         wrk_env["BENCH_POOL"] = str(prefix)
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "30s",
-               "-s", str(BENCH / "wrk" / "bench.lua"), base_url + page.path]
-    completed = subprocess.run(command, env=wrk_env, capture_output=True, text=True, timeout=duration + 60,
-                               check=False)
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "30s",
+        "-s",
+        str(BENCH / "wrk" / "bench.lua"),
+        base_url + page.path,
+    ]
+    completed = subprocess.run(command, env=wrk_env, capture_output=True, text=True, timeout=duration + 60, check=False)
     for line in completed.stdout.splitlines():
         if line.startswith("BENCH_RESULT "):
             return json.loads(line.removeprefix("BENCH_RESULT "))
     raise RuntimeError(f"wrk gave no result for {page.name}: {completed.stdout}\n{completed.stderr}")
 
 
-def count_queries(client, page: Page, *, repeat_pool_entry: tuple[str, str] | None = None
-                  ) -> tuple[int, int, float]:
+def count_queries(client, page: Page, *, repeat_pool_entry: tuple[str, str] | None = None) -> tuple[int, int, float]:
     """(queries, status, seconds) for one request through Django's test client against the bench database."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -232,8 +239,11 @@ def make_sessions(users) -> dict[int, str]:
     rows, keys = [], {}
     for user in users:
         key = secrets.token_hex(16)
-        data = {SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
-                HASH_SESSION_KEY: user.get_session_auth_hash()}
+        data = {
+            SESSION_KEY: str(user.pk),
+            BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
+            HASH_SESSION_KEY: user.get_session_auth_hash(),
+        }
         rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expires))
         keys[user.pk] = key
     Session.objects.bulk_create(rows, batch_size=2000)
@@ -262,8 +272,9 @@ def comment_tokens(count: int) -> list[str]:
     from comments import protection
 
     issued = int(time.time()) - 30
-    return [signing.dumps({"n": secrets.token_urlsafe(12), "t": issued}, salt=protection._TOKEN_SALT)
-            for _ in range(count)]
+    return [
+        signing.dumps({"n": secrets.token_urlsafe(12), "t": issued}, salt=protection._TOKEN_SALT) for _ in range(count)
+    ]
 
 
 # --- The run ---------------------------------------------------------------------------------------------
@@ -295,8 +306,14 @@ def machine() -> dict[str, str]:
     except Exception:  # the report says "?" rather than failing
         pg = ""
     load = " / ".join(f"{n:.1f}" for n in os.getloadavg())
-    return {"load": load, "cpus": str(os.cpu_count()), "memory": memory, "cpu": cpu, "python": sys.version.split()[0],
-            "psql": pg or "?"}
+    return {
+        "load": load,
+        "cpus": str(os.cpu_count()),
+        "memory": memory,
+        "cpu": cpu,
+        "python": sys.version.split()[0],
+        "psql": pg or "?",
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -305,8 +322,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--regenerate", action="store_true", help="drop and rebuild the bench database")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", ""))
-    parser.add_argument("--duration", type=int, default=None,
-                        help="seconds of load per page (default 10; 5 below --scale 0.1)")
+    parser.add_argument(
+        "--duration", type=int, default=None, help="seconds of load per page (default 10; 5 below --scale 0.1)"
+    )
     # The production formula from deploy/gunicorn.conf.py: 2 x CPUs + 1 (at most 9), 2 threads each.
     parser.add_argument("--workers", type=int, default=min(2 * (os.cpu_count() or 1) + 1, 9))
     parser.add_argument("--threads", type=int, default=2, help="gthread threads per gunicorn worker")
@@ -348,16 +366,35 @@ def _prepare_database(args) -> None:
         # Empty, or left half-built by an interrupted run: start from a clean database.
         _drop_database(args.database_url)
         generate.ensure_database(args.database_url)
-        command = [PYTHON, str(BENCH / "generate.py"), "--database-url", args.database_url,
-                   "--scale", str(args.scale), "--force"]
-        subprocess.run(command, cwd=ROOT, check=True, env={**os.environ, "SECRET_KEY": args.secret_key,
-                                                           "DJANGO_SETTINGS_MODULE": "bench.settings"})
+        command = [
+            PYTHON,
+            str(BENCH / "generate.py"),
+            "--database-url",
+            args.database_url,
+            "--scale",
+            str(args.scale),
+            "--force",
+        ]
+        subprocess.run(
+            command,
+            cwd=ROOT,
+            check=True,
+            env={**os.environ, "SECRET_KEY": args.secret_key, "DJANGO_SETTINGS_MODULE": "bench.settings"},
+        )
     else:
         log(f"==> Reusing the bench district at scale {marker:g} (bench/run --regenerate rebuilds it)")
         # New migrations since it was built (a new column or index) apply to the existing district.
-        subprocess.run([PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, check=True,
-                       env={**os.environ, "SECRET_KEY": args.secret_key, "DJANGO_SETTINGS_MODULE": "bench.settings",
-                            "DATABASE_URL": args.database_url})
+        subprocess.run(
+            [PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"],
+            cwd=ROOT,
+            check=True,
+            env={
+                **os.environ,
+                "SECRET_KEY": args.secret_key,
+                "DJANGO_SETTINGS_MODULE": "bench.settings",
+                "DATABASE_URL": args.database_url,
+            },
+        )
 
 
 def _drop_database(url: str) -> None:
@@ -432,29 +469,61 @@ def _run(args, skip: set[str], workdir: Path, started: float) -> int:
             # Production's gunicorn settings (access log without client data, keep-alive, worker recycling),
             # bound to the loopback only; the command line wins over the config file.
             config = ROOT / "deploy" / "gunicorn.conf.py"
-            gunicorn = stack.enter_context(process(
-                [str(Path(PYTHON).parent / "gunicorn"), *(["--config", str(config)] if config.exists() else []),
-                 "belong.wsgi:application", "--bind", f"127.0.0.1:{web_port}", "--workers", str(args.workers),
-                 "--threads", str(args.threads), "--worker-class", "gthread"],
-                env=env, name="gunicorn", log_path=RESULTS / "gunicorn.log",
-            ))
+            gunicorn = stack.enter_context(
+                process(
+                    [
+                        str(Path(PYTHON).parent / "gunicorn"),
+                        *(["--config", str(config)] if config.exists() else []),
+                        "belong.wsgi:application",
+                        "--bind",
+                        f"127.0.0.1:{web_port}",
+                        "--workers",
+                        str(args.workers),
+                        "--threads",
+                        str(args.threads),
+                        "--worker-class",
+                        "gthread",
+                    ],
+                    env=env,
+                    name="gunicorn",
+                    log_path=RESULTS / "gunicorn.log",
+                )
+            )
             wait_for_http(base_url + "/bench/bare/", gunicorn)
-            log(f"==> gunicorn: {args.workers} workers x {args.threads} threads; wrk: {threads} threads, "
-                f"{connections} connections, {args.duration}s per page")
+            log(
+                f"==> gunicorn: {args.workers} workers x {args.threads} threads; wrk: {threads} threads, "
+                f"{connections} connections, {args.duration}s per page"
+            )
             bare_rps = None
             for page in pages:
                 try:
                     queries, status, seconds = _queries_for(client, page)
                 except Exception as error:  # a half-migrated app must not sink the other measurements
                     log(f"    {page.name:<28} failed in-process: {type(error).__name__}: {error}")
-                    results.append(Result(page=page, requests_per_second=0, p50_ms=0, p99_ms=0, requests=0,
-                                          statuses="error", note=f"{type(error).__name__}: {str(error)[:120]}"))
+                    results.append(
+                        Result(
+                            page=page,
+                            requests_per_second=0,
+                            p50_ms=0,
+                            p99_ms=0,
+                            requests=0,
+                            statuses="error",
+                            note=f"{type(error).__name__}: {str(error)[:120]}",
+                        )
+                    )
                     continue
                 if seconds > TOO_SLOW_SECONDS:
-                    result = Result(page=page, requests_per_second=1 / seconds, p50_ms=seconds * 1000,
-                                    p99_ms=seconds * 1000, requests=1, statuses=f"1 x {status}", queries=queries,
-                                    single_ms=seconds * 1000,
-                                    note=f"not loaded: one request took {seconds:.1f} s in-process")
+                    result = Result(
+                        page=page,
+                        requests_per_second=1 / seconds,
+                        p50_ms=seconds * 1000,
+                        p99_ms=seconds * 1000,
+                        requests=1,
+                        statuses=f"1 x {status}",
+                        queries=queries,
+                        single_ms=seconds * 1000,
+                        note=f"not loaded: one request took {seconds:.1f} s in-process",
+                    )
                     results.append(result)
                     log(f"    {page.name:<28} one request {seconds:.1f} s, {queries} queries: too slow to load")
                     continue
@@ -465,16 +534,23 @@ def _run(args, skip: set[str], workdir: Path, started: float) -> int:
                 measured = run_wrk(page, base_url=base_url, duration=args.duration, workdir=workdir, env=env, **load)
                 run_seconds = measured["duration_us"] / 1e6
                 result = Result(
-                    page=page, requests_per_second=measured["requests"] / run_seconds, p50_ms=measured["p50_us"] / 1000,
-                    p99_ms=measured["p99_us"] / 1000, requests=measured["requests"],
-                    statuses=_statuses(measured), queries=queries, single_ms=seconds * 1000,
+                    page=page,
+                    requests_per_second=measured["requests"] / run_seconds,
+                    p50_ms=measured["p50_us"] / 1000,
+                    p99_ms=measured["p99_us"] / 1000,
+                    requests=measured["requests"],
+                    statuses=_statuses(measured),
+                    queries=queries,
+                    single_ms=seconds * 1000,
                     note=_page_note(page, before, measured, status),
                 )
                 if page.name == "bare view":
                     bare_rps = result.requests_per_second
                 results.append(result)
-                log(f"    {page.name:<28} {result.requests_per_second:8.1f} req/s  p50 {result.p50_ms:7.1f} ms  "
-                    f"p99 {result.p99_ms:7.1f} ms  {queries} queries  [{result.statuses}] {result.note}")
+                log(
+                    f"    {page.name:<28} {result.requests_per_second:8.1f} req/s  p50 {result.p50_ms:7.1f} ms  "
+                    f"p99 {result.p99_ms:7.1f} ms  {queries} queries  [{result.statuses}] {result.note}"
+                )
             extras["bare_rps"] = {"value": bare_rps}
         after = _request_mail()
         extras["request_mail"] = {key: after[key] - mail_before[key] for key in after}
@@ -518,10 +594,16 @@ def _district_counts() -> dict[str, int]:
 
     tables = set(connection.introspection.table_names())
     counts = {}
-    for label, model_name, name in [("accounts", "User", "staff"), ("groups", "Group", "groups"),
-                                    ("groups", "Membership", "memberships"), ("meetings", "Meeting", "meetings"),
-                                    ("meetings", "Occurrence", "occurrences"), ("comments", "Comment", "comments"),
-                                    ("equity_plan", "ActionItem", "action items"), ("funding", "Expense", "expenses")]:
+    for label, model_name, name in [
+        ("accounts", "User", "staff"),
+        ("groups", "Group", "groups"),
+        ("groups", "Membership", "memberships"),
+        ("meetings", "Meeting", "meetings"),
+        ("meetings", "Occurrence", "occurrences"),
+        ("comments", "Comment", "comments"),
+        ("equity_plan", "ActionItem", "action items"),
+        ("funding", "Expense", "expenses"),
+    ]:
         try:
             model = apps.get_model(label, model_name)
         except LookupError:
@@ -547,8 +629,11 @@ def _pages(args, large, lead, viewer, superuser, join_group, threads: int) -> li
         Page("bare view", "/bench/bare/"),
         Page("directory /groups/", "/groups/", cookie=cookie_for(keys[viewer.pk])),
         Page(f"group page ({_members(large):,} members)", f"/groups/{large.slug}/", cookie=cookie_for(keys[viewer.pk])),
-        Page(f"roster ({_members(large):,} members, lead)", f"/groups/{large.slug}/roster/",
-             cookie=cookie_for(keys[lead.pk])),
+        Page(
+            f"roster ({_members(large):,} members, lead)",
+            f"/groups/{large.slug}/roster/",
+            cookie=cookie_for(keys[lead.pk]),
+        ),
     ]
     from equity_plan.models import Plan
 
@@ -562,15 +647,28 @@ def _pages(args, large, lead, viewer, superuser, join_group, threads: int) -> li
         pages.append(Page("comment form GET (public)", "/comment/"))
         # One genuine single-use token per request: enough for 2,000 requests a second.
         tokens = comment_tokens(max(2000, 2000 * args.duration))
-        body = {"topic": topic.pk, "body": "The new family liaison hours at our school have really helped.",
-                "relationship": "", "website": ""}
-        pages.append(Page("comment form POST (public)", "/comment/", method="POST", warm_up=False,
-                          pool=[("", urlencode({**body, "form_token": token})) for token in tokens]))
+        body = {
+            "topic": topic.pk,
+            "body": "The new family liaison hours at our school have really helped.",
+            "relationship": "",
+            "website": "",
+        }
+        pages.append(
+            Page(
+                "comment form POST (public)",
+                "/comment/",
+                method="POST",
+                warm_up=False,
+                pool=[("", urlencode({**body, "form_token": token})) for token in tokens],
+            )
+        )
     # Join / leave: each request is a different person who is not yet in the group.
     eligible = (
-        User.objects.filter(is_active=True).exclude(job_role__in=ADMINISTRATOR_ROLES)
+        User.objects.filter(is_active=True)
+        .exclude(job_role__in=ADMINISTRATOR_ROLES)
         .exclude(Exists(Membership.objects.filter(group=join_group, user=OuterRef("pk"))))
-        .exclude(email__startswith="lead-").exclude(email__in=[FIXTURE["superuser"], FIXTURE["viewer"]])
+        .exclude(email__startswith="lead-")
+        .exclude(email__in=[FIXTURE["superuser"], FIXTURE["viewer"]])
         .order_by("?")
     )
     people = list(eligible[: 300 * args.duration + 600])
@@ -583,24 +681,52 @@ def _pages(args, large, lead, viewer, superuser, join_group, threads: int) -> li
     pages.append(Page("join POST", join_path, method="POST", pool=pool, warm_up=False))
     pages.append(Page("leave POST", leave_path, method="POST", pool=pool, warm_up=False))
     # Under full load p50 is mostly queueing (connections / throughput); one connection shows the request itself.
-    pages.append(Page("join POST, 1 connection", join_path, method="POST", pool=light, warm_up=False, threads=1,
-                      connections=1))
+    pages.append(
+        Page("join POST, 1 connection", join_path, method="POST", pool=light, warm_up=False, threads=1, connections=1)
+    )
     # One reviewer at a time: the time of a page view, not of a queue of them.
-    pages.append(Page("admin comment list (superuser), 1 connection", "/admin/comments/comment/",
-                      cookie=cookie_for(keys[superuser.pk]), threads=1, connections=1))
-    pages.append(Page("admin comments, status filter, 1 connection", "/admin/comments/comment/?status__exact=new",
-                      cookie=cookie_for(keys[superuser.pk]), threads=1, connections=1))
+    pages.append(
+        Page(
+            "admin comment list (superuser), 1 connection",
+            "/admin/comments/comment/",
+            cookie=cookie_for(keys[superuser.pk]),
+            threads=1,
+            connections=1,
+        )
+    )
+    pages.append(
+        Page(
+            "admin comments, status filter, 1 connection",
+            "/admin/comments/comment/?status__exact=new",
+            cookie=cookie_for(keys[superuser.pk]),
+            threads=1,
+            connections=1,
+        )
+    )
     # Impact: the director's annual report for the current school year (every table, suppression, charts).
-    pages.append(Page("annual report, school year (director), 1 connection", "/impact/report/",
-                      cookie=cookie_for(keys[superuser.pk]), threads=1, connections=1))
+    pages.append(
+        Page(
+            "annual report, school year (director), 1 connection",
+            "/impact/report/",
+            cookie=cookie_for(keys[superuser.pk]),
+            threads=1,
+            connections=1,
+        )
+    )
     from funding.models import Cycle, Expense
 
     cycle = Cycle.objects.order_by("-starts_on").first()
     if cycle:
         groups, expenses = Group.objects.count(), Expense.objects.filter(cycle=cycle).count()
-        pages.append(Page(f"funding program page ({groups:,} groups, {expenses:,} expenses, director), 1 connection",
-                          f"/funding/cycles/{cycle.pk}/", cookie=cookie_for(keys[superuser.pk]), threads=1,
-                          connections=1))
+        pages.append(
+            Page(
+                f"funding program page ({groups:,} groups, {expenses:,} expenses, director), 1 connection",
+                f"/funding/cycles/{cycle.pk}/",
+                cookie=cookie_for(keys[superuser.pk]),
+                threads=1,
+                connections=1,
+            )
+        )
     return pages
 
 
@@ -645,8 +771,10 @@ def _request_mail() -> dict:
 
     rows = OutboxMessage.objects.values("status").annotate(n=Count("id"))
     by_status = {row["status"]: row["n"] for row in rows}
-    return {"queued": by_status.get(OutboxMessage.Status.PENDING, 0),
-            "sent": by_status.get(OutboxMessage.Status.SENT, 0)}
+    return {
+        "queued": by_status.get(OutboxMessage.Status.PENDING, 0),
+        "sent": by_status.get(OutboxMessage.Status.SENT, 0),
+    }
 
 
 def _page_state(page: Page) -> int | None:
@@ -668,8 +796,13 @@ def _page_note(page: Page, before: int | None, measured: dict, status: int) -> s
         notes.append(f"status {status} in-process")
     if before is not None and after is not None:
         change = after - before
-        what = "joined" if page.name.startswith("join") else "left" if page.name.startswith("leave") else (
-            "comments stored")
+        what = (
+            "joined"
+            if page.name.startswith("join")
+            else "left"
+            if page.name.startswith("leave")
+            else ("comments stored")
+        )
         notes.append(f"{abs(change):,} {what}")
     return "; ".join(notes)
 
@@ -692,8 +825,15 @@ def _statuses(measured: dict) -> str:
 
 def _measure_export(env: dict[str, str]) -> dict:
     slug = "bench-roster"
-    completed = subprocess.run([PYTHON, str(BENCH / "probe_export.py"), slug], cwd=ROOT, env=env,
-                               capture_output=True, text=True, timeout=600, check=False)
+    completed = subprocess.run(
+        [PYTHON, str(BENCH / "probe_export.py"), slug],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     for line in completed.stdout.splitlines():
         if line.startswith("BENCH_RESULT "):
             return json.loads(line.removeprefix("BENCH_RESULT "))
@@ -702,8 +842,15 @@ def _measure_export(env: dict[str, str]) -> dict:
 
 def _measure_digest(env: dict[str, str]) -> dict:
     """The weekly digest for every staff member (bench/probe_digest.py; rolled back, nothing sent)."""
-    completed = subprocess.run([PYTHON, str(BENCH / "probe_digest.py")], cwd=ROOT, env=env,
-                               capture_output=True, text=True, timeout=1800, check=False)
+    completed = subprocess.run(
+        [PYTHON, str(BENCH / "probe_digest.py")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
+    )
     for line in completed.stdout.splitlines():
         if line.startswith("BENCH_RESULT "):
             return json.loads(line.removeprefix("BENCH_RESULT "))
@@ -727,14 +874,37 @@ def _measure_notice(args, env: dict[str, str], smtp_port: int, workdir: Path) ->
     _flush_redis(args.redis_url)
     state = workdir / "smtp-state.json"
     with ExitStack() as stack:
-        stack.enter_context(process([PYTHON, str(BENCH / "smtp_sink.py"), str(smtp_port), str(state)], env=env,
-                                    name="smtp", log_path=RESULTS / "smtp.log"))
+        stack.enter_context(
+            process(
+                [PYTHON, str(BENCH / "smtp_sink.py"), str(smtp_port), str(state)],
+                env=env,
+                name="smtp",
+                log_path=RESULTS / "smtp.log",
+            )
+        )
         worker_log = RESULTS / "celery.log"
-        worker = stack.enter_context(process(
-            [str(Path(PYTHON).parent / "celery"), "-A", "belong", "worker", "--concurrency", "1", "--pool", "solo",
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "INFO"],
-            env=env, name="celery", log_path=worker_log,
-        ))
+        worker = stack.enter_context(
+            process(
+                [
+                    str(Path(PYTHON).parent / "celery"),
+                    "-A",
+                    "belong",
+                    "worker",
+                    "--concurrency",
+                    "1",
+                    "--pool",
+                    "solo",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                    "--loglevel",
+                    "INFO",
+                ],
+                env=env,
+                name="celery",
+                log_path=worker_log,
+            )
+        )
         _wait_for(lambda: state.exists(), 30, "the SMTP server")
         _wait_for(lambda: b"ready." in worker_log.read_bytes(), 60, "the Celery worker", proc=worker)
         started, started_wall, since = time.monotonic(), time.time(), timezone.now()
@@ -751,10 +921,15 @@ def _measure_notice(args, env: dict[str, str], smtp_port: int, workdir: Path) ->
             time.sleep(0.2)
         elapsed = time.monotonic() - started
         last = json.loads(state.read_text() or "{}")
-    result = {"kind": kind, "recipients": expected, "received": received,
-              "seconds_to_schedule": round(scheduled, 2),
-              "seconds_to_last_message": round(last["last"] - started_wall, 2) if received else None,
-              "seconds_waited": round(elapsed, 1), "complete": received >= expected}
+    result = {
+        "kind": kind,
+        "recipients": expected,
+        "received": received,
+        "seconds_to_schedule": round(scheduled, 2),
+        "seconds_to_last_message": round(last["last"] - started_wall, 2) if received else None,
+        "seconds_waited": round(elapsed, 1),
+        "complete": received >= expected,
+    }
     if received:
         result["messages_per_second"] = round(received / max(elapsed, 1e-6), 1)
     # This run's rows only: a reused district keeps earlier runs' notices.
@@ -777,8 +952,13 @@ def _schedule_notice(group, lead, transaction, timezone) -> tuple[str, int]:
     if meeting_services is not None and hasattr(meeting_services, "schedule_meeting"):
         with transaction.atomic():
             meeting = meeting_services.schedule_meeting(
-                by=lead, group=group, title="Bench: monthly meeting", starts_at=start,
-                ends_at=start + timedelta(hours=1), audience="members", agenda="Welcome and planning.",
+                by=lead,
+                group=group,
+                title="Bench: monthly meeting",
+                starts_at=start,
+                ends_at=start + timedelta(hours=1),
+                audience="members",
+                agenda="Welcome and planning.",
                 online_url="https://meet.example.org/bench",
             )
         kind = "meetings.scheduled"
@@ -790,14 +970,17 @@ def _schedule_notice(group, lead, transaction, timezone) -> tuple[str, int]:
         group_services = None
     if group_services is not None and hasattr(group_services, "email_group"):
         with transaction.atomic():
-            expected = group_services.email_group(group=group, sender=lead, subject="Bench notice",
-                                                  body="Our next meeting is on the 1st.")
+            expected = group_services.email_group(
+                group=group, sender=lead, subject="Bench notice", body="Our next meeting is on the 1st."
+            )
         return "groups.message", expected
     members = [m.user for m in group.memberships.filter(status="active").select_related("user")]
     with transaction.atomic():
-        expected = mail.enqueue_many(kind="groups.message", recipients=members,
-                                     context={"group_id": group.pk, "sender_id": lead.pk, "subject": "Bench",
-                                              "body": "Bench"})
+        expected = mail.enqueue_many(
+            kind="groups.message",
+            recipients=members,
+            context={"group_id": group.pk, "sender_id": lead.pk, "subject": "Bench", "body": "Bench"},
+        )
     return "groups.message", expected
 
 
@@ -815,19 +998,26 @@ def _wait_for(check, timeout: float, what: str, proc=None) -> None:
 # --- Report ------------------------------------------------------------------------------------------------
 
 
-def _report(results: list[Result], extras: dict, info: dict, counts: dict, args, connections: int,
-            threads: int, total_seconds: float) -> str:
+def _report(
+    results: list[Result],
+    extras: dict,
+    info: dict,
+    counts: dict,
+    args,
+    connections: int,
+    threads: int,
+    total_seconds: float,
+) -> str:
     bare = next((r.requests_per_second for r in results if r.page.name == "bare view"), None)
     lines = [
         f"Belong bench — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, scale {args.scale:g} "
         f"({', '.join(f'{n:,} {k}' for k, n in counts.items())})",
-        f"Machine: {info['cpus']} CPUs ({info['cpu']}), {info['memory']} RAM; Python {info['python']}; "
-        f"{info['psql']}",
+        f"Machine: {info['cpus']} CPUs ({info['cpu']}), {info['memory']} RAM; Python {info['python']}; {info['psql']}",
         f"gunicorn {args.workers} workers x {args.threads} threads (gthread, deploy/gunicorn.conf.py), DEBUG off, "
         "manifest static files; "
         f"wrk {threads} threads x {connections} connections, {args.duration}s per page, same machine; "
         f"load average at the start {info['load']}",
-        "\"1 request alone\" is one request through Django's test client in the bench process (no HTTP, no "
+        '"1 request alone" is one request through Django\'s test client in the bench process (no HTTP, no '
         "queueing): the page's own cost.",
         "",
         "| page | requests/s | p50 ms | p99 ms | queries/request | x bare view | 1 request alone, ms | responses |",
@@ -837,50 +1027,64 @@ def _report(results: list[Result], extras: dict, info: dict, counts: dict, args,
         ratio = f"{r.requests_per_second / bare:.0%}" if bare else "—"
         note = f"{r.statuses}" + (f"; {r.note}" if r.note else "")
         alone = f"{r.single_ms:,.0f}" if r.single_ms is not None else "—"
-        lines.append(f"| {r.page.name} | {r.requests_per_second:,.1f} | {r.p50_ms:,.1f} | {r.p99_ms:,.1f} | "
-                     f"{r.queries if r.queries is not None else '—'} | {ratio} | {alone} | {note} |")
+        lines.append(
+            f"| {r.page.name} | {r.requests_per_second:,.1f} | {r.p50_ms:,.1f} | {r.p99_ms:,.1f} | "
+            f"{r.queries if r.queries is not None else '—'} | {ratio} | {alone} | {note} |"
+        )
     lines.append("")
     notice = extras.get("notice")
     if notice:
         if notice.get("complete"):
-            lines.append(f"Meeting notice ({notice['kind']}) to {notice['recipients']:,} members, one Celery worker, "
-                         f"real SMTP server: {notice['seconds_to_last_message']:.1f} s from scheduling to the last "
-                         f"message received ({notice.get('messages_per_second', 0):,.0f} messages/s; scheduling "
-                         f"itself {notice['seconds_to_schedule']:.2f} s).")
+            lines.append(
+                f"Meeting notice ({notice['kind']}) to {notice['recipients']:,} members, one Celery worker, "
+                f"real SMTP server: {notice['seconds_to_last_message']:.1f} s from scheduling to the last "
+                f"message received ({notice.get('messages_per_second', 0):,.0f} messages/s; scheduling "
+                f"itself {notice['seconds_to_schedule']:.2f} s)."
+            )
         else:
             rate = notice.get("received", 0) / max(notice.get("seconds_waited") or 1, 1)
             projected = f"; all of them would take about {notice['recipients'] / rate:,.0f} s" if rate else ""
-            lines.append(f"Meeting notice ({notice.get('kind')}) to {notice.get('recipients', 0):,} members, one "
-                         f"Celery worker, real SMTP server: {notice.get('received', 0):,} messages received in "
-                         f"{notice.get('seconds_waited')} s, then the bench stopped waiting ({rate:,.1f} messages/s"
-                         f"{projected}).")
+            lines.append(
+                f"Meeting notice ({notice.get('kind')}) to {notice.get('recipients', 0):,} members, one "
+                f"Celery worker, real SMTP server: {notice.get('received', 0):,} messages received in "
+                f"{notice.get('seconds_waited')} s, then the bench stopped waiting ({rate:,.1f} messages/s"
+                f"{projected})."
+            )
     mail_rows = extras.get("request_mail")
     if mail_rows:
-        lines.append(f"E-mail in requests: the page runs queued {mail_rows['queued']:,} outbox rows and sent "
-                     f"{mail_rows['sent']:,} (no worker or SMTP server was running, so a request that sent mail "
-                     f"itself would have failed).")
+        lines.append(
+            f"E-mail in requests: the page runs queued {mail_rows['queued']:,} outbox rows and sent "
+            f"{mail_rows['sent']:,} (no worker or SMTP server was running, so a request that sent mail "
+            f"itself would have failed)."
+        )
     export = extras.get("export")
     if export and "error" not in export:
-        lines.append(f"Roster CSV export: {export['rows']:,} rows ({export['bytes'] / 1e6:.1f} MB) in "
-                     f"{export['seconds']:.2f} s; peak memory: process RSS grew {export['rss_growth_mb']:.1f} MB "
-                     f"(peak RSS {export['peak_rss_mb']:.0f} MB), Python heap peak {export['traced_peak_mb']:.1f} MB "
-                     f"during the export; {export['queries']} queries.")
+        lines.append(
+            f"Roster CSV export: {export['rows']:,} rows ({export['bytes'] / 1e6:.1f} MB) in "
+            f"{export['seconds']:.2f} s; peak memory: process RSS grew {export['rss_growth_mb']:.1f} MB "
+            f"(peak RSS {export['peak_rss_mb']:.0f} MB), Python heap peak {export['traced_peak_mb']:.1f} MB "
+            f"during the export; {export['queries']} queries."
+        )
     elif export:
         lines.append(f"Roster CSV export failed: {export['error']}")
     digest = extras.get("digest")
     if digest and "error" not in digest:
-        lines.append(f"Weekly digest: {digest['messages']:,} messages for {digest['staff']:,} staff in "
-                     f"{digest['groups']:,} groups, built in {digest['batches']} batches in "
-                     f"{digest['build_seconds']:.1f} s ({digest['build_queries']} queries); "
-                     f"{digest['distinct_contents']:,} distinct contents x languages; {digest['rendered']:,} "
-                     f"messages rendered with {digest['renderings']:,} renderings, "
-                     f"{digest['ms_per_rendered_message']} ms a message.")
+        lines.append(
+            f"Weekly digest: {digest['messages']:,} messages for {digest['staff']:,} staff in "
+            f"{digest['groups']:,} groups, built in {digest['batches']} batches in "
+            f"{digest['build_seconds']:.1f} s ({digest['build_queries']} queries); "
+            f"{digest['distinct_contents']:,} distinct contents x languages; {digest['rendered']:,} "
+            f"messages rendered with {digest['renderings']:,} renderings, "
+            f"{digest['ms_per_rendered_message']} ms a message."
+        )
     elif digest:
         lines.append(f"Weekly digest failed: {digest['error']}")
     admin_rows = [r for r in results if r.page.name.startswith("admin comment")]
     for r in admin_rows:
-        lines.append(f"{r.page.name[0].upper() + r.page.name[1:]} at {counts.get('comments', 0):,} comments: "
-                     f"{r.p50_ms:.0f} ms per page view (p50), {r.p99_ms:.0f} ms p99, {r.queries} queries.")
+        lines.append(
+            f"{r.page.name[0].upper() + r.page.name[1:]} at {counts.get('comments', 0):,} comments: "
+            f"{r.p50_ms:.0f} ms per page view (p50), {r.p99_ms:.0f} ms p99, {r.queries} queries."
+        )
     lines.append(f"Whole run: {total_seconds / 60:.1f} minutes.")
     return "\n".join(lines)
 

@@ -5,7 +5,7 @@ from django.template import Context, Engine
 
 # A standalone engine: no context processors, no loaders, so nothing but Django's request cycle runs.
 _TEMPLATE = Engine().from_string(
-    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{{ title }}</title></head>"
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title></head>'
     "<body><main><h1>{{ title }}</h1><ul>{% for n in numbers %}<li>{{ n }}</li>{% endfor %}</ul></main>"
     "</body></html>"
 )

@@ -70,15 +70,44 @@ class CommentNoteInline(ReviewerOnly, admin.StackedInline):
 
 
 EXPORT_HEADER = [
-    "number", "id", "sent_on", "topic", "language", "status", "status_changed_on", "closed_on", "tags",
-    "comment", "reply", "replied_on", "legal_hold", "identity_disclosed", "name", "email", "relationship",
+    "number",
+    "id",
+    "sent_on",
+    "topic",
+    "language",
+    "status",
+    "status_changed_on",
+    "closed_on",
+    "tags",
+    "comment",
+    "reply",
+    "replied_on",
+    "legal_hold",
+    "identity_disclosed",
+    "name",
+    "email",
+    "relationship",
 ]
 
 
 EXPORT_COLUMNS = [
-    "sequence", "pk", "submitted_on", "topic__name", "language", "status", "status_changed_on", "closed_on",
-    "tag_names", "body", "reply", "replied_on", "legal_hold", "identity_disclosed", "disclosed_name",
-    "disclosed_email", "disclosed_relationship",
+    "sequence",
+    "pk",
+    "submitted_on",
+    "topic__name",
+    "language",
+    "status",
+    "status_changed_on",
+    "closed_on",
+    "tag_names",
+    "body",
+    "reply",
+    "replied_on",
+    "legal_hold",
+    "identity_disclosed",
+    "disclosed_name",
+    "disclosed_email",
+    "disclosed_relationship",
 ]
 
 
@@ -109,12 +138,27 @@ def _export_values(rows, relationships):
 @admin.register(Comment)
 class CommentAdmin(ReviewerOnly, admin.ModelAdmin):
     list_display = [
-        "number", "excerpt", "topic", "status", "language", "submitted_on", "identity_disclosed",
-        "has_reply", "tag_list", "legal_hold",
+        "number",
+        "excerpt",
+        "topic",
+        "status",
+        "language",
+        "submitted_on",
+        "identity_disclosed",
+        "has_reply",
+        "tag_list",
+        "legal_hold",
     ]
     list_display_links = ["number", "excerpt"]
     list_filter = [
-        "status", "topic", "language", "identity_disclosed", "tags", "tags__workstream", "legal_hold", "submitted_on",
+        "status",
+        "topic",
+        "language",
+        "identity_disclosed",
+        "tags",
+        "tags__workstream",
+        "legal_hold",
+        "submitted_on",
     ]
     list_select_related = ["topic"]
     search_fields = ["body", "reply", "disclosed_name", "disclosed_email"]
@@ -127,15 +171,33 @@ class CommentAdmin(ReviewerOnly, admin.ModelAdmin):
     inlines = [CommentNoteInline]
     fieldsets = [
         (None, {"fields": ["number", "topic", "submitted_on", "language", "body_for_review"]}),
-        (_("Writer"), {"fields": [
-            "identity_disclosed", "name_for_review", "disclosed_email", "disclosed_relationship",
-        ]}),
+        (
+            _("Writer"),
+            {
+                "fields": [
+                    "identity_disclosed",
+                    "name_for_review",
+                    "disclosed_email",
+                    "disclosed_relationship",
+                ]
+            },
+        ),
         (_("Review"), {"fields": ["status", "tags", "legal_hold", "reply"]}),
         (_("Dates"), {"fields": ["status_changed_on", "replied_on", "closed_on"]}),
     ]
     readonly_fields = [
-        "number", "topic", "submitted_on", "language", "body_for_review", "identity_disclosed", "name_for_review",
-        "disclosed_email", "disclosed_relationship", "status_changed_on", "replied_on", "closed_on",
+        "number",
+        "topic",
+        "submitted_on",
+        "language",
+        "body_for_review",
+        "identity_disclosed",
+        "name_for_review",
+        "disclosed_email",
+        "disclosed_relationship",
+        "status_changed_on",
+        "replied_on",
+        "closed_on",
     ]
 
     def has_add_permission(self, request, *args):

@@ -14,19 +14,31 @@ from . import receipts
 from .models import Comment, Relationship, Tag, Topic
 
 TOPICS = [
-    ("Proposed educational equity policy",
-     "The Board of Education proposes an educational equity policy. Tell us what it should say and how "
-     "it would affect your family, your classroom or your school."),
-    ("Fair and optimized resource allocation and distribution",
-     "How staff, money and programs are shared among schools."),
-    ("Culturally responsive and high-quality curricula and pedagogy",
-     "What students read, learn and see of themselves in class."),
-    ("Diverse educator recruitment, support and retention",
-     "Hiring, supporting and keeping educators who reflect our students."),
-    ("Positive school culture, climate and identity-affirming learning environments",
-     "How welcome and safe students and families feel at school."),
-    ("Professional learning for continuous improvement",
-     "Culturally responsive, anti-bias and equitable skills for educators and leaders."),
+    (
+        "Proposed educational equity policy",
+        "The Board of Education proposes an educational equity policy. Tell us what it should say and how "
+        "it would affect your family, your classroom or your school.",
+    ),
+    (
+        "Fair and optimized resource allocation and distribution",
+        "How staff, money and programs are shared among schools.",
+    ),
+    (
+        "Culturally responsive and high-quality curricula and pedagogy",
+        "What students read, learn and see of themselves in class.",
+    ),
+    (
+        "Diverse educator recruitment, support and retention",
+        "Hiring, supporting and keeping educators who reflect our students.",
+    ),
+    (
+        "Positive school culture, climate and identity-affirming learning environments",
+        "How welcome and safe students and families feel at school.",
+    ),
+    (
+        "Professional learning for continuous improvement",
+        "Culturally responsive, anti-bias and equitable skills for educators and leaders.",
+    ),
 ]
 
 TAGS = ["Transportation", "Language access", "Special education", "Curriculum", "Hiring", "Family engagement"]
@@ -53,8 +65,11 @@ BODIES = [
 ]
 
 STATUSES = [
-    Comment.Status.NEW, Comment.Status.NEW, Comment.Status.IN_REVIEW,
-    Comment.Status.ANSWERED, Comment.Status.CLOSED,
+    Comment.Status.NEW,
+    Comment.Status.NEW,
+    Comment.Status.IN_REVIEW,
+    Comment.Status.ANSWERED,
+    Comment.Status.CLOSED,
 ]
 
 REPLY = (

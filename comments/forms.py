@@ -74,17 +74,23 @@ class CommentForm(forms.Form):
         required=False,
     )
     name = PlainTextField(
-        label=_("Your name"), max_length=NAME_MAX_LENGTH, required=False, single_line=True,
+        label=_("Your name"),
+        max_length=NAME_MAX_LENGTH,
+        required=False,
+        single_line=True,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
-        label=_("Your e-mail address"), required=False, max_length=254,
+        label=_("Your e-mail address"),
+        required=False,
+        max_length=254,
         help_text=_("If you give one, the district's reply is also sent to this address."),
         error_messages={"invalid": _("Enter a complete e-mail address, like name@example.com, or leave it empty.")},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     relationship = forms.ChoiceField(
-        label=_("You are a"), required=False,
+        label=_("You are a"),
+        required=False,
         choices=[("", _("Prefer not to say")), *Relationship.choices],
     )
     # The honeypot: hidden from people by CSS and from assistive technology by aria-hidden.
@@ -112,14 +118,18 @@ class CommentForm(forms.Form):
             if not (data.get("name") or data.get("email")) and not self.has_error("email"):
                 self.add_error(
                     "disclose",
-                    _("To disclose your identity, give your name or e-mail address; "
-                      "or untick the box to stay anonymous."),
+                    _(
+                        "To disclose your identity, give your name or e-mail address; "
+                        "or untick the box to stay anonymous."
+                    ),
                 )
         elif identity_given:
             self.add_error(
                 "disclose",
-                _("You filled in who you are but did not tick this box. Tick it to disclose your identity, "
-                  "or clear your name, e-mail and relationship to stay anonymous."),
+                _(
+                    "You filled in who you are but did not tick this box. Tick it to disclose your identity, "
+                    "or clear your name, e-mail and relationship to stay anonymous."
+                ),
             )
         if data.get("website"):
             self.add_error(
@@ -133,9 +143,14 @@ class ReceiptForm(forms.Form):
         label=_("Receipt code"),
         max_length=40,
         help_text=_("The 16 digits you were shown after sending your comment, like 1234-5678-9012-3456."),
-        widget=forms.TextInput(attrs={
-            "autocomplete": "off", "inputmode": "numeric", "spellcheck": "false", "class": "form-control receipt-input",
-        }),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "class": "form-control receipt-input",
+            }
+        ),
         error_messages={"required": _("Enter your receipt code.")},
     )
 

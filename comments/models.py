@@ -71,8 +71,12 @@ class Tag(models.Model):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     workstream = models.ForeignKey(
-        "equity_plan.Workstream", verbose_name=_("equity plan workstream"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="comment_tags",
+        "equity_plan.Workstream",
+        verbose_name=_("equity plan workstream"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comment_tags",
         help_text=_("Link this tag to the part of the equity plan it is about."),
     )
 
@@ -102,9 +106,7 @@ class Comment(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # Orders the list newest first without recording when anything happened: comments sent through the
     # form get a `day_number` (the day, then a random part); rows made otherwise (demo, bench) the sequence.
-    sequence = models.BigIntegerField(
-        _("number"), db_default=NextValue(COMMENT_SEQUENCE), unique=True, editable=False
-    )
+    sequence = models.BigIntegerField(_("number"), db_default=NextValue(COMMENT_SEQUENCE), unique=True, editable=False)
     topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="comments")
     body = models.TextField(_("comment"), max_length=BODY_MAX_LENGTH)
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
@@ -124,7 +126,8 @@ class Comment(models.Model):
     publish_consent = models.BooleanField(_("may be quoted publicly"), default=False, db_default=False)
 
     reply = models.TextField(
-        _("public reply"), blank=True,
+        _("public reply"),
+        blank=True,
         help_text=_("Shown to the writer on the receipt page, and e-mailed to them if they gave an address."),
     )
     replied_on = models.DateField(_("replied on"), null=True, blank=True)

@@ -75,8 +75,11 @@ def anonymous_page(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        hidden = {name: request.__dict__[name] for name in ("user", "auser", "session", "_messages")
-                  if name in request.__dict__}
+        hidden = {
+            name: request.__dict__[name]
+            for name in ("user", "auser", "session", "_messages")
+            if name in request.__dict__
+        }
         request.user = AnonymousUser()
         request.auser = _anonymous_auser
         request.session = _NoSession()
@@ -229,8 +232,10 @@ def touch_windows() -> None:
     submission (see the README on `maxmemory-policy` for the operator's side)."""
     now = int(time.time())
     hours = _setting("COMMENT_FORM_MAX_AGE_SECONDS", 86400) // NONCE_WINDOW_SECONDS + 1
-    keys = [cache.make_key(f"comments:rl:{limit.scope}:{_window(limit.window)[0]}")
-            for limit in (submission_limit(), receipt_limit())]
+    keys = [
+        cache.make_key(f"comments:rl:{limit.scope}:{_window(limit.window)[0]}")
+        for limit in (submission_limit(), receipt_limit())
+    ]
     keys += [_nonce_key(now - hour * NONCE_WINDOW_SECONDS) for hour in range(hours + 1)]
     with contextlib.suppress(RedisError):
         _redis().touch(*keys)

@@ -22,17 +22,12 @@ def comment_for_receipt(code: str) -> Comment | None:
 
 def review_summary() -> list[dict]:
     """Comment counts per topic and status for the director's overview (one grouped query)."""
-    rows = (
-        Comment.objects.order_by()
-        .values("topic__id", "topic__name", "status")
-        .annotate(count=Count("pk"))
-    )
+    rows = Comment.objects.order_by().values("topic__id", "topic__name", "status").annotate(count=Count("pk"))
     topics: dict[int, dict] = {}
     for row in rows:
         entry = topics.setdefault(
             row["topic__id"],
-            {"id": row["topic__id"], "name": row["topic__name"], "total": 0,
-             **dict.fromkeys(Comment.Status.values, 0)},
+            {"id": row["topic__id"], "name": row["topic__name"], "total": 0, **dict.fromkeys(Comment.Status.values, 0)},
         )
         entry[row["status"]] = row["count"]
         entry["total"] += row["count"]

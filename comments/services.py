@@ -136,11 +136,7 @@ def set_status(*, comment_ids: Iterable, status: str) -> int:
         raise ValueError("Unknown status.")
     today = timezone.localdate()
     ids = comment_ids if isinstance(comment_ids, QuerySet) else list(comment_ids)
-    return (
-        Comment.objects.filter(pk__in=ids)
-        .exclude(status=status)
-        .update(**_status_fields(status, today))
-    )
+    return Comment.objects.filter(pk__in=ids).exclude(status=status).update(**_status_fields(status, today))
 
 
 @transaction.atomic
@@ -208,8 +204,10 @@ def purge_expired_comments(*, today: date | None = None) -> int:
             purged += len(ids)
     if purged:
         AuditLog.objects.create(
-            action="comments.purge", object_type="comments.comment",
-            purpose="Retention", detail={"deleted": purged, "closed_before": cutoff.isoformat()},
+            action="comments.purge",
+            object_type="comments.comment",
+            purpose="Retention",
+            detail={"deleted": purged, "closed_before": cutoff.isoformat()},
         )
         log.info("Purged %s closed comments past retention.", purged)
     return purged

@@ -19,9 +19,7 @@ from .models import BODY_MAX_LENGTH, Comment
 from .protection import Refusal, TokenProblem, anonymous_page
 
 _TOKEN_MESSAGES = {
-    TokenProblem.MISSING: lambda: _(
-        "This form could not be checked. Please look over your comment and send it again."
-    ),
+    TokenProblem.MISSING: lambda: _("This form could not be checked. Please look over your comment and send it again."),
     TokenProblem.EXPIRED: lambda: _(
         "This page was open for a long time. Please look over your comment and send it again."
     ),
@@ -73,7 +71,10 @@ def comment_form(request):
     form = CommentForm(data)
     if protection.is_cross_origin(request):
         return _form_page(
-            request, form, data["form_token"], problem=_("Comments can only be sent from this site's own form."),
+            request,
+            form,
+            data["form_token"],
+            problem=_("Comments can only be sent from this site's own form."),
             status=403,
         )
     problem, token = protection.check_form_token(sent_token)
@@ -86,15 +87,24 @@ def comment_form(request):
         return _form_page(request, form, data["form_token"], problem=_TOKEN_MESSAGES[TokenProblem.USED]())
     data = form.cleaned_data
     submitted = services.submit_comment(
-        topic=data["topic"], body=data["body"], language=translation.get_language() or "",
-        disclose=data["disclose"], name=data["name"], email=data["email"], relationship=data["relationship"],
+        topic=data["topic"],
+        body=data["body"],
+        language=translation.get_language() or "",
+        disclose=data["disclose"],
+        name=data["name"],
+        email=data["email"],
+        relationship=data["relationship"],
         publish_consent=data["publish_consent"],
     )
-    return render(request, "comments/sent.html", {
-        "comment": submitted.comment,
-        "receipt_code": receipts.display(submitted.receipt_code),
-        "receipt_url": request.build_absolute_uri(reverse("comments:receipt")),
-    })
+    return render(
+        request,
+        "comments/sent.html",
+        {
+            "comment": submitted.comment,
+            "receipt_code": receipts.display(submitted.receipt_code),
+            "receipt_url": request.build_absolute_uri(reverse("comments:receipt")),
+        },
+    )
 
 
 @anonymous_page
@@ -107,17 +117,26 @@ def receipt(request):
     if protection.allow(request, protection.receipt_limit()):
         return render(request, "comments/receipt.html", {"form": form, "limited": True}, status=429)
     comment = selectors.comment_for_receipt(form.cleaned_data["code"]) if form.is_valid() else None
-    return render(request, "comments/receipt.html", {
-        "form": form,
-        "comment": comment,
-        "not_found": form.is_valid() and comment is None,
-    })
+    return render(
+        request,
+        "comments/receipt.html",
+        {
+            "form": form,
+            "comment": comment,
+            "not_found": form.is_valid() and comment is None,
+        },
+    )
 
 
 @require_GET
 def review(request):
     if redirect := require_reviewer(request):
         return redirect
-    return render(request, "comments/review.html", {
-        "topics": selectors.review_summary(), "statuses": Comment.Status.choices,
-    })
+    return render(
+        request,
+        "comments/review.html",
+        {
+            "topics": selectors.review_summary(),
+            "statuses": Comment.Status.choices,
+        },
+    )

@@ -72,8 +72,12 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
             return
         # A new update goes through the service so the item moves with it.
         created = services.progress_update_post(
-            item=obj.item, author=request.user, reported_on=obj.reported_on, text=obj.text,
-            status=obj.new_status, percent=obj.new_percent,
+            item=obj.item,
+            author=request.user,
+            reported_on=obj.reported_on,
+            text=obj.text,
+            status=obj.new_status,
+            percent=obj.new_percent,
         )
         obj.pk = created.pk
 

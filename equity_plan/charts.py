@@ -83,9 +83,10 @@ def indicator_chart(indicator, measurements: Sequence) -> Chart:
     if floor_at_zero:
         low = max(low, Decimal(0))
     step = _nice_step((high - low) / 4)
-    low, high = (low / step).to_integral_value(rounding=ROUND_FLOOR) * step, (
-        high / step
-    ).to_integral_value(rounding=ROUND_CEILING) * step
+    low, high = (
+        (low / step).to_integral_value(rounding=ROUND_FLOOR) * step,
+        (high / step).to_integral_value(rounding=ROUND_CEILING) * step,
+    )
 
     plot_top, plot_bottom = TOP, HEIGHT - BOTTOM
     plot_left, plot_right = LEFT, WIDTH - RIGHT

@@ -25,11 +25,21 @@ class PlanForm(forms.ModelForm):
     class Meta:
         model = Plan
         fields = [
-            "title", "slug", "start_year", "end_year", "summary", "source", "approval_status", "approved_on",
+            "title",
+            "slug",
+            "start_year",
+            "end_year",
+            "summary",
+            "source",
+            "approval_status",
+            "approved_on",
             "is_published",
         ]
-        widgets = {"approved_on": DateInput(), "summary": forms.Textarea(attrs={"rows": 4}),
-                   "source": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "approved_on": DateInput(),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "source": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,8 +109,18 @@ class ActionItemForm(forms.ModelForm):
     class Meta:
         model = ActionItem
         fields = [
-            "workstream", "title", "description", "owner", "owner_body", "due_on", "status", "percent_complete",
-            "weight", "position", "groups", "meetings",
+            "workstream",
+            "title",
+            "description",
+            "owner",
+            "owner_body",
+            "due_on",
+            "status",
+            "percent_complete",
+            "weight",
+            "position",
+            "groups",
+            "meetings",
         ]
         widgets = {
             "due_on": DateInput(),
@@ -144,9 +164,9 @@ class ProgressUpdateForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("status") == ActionItem.Status.COMPLETE and cleaned.get("percent") not in (None, 100):
-            self.add_error("percent", _(
-                "A complete item is fully done: set the percentage to 100 or choose another status."
-            ))
+            self.add_error(
+                "percent", _("A complete item is fully done: set the percentage to 100 or choose another status.")
+            )
         return cleaned
 
 

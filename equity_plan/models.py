@@ -171,7 +171,9 @@ class Workstream(models.Model):
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     weight = models.PositiveSmallIntegerField(
-        _("weight"), default=1, validators=[MinValueValidator(1), MaxValueValidator(100)],
+        _("weight"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("How much this counts towards the progress of what it belongs to."),
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -248,7 +250,9 @@ class ActionItem(models.Model):
         _("percent complete"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
     weight = models.PositiveSmallIntegerField(
-        _("weight"), default=1, validators=[MinValueValidator(1), MaxValueValidator(100)],
+        _("weight"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("How much this item counts towards its workstream's progress."),
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -311,7 +315,11 @@ class ProgressUpdate(models.Model):
         _("new percent complete"), validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("posted by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -332,9 +340,9 @@ class ProgressUpdate(models.Model):
 
     def clean(self):
         if self.new_status == ActionItem.Status.COMPLETE and self.new_percent not in (None, 100):
-            raise ValidationError({"new_percent": _(
-                "A complete item is fully done: set the percentage to 100 or choose another status."
-            )})
+            raise ValidationError(
+                {"new_percent": _("A complete item is fully done: set the percentage to 100 or choose another status.")}
+            )
 
 
 class Indicator(models.Model):

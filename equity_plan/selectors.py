@@ -115,16 +115,19 @@ def overview_cache_key(plan: Plan, *, can_edit: bool) -> str:
     the language picks the translations and date formats; editors see edit links; the release
     part keeps fragments rendered by older code, templates or translations out after a deploy.
     """
-    return (f"equity_plan:overview:{_release()}:{plan.pk}:{plan.content_version}:{get_language()}"
-            f":{int(can_edit)}")
+    return f"equity_plan:overview:{_release()}:{plan.pk}:{plan.content_version}:{get_language()}:{int(can_edit)}"
 
 
 def public_page_cache_key(plan: Plan, site_settings: SiteSettings) -> str:
     """Cache key of the whole overview page as a signed-out visitor sees it: the overview's own key, plus
     the district's footer (site settings, edited in the admin)."""
     footer = hashlib.blake2b(digest_size=8)
-    for value in (site_settings.district_name, site_settings.non_discrimination_statement,
-                  site_settings.contact_name, site_settings.contact_email):
+    for value in (
+        site_settings.district_name,
+        site_settings.non_discrimination_statement,
+        site_settings.contact_name,
+        site_settings.contact_email,
+    ):
         footer.update(value.encode())
         footer.update(b"\0")
     return f"equity_plan:public-page:{footer.hexdigest()}:{overview_cache_key(plan, can_edit=False)}"
@@ -136,8 +139,12 @@ def _release() -> str:
     code, every template, the translations), read once per process."""
     app = Path(__file__).resolve().parent
     base = Path(settings.BASE_DIR)
-    files = [*app.rglob("*.py"), *(base / "belong").glob("*.py"), *(base / "templates").rglob("*"),
-             *(path for root in settings.LOCALE_PATHS for path in Path(root).rglob("*.mo"))]
+    files = [
+        *app.rglob("*.py"),
+        *(base / "belong").glob("*.py"),
+        *(base / "templates").rglob("*"),
+        *(path for root in settings.LOCALE_PATHS for path in Path(root).rglob("*.mo")),
+    ]
     digest = hashlib.blake2b(django.get_version().encode(), digest_size=8)
     for path in sorted(files):
         if path.is_file():
@@ -200,11 +207,13 @@ def change_history(instance, limit: int = 50) -> list[dict]:
         if older is not None:
             for change in newer.diff_against(older).changes:
                 field = instance._meta.get_field(change.field)
-                changes.append({
-                    "field": capfirst(str(field.verbose_name)),
-                    "old": _readable(field, change.old, related_cache),
-                    "new": _readable(field, change.new, related_cache),
-                })
+                changes.append(
+                    {
+                        "field": capfirst(str(field.verbose_name)),
+                        "old": _readable(field, change.old, related_cache),
+                        "new": _readable(field, change.new, related_cache),
+                    }
+                )
         entries.append({"record": newer, "changes": changes})
     return entries
 

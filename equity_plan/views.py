@@ -69,36 +69,60 @@ def _plan_detail_page(request, plan: Plan) -> HttpResponse:
     # cache outage reads as a miss (belong.cache). The cache keeps the SafeString type.
     overview_html = cache.get(key)
     if overview_html is None:
-        overview_html = render_to_string("equity_plan/_plan_overview.html", {
-            "plan": plan, "overview": selectors.plan_overview(plan),
-            "recent_updates": selectors.recent_updates(plan), "can_edit": can_edit,
-        })
+        overview_html = render_to_string(
+            "equity_plan/_plan_overview.html",
+            {
+                "plan": plan,
+                "overview": selectors.plan_overview(plan),
+                "recent_updates": selectors.recent_updates(plan),
+                "can_edit": can_edit,
+            },
+        )
         cache.set(key, overview_html, OVERVIEW_CACHE_SECONDS)
-    return render(request, "equity_plan/plan_detail.html", {
-        "plan": plan, "overview_html": overview_html,
-    })
+    return render(
+        request,
+        "equity_plan/plan_detail.html",
+        {
+            "plan": plan,
+            "overview_html": overview_html,
+        },
+    )
 
 
 def workstream_detail(request, slug, pk):
     plan = access.get_plan_for_reader(request, slug)
     workstream = access.get_workstream_for_reader(request, plan, pk)
     overview = selectors.plan_overview(plan, with_items=True)
-    return render(request, "equity_plan/workstream_detail.html", {
-        "plan": plan, "workstream": workstream, "node": overview.nodes[workstream.pk],
-        "indicators": selectors.indicators_for(workstream),
-        "can_edit": selectors.can_edit(request.user),
-    })
+    return render(
+        request,
+        "equity_plan/workstream_detail.html",
+        {
+            "plan": plan,
+            "workstream": workstream,
+            "node": overview.nodes[workstream.pk],
+            "indicators": selectors.indicators_for(workstream),
+            "can_edit": selectors.can_edit(request.user),
+        },
+    )
 
 
 def item_detail(request, slug, pk):
     plan = access.get_plan_for_reader(request, slug)
     item = access.get_item_for_reader(request, plan, pk)
     can_edit = selectors.can_edit(request.user)
-    return render(request, "equity_plan/item_detail.html", {
-        "plan": plan, "item": item, "updates": selectors.item_updates(item), "groups": item.groups.all(),
-        "meetings": selectors.item_meetings(item, request.user),
-        "history": selectors.change_history(item) if can_edit else None, "can_edit": can_edit,
-    })
+    return render(
+        request,
+        "equity_plan/item_detail.html",
+        {
+            "plan": plan,
+            "item": item,
+            "updates": selectors.item_updates(item),
+            "groups": item.groups.all(),
+            "meetings": selectors.item_meetings(item, request.user),
+            "history": selectors.change_history(item) if can_edit else None,
+            "can_edit": can_edit,
+        },
+    )
 
 
 def plan_print(request, slug):
@@ -107,8 +131,18 @@ def plan_print(request, slug):
     return render(request, "equity_plan/plan_print.html", {"plan": plan, "overview": overview})
 
 
-CSV_FIELDS = ["year", "workstream_code", "workstream", "item", "owner", "due_on", "status", "percent_complete",
-              "weight", "workstream_percent"]
+CSV_FIELDS = [
+    "year",
+    "workstream_code",
+    "workstream",
+    "item",
+    "owner",
+    "due_on",
+    "status",
+    "percent_complete",
+    "weight",
+    "workstream_percent",
+]
 
 
 def plan_csv(request, slug):
@@ -122,9 +156,15 @@ def plan_csv(request, slug):
             for item in node.items:
                 year = years.get(stream.year_id)
                 yield (
-                    f"{year.number}: {year.title}" if year else "", stream.code, stream.title, item.title,
-                    item.owner_label, item.due_on.isoformat() if item.due_on else "", item.get_status_display(),
-                    item.percent_complete, item.weight,
+                    f"{year.number}: {year.title}" if year else "",
+                    stream.code,
+                    stream.title,
+                    item.title,
+                    item.owner_label,
+                    item.due_on.isoformat() if item.due_on else "",
+                    item.get_status_display(),
+                    item.percent_complete,
+                    item.weight,
                     node.progress.rounded if node.progress.rounded is not None else "",
                 )
 
@@ -145,9 +185,16 @@ def _form_page(request, *, form, save: Callable, plan: Plan | None, heading: str
         else:
             messages.success(request, done)
             return redirect(saved)
-    return render(request, "equity_plan/form.html", {
-        "form": form, "plan": plan, "heading": heading, "cancel_url": cancel_url,
-    })
+    return render(
+        request,
+        "equity_plan/form.html",
+        {
+            "form": form,
+            "plan": plan,
+            "heading": heading,
+            "cancel_url": cancel_url,
+        },
+    )
 
 
 def _data(request):
@@ -159,9 +206,15 @@ def _data(request):
 def plan_create(request):
     access.require_editor(request)
     form = PlanForm(_data(request))
-    return _form_page(request, form=form, plan=None, heading=_("New plan"), cancel_url="/plan/",
-                      save=lambda f: services.plan_save(plan=f.save(commit=False), editor=request.user),
-                      done=_("The plan was created."))
+    return _form_page(
+        request,
+        form=form,
+        plan=None,
+        heading=_("New plan"),
+        cancel_url="/plan/",
+        save=lambda f: services.plan_save(plan=f.save(commit=False), editor=request.user),
+        done=_("The plan was created."),
+    )
 
 
 @login_required
@@ -169,15 +222,22 @@ def plan_create(request):
 def plan_edit(request, slug):
     plan = access.get_plan_for_editor(request, slug)
     form = PlanForm(_data(request), instance=plan)
-    return _form_page(request, form=form, plan=plan, heading=_("Edit the plan"), cancel_url=plan.get_absolute_url(),
-                      save=lambda f: services.plan_save(plan=f.save(commit=False), editor=request.user),
-                      done=_("The plan was saved."))
+    return _form_page(
+        request,
+        form=form,
+        plan=plan,
+        heading=_("Edit the plan"),
+        cancel_url=plan.get_absolute_url(),
+        save=lambda f: services.plan_save(plan=f.save(commit=False), editor=request.user),
+        done=_("The plan was saved."),
+    )
 
 
 def _year_saver(request, plan):
     def save(form):
         services.year_save(year=form.save(commit=False), editor=request.user)
         return plan
+
     return save
 
 
@@ -186,8 +246,15 @@ def _year_saver(request, plan):
 def year_create(request, slug):
     plan = access.get_plan_for_editor(request, slug)
     form = PlanYearForm(_data(request), instance=PlanYear(plan=plan), initial={"number": plan.years.count() + 1})
-    return _form_page(request, form=form, plan=plan, heading=_("Add a year"), cancel_url=plan.get_absolute_url(),
-                      save=_year_saver(request, plan), done=_("The year was added."))
+    return _form_page(
+        request,
+        form=form,
+        plan=plan,
+        heading=_("Add a year"),
+        cancel_url=plan.get_absolute_url(),
+        save=_year_saver(request, plan),
+        done=_("The year was added."),
+    )
 
 
 @login_required
@@ -195,8 +262,15 @@ def year_create(request, slug):
 def year_edit(request, slug, pk):
     plan = access.get_plan_for_editor(request, slug)
     form = PlanYearForm(_data(request), instance=access.get_year_for_editor(request, plan, pk))
-    return _form_page(request, form=form, plan=plan, heading=_("Edit the year"), cancel_url=plan.get_absolute_url(),
-                      save=_year_saver(request, plan), done=_("The year was saved."))
+    return _form_page(
+        request,
+        form=form,
+        plan=plan,
+        heading=_("Edit the year"),
+        cancel_url=plan.get_absolute_url(),
+        save=_year_saver(request, plan),
+        done=_("The year was saved."),
+    )
 
 
 def _workstream_saver(request, plan):
@@ -204,6 +278,7 @@ def _workstream_saver(request, plan):
         workstream = services.workstream_save(workstream=form.save(commit=False), editor=request.user)
         workstream.plan = plan
         return workstream
+
     return save
 
 
@@ -213,9 +288,15 @@ def workstream_create(request, slug):
     plan = access.get_plan_for_editor(request, slug)
     initial = {key: request.GET[key] for key in ("year", "parent", "kind") if request.GET.get(key, "").isalnum()}
     form = WorkstreamForm(_data(request), plan=plan, instance=Workstream(plan=plan), initial=initial)
-    return _form_page(request, form=form, plan=plan, heading=_("Add a workstream"),
-                      cancel_url=plan.get_absolute_url(), save=_workstream_saver(request, plan),
-                      done=_("The workstream was added."))
+    return _form_page(
+        request,
+        form=form,
+        plan=plan,
+        heading=_("Add a workstream"),
+        cancel_url=plan.get_absolute_url(),
+        save=_workstream_saver(request, plan),
+        done=_("The workstream was added."),
+    )
 
 
 @login_required
@@ -224,17 +305,28 @@ def workstream_edit(request, slug, pk):
     plan = access.get_plan_for_editor(request, slug)
     workstream = access.get_workstream_for_reader(request, plan, pk)
     form = WorkstreamForm(_data(request), plan=plan, instance=workstream)
-    return _form_page(request, form=form, plan=plan, heading=_("Edit the workstream"),
-                      cancel_url=workstream.get_absolute_url(), save=_workstream_saver(request, plan),
-                      done=_("The workstream was saved."))
+    return _form_page(
+        request,
+        form=form,
+        plan=plan,
+        heading=_("Edit the workstream"),
+        cancel_url=workstream.get_absolute_url(),
+        save=_workstream_saver(request, plan),
+        done=_("The workstream was saved."),
+    )
 
 
 def _item_saver(request, plan):
     def save(form):
-        item = services.item_save(item=form.save(commit=False), editor=request.user,
-                                  groups=form.cleaned_data["groups"], meetings=form.cleaned_data["meetings"])
+        item = services.item_save(
+            item=form.save(commit=False),
+            editor=request.user,
+            groups=form.cleaned_data["groups"],
+            meetings=form.cleaned_data["meetings"],
+        )
         item.workstream.plan = plan
         return item
+
     return save
 
 
@@ -244,9 +336,15 @@ def item_create(request, slug):
     plan = access.get_plan_for_editor(request, slug)
     initial = {"workstream": request.GET["w"]} if request.GET.get("w", "").isdigit() else {}
     form = ActionItemForm(_data(request), plan=plan, initial=initial)
-    return _form_page(request, form=form, plan=plan, heading=_("Add an action item"),
-                      cancel_url=plan.get_absolute_url(), save=_item_saver(request, plan),
-                      done=_("The action item was added."))
+    return _form_page(
+        request,
+        form=form,
+        plan=plan,
+        heading=_("Add an action item"),
+        cancel_url=plan.get_absolute_url(),
+        save=_item_saver(request, plan),
+        done=_("The action item was added."),
+    )
 
 
 @login_required
@@ -255,9 +353,15 @@ def item_edit(request, slug, pk):
     plan = access.get_plan_for_editor(request, slug)
     item = access.get_item_for_reader(request, plan, pk)
     form = ActionItemForm(_data(request), plan=plan, instance=item)
-    return _form_page(request, form=form, plan=plan, heading=_("Edit the action item"),
-                      cancel_url=item.get_absolute_url(), save=_item_saver(request, plan),
-                      done=_("The action item was saved."))
+    return _form_page(
+        request,
+        form=form,
+        plan=plan,
+        heading=_("Edit the action item"),
+        cancel_url=item.get_absolute_url(),
+        save=_item_saver(request, plan),
+        done=_("The action item was saved."),
+    )
 
 
 @login_required
@@ -265,18 +369,36 @@ def item_edit(request, slug, pk):
 def item_update(request, slug, pk):
     plan = access.get_plan_for_editor(request, slug)
     item = access.get_item_for_reader(request, plan, pk)
-    form = ProgressUpdateForm(_data(request), initial={
-        "reported_on": timezone.localdate(), "status": item.status, "percent": item.percent_complete,
-    })
+    form = ProgressUpdateForm(
+        _data(request),
+        initial={
+            "reported_on": timezone.localdate(),
+            "status": item.status,
+            "percent": item.percent_complete,
+        },
+    )
 
     def save(form):
         data = form.cleaned_data
-        services.progress_update_post(item=item, author=request.user, reported_on=data["reported_on"],
-                                      text=data["text"], status=data["status"], percent=data["percent"])
+        services.progress_update_post(
+            item=item,
+            author=request.user,
+            reported_on=data["reported_on"],
+            text=data["text"],
+            status=data["status"],
+            percent=data["percent"],
+        )
         return item
 
-    return _form_page(request, form=form, plan=plan, heading=_("Post a progress update: %(item)s") % {"item": item},
-                      cancel_url=item.get_absolute_url(), save=save, done=_("The update was posted."))
+    return _form_page(
+        request,
+        form=form,
+        plan=plan,
+        heading=_("Post a progress update: %(item)s") % {"item": item},
+        cancel_url=item.get_absolute_url(),
+        save=save,
+        done=_("The update was posted."),
+    )
 
 
 def _indicator_saver(request, plan):
@@ -284,6 +406,7 @@ def _indicator_saver(request, plan):
         indicator = services.indicator_save(indicator=form.save(commit=False), editor=request.user)
         indicator.workstream.plan = plan
         return indicator.workstream
+
     return save
 
 
@@ -293,9 +416,15 @@ def indicator_create(request, slug):
     plan = access.get_plan_for_editor(request, slug)
     initial = {"workstream": request.GET["w"]} if request.GET.get("w", "").isdigit() else {}
     form = IndicatorForm(_data(request), plan=plan, initial=initial)
-    return _form_page(request, form=form, plan=plan, heading=_("Add an indicator"),
-                      cancel_url=plan.get_absolute_url(), save=_indicator_saver(request, plan),
-                      done=_("The indicator was added."))
+    return _form_page(
+        request,
+        form=form,
+        plan=plan,
+        heading=_("Add an indicator"),
+        cancel_url=plan.get_absolute_url(),
+        save=_indicator_saver(request, plan),
+        done=_("The indicator was added."),
+    )
 
 
 @login_required
@@ -304,9 +433,15 @@ def indicator_edit(request, slug, pk):
     plan = access.get_plan_for_editor(request, slug)
     indicator = access.get_indicator_for_editor(request, plan, pk)
     form = IndicatorForm(_data(request), plan=plan, instance=indicator)
-    return _form_page(request, form=form, plan=plan, heading=_("Edit the indicator"),
-                      cancel_url=indicator.workstream.get_absolute_url(), save=_indicator_saver(request, plan),
-                      done=_("The indicator was saved."))
+    return _form_page(
+        request,
+        form=form,
+        plan=plan,
+        heading=_("Edit the indicator"),
+        cancel_url=indicator.workstream.get_absolute_url(),
+        save=_indicator_saver(request, plan),
+        done=_("The indicator was saved."),
+    )
 
 
 @login_required
@@ -318,12 +453,21 @@ def measurement_create(request, slug, pk):
 
     def save(form):
         data = form.cleaned_data
-        services.measurement_add(indicator=indicator, editor=request.user, measured_on=data["measured_on"],
-                                 value=data["value"], note=data["note"])
+        services.measurement_add(
+            indicator=indicator,
+            editor=request.user,
+            measured_on=data["measured_on"],
+            value=data["value"],
+            note=data["note"],
+        )
         return indicator.workstream
 
-    return _form_page(request, form=form, plan=plan,
-                      heading=_("Add a measurement: %(indicator)s") % {"indicator": indicator},
-                      cancel_url=indicator.workstream.get_absolute_url(), save=save,
-                      done=_("The measurement was added."))
-
+    return _form_page(
+        request,
+        form=form,
+        plan=plan,
+        heading=_("Add a measurement: %(indicator)s") % {"indicator": indicator},
+        cancel_url=indicator.workstream.get_absolute_url(),
+        save=save,
+        done=_("The measurement was added."),
+    )

@@ -85,14 +85,21 @@ def _save_membership(request, membership: Membership, *, adding: bool) -> bool:
     try:
         if adding:
             created = services.membership_add(
-                group=membership.group, user=membership.user, role=membership.role, status=membership.status,
-                visible_to_members=membership.visible_to_members, by=request.user,
+                group=membership.group,
+                user=membership.user,
+                role=membership.role,
+                status=membership.status,
+                visible_to_members=membership.visible_to_members,
+                by=request.user,
             )
             membership.pk = created.pk
         else:
             services.membership_change(
-                membership=membership, role=membership.role, status=membership.status,
-                visible_to_members=membership.visible_to_members, by=request.user,
+                membership=membership,
+                role=membership.role,
+                status=membership.status,
+                visible_to_members=membership.visible_to_members,
+                by=request.user,
             )
     except ValidationError as error:
         messages.error(request, f"{membership.user}: {' '.join(error.messages)}")
@@ -117,7 +124,8 @@ class GroupAdminForm(forms.ModelForm):
     """Switching "confidential" on an existing group is confirmed after seeing what it does to its members."""
 
     confirm_confidential_change = forms.BooleanField(
-        label=_("I have read what changing “confidential membership” does"), required=False,
+        label=_("I have read what changing “confidential membership” does"),
+        required=False,
         help_text=_("Needed only when you switch confidential membership on or off for an existing group."),
     )
 
@@ -127,12 +135,14 @@ class GroupAdminForm(forms.ModelForm):
         if group.pk and "is_confidential" in self.changed_data and not cleaned.get("confirm_confidential_change"):
             change = selectors.confidential_change(group, bool(cleaned.get("is_confidential")))
             if change.confidential:
-                text = _("All %(count)s people on the roster will be hidden from everyone but the leads, and stay "
-                         "hidden even if the group is later opened, unless each chooses otherwise.") % {
-                    "count": change.members}
+                text = _(
+                    "All %(count)s people on the roster will be hidden from everyone but the leads, and stay "
+                    "hidden even if the group is later opened, unless each chooses otherwise."
+                ) % {"count": change.members}
             else:
                 text = _("%(hidden)s existing members joined hidden and stay hidden; new members will be listed.") % {
-                    "hidden": change.hidden}
+                    "hidden": change.hidden
+                }
             self.add_error("confirm_confidential_change", text)
         return cleaned
 
@@ -154,14 +164,18 @@ class GroupAdmin(SimpleHistoryAdmin):
             _("Who may join (job role and site only, never a protected trait)"),
             {"fields": ["join_policy", "excludes_administrators", "eligible_roles", "eligible_schools"]},
         ),
-        (_("Privacy"), {"fields": ["is_confidential", "confirm_confidential_change", "neutral_email_subjects",
-                                   "public_schedule"]}),
+        (
+            _("Privacy"),
+            {"fields": ["is_confidential", "confirm_confidential_change", "neutral_email_subjects", "public_schedule"]},
+        ),
         (_("Membership"), {"fields": ["member_count", "lead_count", "created_at", "updated_at"]}),
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            _lead_count=count_of(status=Membership.Status.ACTIVE, role=Membership.Role.LEAD)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_lead_count=count_of(status=Membership.Status.ACTIVE, role=Membership.Role.LEAD))
         )
 
     def get_inlines(self, request, obj):
@@ -176,7 +190,9 @@ class GroupAdmin(SimpleHistoryAdmin):
             # A multiple choice instead of comma-separated text.
             field = Group._meta.get_field("eligible_roles")
             form.base_fields["eligible_roles"] = forms.TypedMultipleChoiceField(
-                choices=field.base_field.choices, required=False, label=field.verbose_name,
+                choices=field.base_field.choices,
+                required=False,
+                label=field.verbose_name,
                 widget=forms.CheckboxSelectMultiple,
                 help_text=_("Leave all unticked to open the group to every job role."),
             )
@@ -261,10 +277,15 @@ class MembershipAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         hidden = Group.objects.filter(is_confidential=True).aggregate(n=Sum("member_count"))["n"] or 0
         if hidden:
-            extra_context = {**(extra_context or {}), "subtitle": ngettext(
-                "%(count)d member of confidential groups is not listed; their leads keep those rosters.",
-                "%(count)d members of confidential groups are not listed; their leads keep those rosters.", hidden,
-            ) % {"count": hidden}}
+            extra_context = {
+                **(extra_context or {}),
+                "subtitle": ngettext(
+                    "%(count)d member of confidential groups is not listed; their leads keep those rosters.",
+                    "%(count)d members of confidential groups are not listed; their leads keep those rosters.",
+                    hidden,
+                )
+                % {"count": hidden},
+            }
         return super().changelist_view(request, extra_context)
 
     def save_model(self, request, obj, form, change):
@@ -289,8 +310,10 @@ class ProposalDecisionForm(forms.ModelForm):
         label=_("Decision"),
         choices=[("", _("Not decided yet")), ("approve", _("Approve: create the group")), ("decline", _("Decline"))],
         required=False,
-        help_text=_("Approving creates the group as forming with the proposer as lead (if they offered). "
-                    "The proposer is e-mailed either way, with your message."),
+        help_text=_(
+            "Approving creates the group as forming with the proposer as lead (if they offered). "
+            "The proposer is e-mailed either way, with your message."
+        ),
     )
 
     class Meta:
@@ -302,8 +325,9 @@ def _decide(modeladmin, request, queryset, *, approve: bool):
     done = 0
     for proposal in queryset.filter(status=GroupProposal.Status.PENDING):
         try:
-            services.decide_proposal(proposal=proposal, by=request.user, approve=approve,
-                                     message=proposal.decision_message)
+            services.decide_proposal(
+                proposal=proposal, by=request.user, approve=approve, message=proposal.decision_message
+            )
         except ValidationError as error:
             modeladmin.message_user(request, f"{proposal.name}: {' '.join(error.messages)}", messages.ERROR)
         else:
@@ -352,7 +376,8 @@ class GroupProposalAdmin(admin.ModelAdmin):
         decision = form.cleaned_data.get("decision")
         if decision:
             try:
-                services.decide_proposal(proposal=obj, by=request.user, approve=decision == "approve",
-                                         message=obj.decision_message)
+                services.decide_proposal(
+                    proposal=obj, by=request.user, approve=decision == "approve", message=obj.decision_message
+                )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))

@@ -255,12 +255,24 @@ def _slug(name: str) -> str:
     return slugify(name.replace("/", " "))[:80]
 
 
-def _member(group: Group, user: User, *, role=Membership.Role.MEMBER, joined_at=None, visible=True,
-            status=Membership.Status.ACTIVE) -> None:
+def _member(
+    group: Group,
+    user: User,
+    *,
+    role=Membership.Role.MEMBER,
+    joined_at=None,
+    visible=True,
+    status=Membership.Status.ACTIVE,
+) -> None:
     _membership, created = Membership.objects.get_or_create(
-        group=group, user=user,
-        defaults={"role": role, "status": status, "joined_at": joined_at if status == "active" else None,
-                  "visible_to_members": visible},
+        group=group,
+        user=user,
+        defaults={
+            "role": role,
+            "status": status,
+            "joined_at": joined_at if status == "active" else None,
+            "visible_to_members": visible,
+        },
     )
     if created and status == Membership.Status.ACTIVE:
         MembershipEvent.objects.create(group=group, change=1, at=joined_at or timezone.now())
@@ -269,8 +281,11 @@ def _member(group: Group, user: User, *, role=Membership.Role.MEMBER, joined_at=
 def load(stdout, people: dict[str, User]) -> None:
     rng = random.Random(1903)
     now = timezone.now()
-    staff = list(User.objects.filter(is_superuser=False, is_staff=False).exclude(
-        pk__in=[p.pk for p in people.values()]).order_by("email"))
+    staff = list(
+        User.objects.filter(is_superuser=False, is_staff=False)
+        .exclude(pk__in=[p.pk for p in people.values()])
+        .order_by("email")
+    )
     non_admins = [u for u in staff if not u.is_administrator]
     created_groups = 0
     for spec in GROUPS:
@@ -297,8 +312,9 @@ def load(stdout, people: dict[str, User]) -> None:
                     _member(group, user, status=Membership.Status.PENDING)
 
     for name in LED_BY_DEMO_LEAD:
-        _member(Group.objects.get(name=name), people["lead"], role=Membership.Role.LEAD,
-                joined_at=now - timedelta(days=300))
+        _member(
+            Group.objects.get(name=name), people["lead"], role=Membership.Role.LEAD, joined_at=now - timedelta(days=300)
+        )
     _member(Group.objects.get(name=DEMO_TEACHER_JOINS), people["teacher"], joined_at=now - timedelta(days=40))
 
     if not GroupProposal.objects.exists():
@@ -310,5 +326,7 @@ def load(stdout, people: dict[str, User]) -> None:
             would_lead=True,
         )
     school_count = School.objects.count()
-    stdout.write(f"  groups: {Group.objects.count()} groups ({created_groups} new), "
-                 f"{Membership.objects.count()} memberships across {school_count} sites")
+    stdout.write(
+        f"  groups: {Group.objects.count()} groups ({created_groups} new), "
+        f"{Membership.objects.count()} memberships across {school_count} sites"
+    )

@@ -93,14 +93,16 @@ def group_message(context: dict) -> mail.Rendered:
 
 @mail.register("groups.proposal_received")
 def proposal_received(context: dict) -> mail.Rendered:
-    return mail.Rendered(context={"proposal": GroupProposal.objects.select_related("proposer").get(
-        pk=context["proposal_id"])})
+    return mail.Rendered(
+        context={"proposal": GroupProposal.objects.select_related("proposer").get(pk=context["proposal_id"])}
+    )
 
 
 @mail.register("groups.proposal_decided")
 def proposal_decided(context: dict) -> mail.Rendered:
-    return mail.Rendered(context={"proposal": GroupProposal.objects.select_related("group").get(
-        pk=context["proposal_id"])})
+    return mail.Rendered(
+        context={"proposal": GroupProposal.objects.select_related("group").get(pk=context["proposal_id"])}
+    )
 
 
 @mail.register("groups.welcome", category=EmailCategory.NEWS)

@@ -12,7 +12,9 @@ class GroupFilter(django_filters.FilterSet):
     """The directory's search box and filters. Needs `request` for "my groups" and "groups I can join"."""
 
     q = django_filters.CharFilter(
-        label=_("Search"), method="filter_search", max_length=200,
+        label=_("Search"),
+        method="filter_search",
+        max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name, purpose or topic")}),
     )
     focus = django_filters.ChoiceFilter(label=_("Focus"), choices=Group.Focus.choices, empty_label=_("Any focus"))

@@ -14,7 +14,9 @@ NOT_ON_ROSTER = _("That person is not on this group's roster (they may have left
 
 class JoinForm(forms.Form):
     message = forms.CharField(
-        label=_("Message to the leads (optional)"), required=False, max_length=MESSAGE_MAX,
+        label=_("Message to the leads (optional)"),
+        required=False,
+        max_length=MESSAGE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -51,15 +53,19 @@ class RosterActionForm(forms.Form):
     ]
 
     membership = forms.ModelChoiceField(
-        queryset=Membership.objects.none(), widget=forms.HiddenInput,
+        queryset=Membership.objects.none(),
+        widget=forms.HiddenInput,
         error_messages={"invalid_choice": NOT_ON_ROSTER, "required": NOT_ON_ROSTER, "invalid": NOT_ON_ROSTER},
     )
     action = forms.ChoiceField(
-        choices=ACTIONS, widget=forms.HiddenInput,
+        choices=ACTIONS,
+        widget=forms.HiddenInput,
         error_messages={"invalid_choice": _("Choose one of the buttons."), "required": _("Choose one of the buttons.")},
     )
     message = forms.CharField(
-        label=_("Message to the person (optional)"), required=False, max_length=MESSAGE_MAX,
+        label=_("Message to the person (optional)"),
+        required=False,
+        max_length=MESSAGE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

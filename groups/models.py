@@ -144,7 +144,9 @@ class Group(models.Model):
             ]
         fields = kwargs.get("update_fields")
         becomes_confidential = (
-            not self._state.adding and self.is_confidential and getattr(self, "_loaded_confidential", True) is False
+            not self._state.adding
+            and self.is_confidential
+            and getattr(self, "_loaded_confidential", True) is False
             and (fields is None or "is_confidential" in fields)
         )
         super().save(*args, **kwargs)
@@ -264,7 +266,9 @@ class GroupProposal(models.Model):
         DECLINED = "declined", _("Declined")
 
     proposer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_proposals",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="group_proposals",
         verbose_name=_("proposed by"),
     )
     name = models.CharField(_("group name"), max_length=120)
@@ -274,12 +278,20 @@ class GroupProposal(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     decision_message = models.TextField(_("message to the proposer"), blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     group = models.OneToOneField(
-        Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposal",
+        Group,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposal",
         verbose_name=_("group created"),
     )
     created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)

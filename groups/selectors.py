@@ -28,7 +28,10 @@ def count_of(**filters) -> Subquery:
     """A per-group count of memberships matching `filters`, answered from the roster index."""
     matching = (
         Membership.objects.filter(group_id=OuterRef("pk"), **filters)
-        .order_by().values("group_id").annotate(n=Count("*")).values("n")
+        .order_by()
+        .values("group_id")
+        .annotate(n=Count("*"))
+        .values("n")
     )
     return Coalesce(Subquery(matching), 0)
 
@@ -38,7 +41,8 @@ def _leads_prefetch():
     return Prefetch(
         "memberships",
         queryset=Membership.objects.filter(role=LEAD, status=ACTIVE, hidden=False)
-        .select_related("user").order_by("user__full_name"),
+        .select_related("user")
+        .order_by("user__full_name"),
         to_attr="lead_memberships",
     )
 
@@ -103,7 +107,8 @@ def group_page(user, group: Group, *, members_page: str | int | None = 1) -> dic
         "member_count": group.member_count,
         "pending_count": (
             group.memberships.filter(status=PENDING, **({} if insider else {"hidden": False})).count()
-            if can_manage_roster else 0
+            if can_manage_roster
+            else 0
         ),
         "leads": leads,
         "visible_members": visible_members,
@@ -136,8 +141,9 @@ class Roster:
 
     @property
     def rows_shown(self) -> int:
-        return (len(self.members.object_list) + len(self.leads) + len(self.pending) + len(self.flagged)
-                + len(self.invited))
+        return (
+            len(self.members.object_list) + len(self.leads) + len(self.pending) + len(self.flagged) + len(self.invited)
+        )
 
 
 def roster_for(group: Group, *, search: str = "", page: str | int | None = 1, include_hidden: bool = True) -> Roster:
@@ -152,34 +158,50 @@ def roster_for(group: Group, *, search: str = "", page: str | int | None = 1, in
         rows = rows.filter(hidden=False)
     # One round trip, each count answered from its own index rather than one pass over every member.
     visible = {} if include_hidden else {"hidden": False}
-    counts = Group.objects.filter(pk=group.pk).annotate(
-        pending=count_of(status=PENDING, **visible),
-        invited=count_of(status=Membership.Status.INVITED, **visible),
-        flagged=count_of(eligibility_flagged_at__isnull=False, status__in=[ACTIVE, PENDING], **visible),
-        **({} if include_hidden else {"hidden_active": count_of(status=ACTIVE, hidden=True)}),
-    ).values("pending", "invited", "flagged", *([] if include_hidden else ["hidden_active"])).get()
+    counts = (
+        Group.objects.filter(pk=group.pk)
+        .annotate(
+            pending=count_of(status=PENDING, **visible),
+            invited=count_of(status=Membership.Status.INVITED, **visible),
+            flagged=count_of(eligibility_flagged_at__isnull=False, status__in=[ACTIVE, PENDING], **visible),
+            **({} if include_hidden else {"hidden_active": count_of(status=ACTIVE, hidden=True)}),
+        )
+        .values("pending", "invited", "flagged", *([] if include_hidden else ["hidden_active"]))
+        .get()
+    )
     hidden_count = counts.get("hidden_active", 0)
     search = search.strip()
     members = rows.filter(status=ACTIVE).exclude(role=LEAD).order_by("user__full_name", "user__email", "id")
     if search:
         members = members.filter(
-            Q(user__full_name__icontains=search) | Q(user__preferred_name__icontains=search)
+            Q(user__full_name__icontains=search)
+            | Q(user__preferred_name__icontains=search)
             | Q(user__email__icontains=search)
         )
     leads = list(rows.filter(status=ACTIVE, role=LEAD).order_by("user__full_name", "user__email"))
     if search:
         needle = search.casefold()
-        leads = [m for m in leads if any(needle in (value or "").casefold() for value in
-                                         (m.user.full_name, m.user.preferred_name, m.user.email))]
+        leads = [
+            m
+            for m in leads
+            if any(
+                needle in (value or "").casefold() for value in (m.user.full_name, m.user.preferred_name, m.user.email)
+            )
+        ]
     return Roster(
         # Without a search the member count is the trigger-kept column, less the leads (and the hidden).
-        members=paginate(members, page, ROSTER_PAGE_SIZE,
-                         count=None if search else max(group.member_count - hidden_count - len(leads), 0)),
+        members=paginate(
+            members,
+            page,
+            ROSTER_PAGE_SIZE,
+            count=None if search else max(group.member_count - hidden_count - len(leads), 0),
+        ),
         leads=leads,
         pending=list(rows.filter(status=PENDING).order_by("created_at", "id")[:ROSTER_QUEUE_LIMIT]),
         flagged=list(
-            rows.filter(eligibility_flagged_at__isnull=False, status__in=[ACTIVE, PENDING])
-            .order_by("eligibility_flagged_at", "id")[:ROSTER_QUEUE_LIMIT]
+            rows.filter(eligibility_flagged_at__isnull=False, status__in=[ACTIVE, PENDING]).order_by(
+                "eligibility_flagged_at", "id"
+            )[:ROSTER_QUEUE_LIMIT]
         ),
         invited=list(rows.filter(status=Membership.Status.INVITED).order_by("created_at", "id")[:ROSTER_QUEUE_LIMIT]),
         active_count=group.member_count - hidden_count,
@@ -222,7 +244,8 @@ def roster_exports(group: Group, limit: int = EXPORT_HISTORY_LIMIT) -> list:
     """The group's latest roster exports, newest first, for its members to see who took their names away."""
     return list(
         AuditLog.objects.filter(action=ROSTER_EXPORT_ACTION, object_type="groups.Group", object_id=str(group.pk))
-        .select_related("actor").order_by("-created_at", "-id")[:limit]
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:limit]
     )
 
 
@@ -241,8 +264,10 @@ def upcoming_meetings_for_group(group: Group, limit: int = 3) -> list:
 def home_context_for(user) -> dict[str, Any]:
     """The signed-in home page: the viewer's memberships and next meetings."""
     memberships = list(
-        Membership.objects.filter(user=user).exclude(group__status=Group.Status.ARCHIVED)
-        .select_related("group").order_by("group__name")
+        Membership.objects.filter(user=user)
+        .exclude(group__status=Group.Status.ARCHIVED)
+        .select_related("group")
+        .order_by("group__name")
     )
     next_meetings: list = []
     try:
@@ -257,12 +282,15 @@ def home_context_for(user) -> dict[str, Any]:
 def directory_for_welcome() -> list[Group]:
     """Groups a new hire is told about: active and forming, with their leads for "who to contact"."""
     return list(
-        Group.objects.listed().filter(is_confidential=False).prefetch_related(_leads_prefetch())
+        Group.objects.listed()
+        .filter(is_confidential=False)
+        .prefetch_related(_leads_prefetch())
         .order_by("status", "name")
     ) + list(Group.objects.listed().filter(is_confidential=True).order_by("status", "name"))
 
 
 # --- Equity director's overview: aggregates only ------------------------------------------------------
+
 
 @dataclass
 class GrowthPoint:

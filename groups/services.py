@@ -103,12 +103,14 @@ def group_join(*, group: Group, user, message: str = "") -> JoinResult:
     if joins:
         _count(group, +1)
         mail.enqueue(kind="groups.joined", to=user, context=context)
-        mail.enqueue_many(kind="groups.lead_new_member", recipients=_leads(group, exclude_user_id=user.pk),
-                          context=context)
+        mail.enqueue_many(
+            kind="groups.lead_new_member", recipients=_leads(group, exclude_user_id=user.pk), context=context
+        )
     else:
         mail.enqueue(kind="groups.request_received", to=user, context=context)
-        mail.enqueue_many(kind="groups.lead_new_request", recipients=_leads(group, exclude_user_id=user.pk),
-                          context=context)
+        mail.enqueue_many(
+            kind="groups.lead_new_request", recipients=_leads(group, exclude_user_id=user.pk), context=context
+        )
     return JoinResult(membership, decision, created=True)
 
 
@@ -116,9 +118,9 @@ def _hide_if_confidential_now(membership: Membership) -> None:
     """Close the race with `group_set_confidential`: a join read the group before the director made it
     confidential, and its insert waited on the director's lock. Re-read the setting as committed now.
     """
-    if not membership.hidden and Membership.objects.filter(
-        pk=membership.pk, group__is_confidential=True
-    ).update(hidden=True):
+    if not membership.hidden and Membership.objects.filter(pk=membership.pk, group__is_confidential=True).update(
+        hidden=True
+    ):
         membership.hidden = True
 
 
@@ -133,8 +135,11 @@ def _accept_invitation(membership: Membership) -> JoinResult:
     _count(membership.group, +1)
     context = {"group_id": membership.group_id, "user_id": membership.user_id, "hidden": membership.hidden}
     mail.enqueue(kind="groups.joined", to=membership.user, context=context)
-    mail.enqueue_many(kind="groups.lead_new_member",
-                      recipients=_leads(membership.group, exclude_user_id=membership.user_id), context=context)
+    mail.enqueue_many(
+        kind="groups.lead_new_member",
+        recipients=_leads(membership.group, exclude_user_id=membership.user_id),
+        context=context,
+    )
     return JoinResult(membership, Decision(Outcome.JOIN, _("You accepted the invitation.")), created=True)
 
 
@@ -201,10 +206,15 @@ def group_set_confidential(*, group: Group, confidential: bool, by) -> Group:
         action="groups.confidential_on" if confidential else "groups.confidential_off",
         object_type="groups.Group",
         object_id=str(group.pk),
-        detail={"group": group.name, "confidential": confidential, "newly_hidden": newly_hidden,
-                "hidden_members": still_hidden},
+        detail={
+            "group": group.name,
+            "confidential": confidential,
+            "newly_hidden": newly_hidden,
+            "hidden_members": still_hidden,
+        },
     )
     return group
+
 
 def _locked(membership: Membership, group: Group) -> Membership:
     locked = Membership.objects.select_for_update().filter(pk=membership.pk, group=group).first()
@@ -222,8 +232,9 @@ def approve_request(*, group: Group, membership: Membership, by, message: str = 
     membership.joined_at = timezone.now()
     membership.save(update_fields=["status", "joined_at"])
     _count(group, +1)
-    mail.enqueue(kind="groups.request_approved", to=membership.user,
-                 context={"group_id": group.pk, "message": message.strip()})
+    mail.enqueue(
+        kind="groups.request_approved", to=membership.user, context={"group_id": group.pk, "message": message.strip()}
+    )
     signals.request_decided.send(sender=Membership, group=group, user=membership.user, approved=True)
     return membership
 
@@ -324,12 +335,16 @@ def export_roster_csv(*, group: Group, by, purpose: str, include_hidden: bool) -
         memberships = memberships.filter(hidden=False)
     count = memberships.count()
     _roster_audit(action=ROSTER_EXPORT_ACTION, group=group, by=by, purpose=purpose, rows=count)
-    rows = (
-        memberships.order_by("status", "-role", "user__full_name", "user__email")
-        .values_list(
-            "user__full_name", "user__preferred_name", "user__email", "user__job_role", "user__school__name",
-            "role", "status", "joined_at", "eligibility_flagged_at",
-        )
+    rows = memberships.order_by("status", "-role", "user__full_name", "user__email").values_list(
+        "user__full_name",
+        "user__preferred_name",
+        "user__email",
+        "user__job_role",
+        "user__school__name",
+        "role",
+        "status",
+        "joined_at",
+        "eligibility_flagged_at",
     )
     job_roles = dict(JobRole.choices)
     roles = dict(Membership.Role.choices)
@@ -352,8 +367,16 @@ def export_roster_csv(*, group: Group, by, purpose: str, include_hidden: bool) -
                 yes if flagged_at else "",
             ]
 
-    header = [_("Name"), _("E-mail"), _("Job role"), _("School or site"), _("Role"), _("Status"), _("Joined"),
-              _("Eligibility to review")]
+    header = [
+        _("Name"),
+        _("E-mail"),
+        _("Job role"),
+        _("School or site"),
+        _("Role"),
+        _("Status"),
+        _("Joined"),
+        _("Eligibility to review"),
+    ]
     return RosterExport(header=[str(h) for h in header], rows=values(), count=count)
 
 
@@ -367,9 +390,12 @@ def invite_member(*, group: Group, user, by) -> Membership:
         group=group, user=user, defaults={"status": Membership.Status.INVITED}
     )
     if not created:
-        if membership.hidden and not Membership.objects.filter(
-            group=group, user=by, role=Membership.Role.LEAD, status=Membership.Status.ACTIVE
-        ).exists():
+        if (
+            membership.hidden
+            and not Membership.objects.filter(
+                group=group, user=by, role=Membership.Role.LEAD, status=Membership.Status.ACTIVE
+            ).exists()
+        ):
             # Someone who is not a lead must not learn, from a refusal, that a hidden person belongs: answer
             # as if invited, send nothing.
             return membership
@@ -379,6 +405,7 @@ def invite_member(*, group: Group, user, by) -> Membership:
 
 
 # --- Proposals ----------------------------------------------------------------------------------------
+
 
 def _directors():
     return list(User.objects.filter(is_active=True, groups__name=EQUITY_DIRECTOR_GROUP).distinct())
@@ -441,6 +468,7 @@ def decide_proposal(*, proposal: GroupProposal, by, approve: bool, message: str 
 
 # --- HR import ----------------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def flag_ineligible_memberships(*, user_ids: Iterable[int]) -> int:
     """After an HR role or site change: flag (never delete) memberships whose rules the person no longer meets.
@@ -466,8 +494,9 @@ def flag_ineligible_memberships(*, user_ids: Iterable[int]) -> int:
             membership.save(update_fields=["eligibility_flagged_at"])
             flagged_groups.add(membership.group_id)
     for group in Group.objects.filter(pk__in=flagged_groups):
-        mail.enqueue_many(kind="groups.lead_membership_flagged", recipients=_leads(group),
-                          context={"group_id": group.pk})
+        mail.enqueue_many(
+            kind="groups.lead_membership_flagged", recipients=_leads(group), context={"group_id": group.pk}
+        )
     return sum(1 for m in memberships if m.eligibility_flagged_at == now)
 
 
@@ -477,8 +506,9 @@ def send_new_hire_welcome(*, user) -> bool:
     locked = User.objects.select_for_update().get(pk=user.pk)
     if locked.welcomed_at or not locked.is_active:
         return False
-    mail.enqueue(kind="groups.welcome", to=locked, context={"user_id": locked.pk},
-                 dedupe_key=f"groups.welcome:{locked.pk}")
+    mail.enqueue(
+        kind="groups.welcome", to=locked, context={"user_id": locked.pk}, dedupe_key=f"groups.welcome:{locked.pk}"
+    )
     locked.welcomed_at = timezone.now()
     locked.save(update_fields=["welcomed_at"])
     user.welcomed_at = locked.welcomed_at
@@ -505,7 +535,10 @@ def _confidential_refusal() -> RosterError:
 
 def _audit_membership(*, by, action: str, membership: Membership, **detail) -> None:
     AuditLog.objects.create(
-        actor=by, action=action, object_type="groups.Membership", object_id=str(membership.pk),
+        actor=by,
+        action=action,
+        object_type="groups.Membership",
+        object_id=str(membership.pk),
         # group_id lets the admin hide the row should the group become confidential later.
         detail={"group_id": membership.group_id, "user_id": membership.user_id, **detail},
     )
@@ -523,8 +556,15 @@ def _becomes(membership: Membership, status: str) -> None:
 
 
 @transaction.atomic
-def membership_add(*, group: Group, user, role: str = Membership.Role.MEMBER,
-                   status: str = Membership.Status.ACTIVE, visible_to_members: bool = False, by) -> Membership:
+def membership_add(
+    *,
+    group: Group,
+    user,
+    role: str = Membership.Role.MEMBER,
+    status: str = Membership.Status.ACTIVE,
+    visible_to_members: bool = False,
+    by,
+) -> Membership:
     """Put someone on a normal group's roster from the admin; the job-role and site rules still apply."""
     if group.is_confidential:
         raise _confidential_refusal()
@@ -536,8 +576,9 @@ def membership_add(*, group: Group, user, role: str = Membership.Role.MEMBER,
         # Someone who joined hidden (the group was confidential then): any refusal here would confirm to
         # the admin that they belong. Answer as if it worked, and change nothing.
         return existing
-    membership = Membership(group=group, user=user, role=role, status=Membership.Status.PENDING,
-                            visible_to_members=visible_to_members)
+    membership = Membership(
+        group=group, user=user, role=role, status=Membership.Status.PENDING, visible_to_members=visible_to_members
+    )
     _becomes(membership, status)
     try:
         with transaction.atomic():
@@ -549,15 +590,16 @@ def membership_add(*, group: Group, user, role: str = Membership.Role.MEMBER,
 
 
 @transaction.atomic
-def membership_change(*, membership: Membership, role: str, status: str, visible_to_members: bool,
-                      by) -> Membership:
+def membership_change(*, membership: Membership, role: str, status: str, visible_to_members: bool, by) -> Membership:
     """Change a role, a status or the member-list choice from the admin; joins and leaves are counted."""
     membership = Membership.objects.select_for_update().select_related("group").get(pk=membership.pk)
     if membership.group.is_confidential:
         raise _confidential_refusal()
-    changes = {name: value for name, value in
-               (("role", role), ("status", status), ("visible_to_members", visible_to_members))
-               if getattr(membership, name) != value}
+    changes = {
+        name: value
+        for name, value in (("role", role), ("status", status), ("visible_to_members", visible_to_members))
+        if getattr(membership, name) != value
+    }
     if not changes:
         return membership
     _becomes(membership, status)

@@ -69,8 +69,12 @@ def join(request, slug):
     if result.decision.outcome == Outcome.REFUSE:
         messages.error(request, result.decision.reason)
     elif result.already:
-        messages.info(request, _("Your request is already waiting for a lead's approval.") if pending
-                      else _("You are already a member of this group."))
+        messages.info(
+            request,
+            _("Your request is already waiting for a lead's approval.")
+            if pending
+            else _("You are already a member of this group."),
+        )
     elif pending:
         messages.success(
             request, _("Your request was sent to the group's leads. You will get an e-mail when they decide.")
@@ -119,8 +123,12 @@ def my_membership(request, slug):
     if request.method == "POST" and form.is_valid():
         hidden = form.cleaned_data["visibility"] == HiddenForm.HIDDEN
         services.membership_set_hidden(membership=membership, hidden=hidden, by=request.user)
-        messages.success(request, _("Only the group's leads can see that you belong to it.") if hidden
-                         else _("You are now shown on the roster to whoever manages it."))
+        messages.success(
+            request,
+            _("Only the group's leads can see that you belong to it.")
+            if hidden
+            else _("You are now shown on the roster to whoever manages it."),
+        )
         return redirect("groups:membership", slug=group.slug)
     context = {
         "group": group,
@@ -133,7 +141,9 @@ def my_membership(request, slug):
 
 def _roster_page(request, group, *, action_form=None, invite_form=None, status=200):
     roster = selectors.roster_for(
-        group, search=request.GET.get("q", "")[:200], page=request.GET.get("page") or 1,
+        group,
+        search=request.GET.get("q", "")[:200],
+        page=request.GET.get("page") or 1,
         include_hidden=access.sees_hidden_members(request.user, group),
     )
     # Every page of names shown is on the record: who, when, which group, how many people.
@@ -202,12 +212,19 @@ def email_group(request, slug):
     form = GroupEmailForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         count = services.email_group(group=group, sender=request.user, **form.cleaned_data)
-        messages.success(request, ngettext(
-            "Your message is on its way to %(count)s member.", "Your message is on its way to %(count)s members.", count
-        ) % {"count": count})
+        messages.success(
+            request,
+            ngettext(
+                "Your message is on its way to %(count)s member.",
+                "Your message is on its way to %(count)s members.",
+                count,
+            )
+            % {"count": count},
+        )
         return redirect("groups:roster", slug=group.slug)
-    return render(request, "groups/email.html", {"group": group, "form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request, "groups/email.html", {"group": group, "form": form}, status=400 if request.method == "POST" else 200
+    )
 
 
 @login_required
@@ -217,15 +234,20 @@ def export_roster(request, slug):
     form = ExportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         export = services.export_roster_csv(
-            group=group, by=request.user, purpose=form.cleaned_data["purpose"],
+            group=group,
+            by=request.user,
+            purpose=form.cleaned_data["purpose"],
             include_hidden=access.sees_hidden_members(request.user, group),
         )
         return csv_streaming_response(
             f"{group.slug}-roster-{timezone.localdate().isoformat()}.csv", export.header, export.rows
         )
-    return render(request, "groups/export.html",
-                  {"group": group, "form": form, "is_lead": access.is_lead(request.user, group)},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "groups/export.html",
+        {"group": group, "form": form, "is_lead": access.is_lead(request.user, group)},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required

@@ -87,9 +87,7 @@ def rsvp_refusal(user, occurrence: Occurrence, membership: Membership | None) ->
     if (meeting.audience == Audience.MEMBERS or not can_view(user, meeting, membership)) and not is_active_member(
         membership
     ):
-        return _("This meeting is for members of %(group)s. Join the group to reply.") % {
-            "group": meeting.group.name
-        }
+        return _("This meeting is for members of %(group)s. Join the group to reply.") % {"group": meeting.group.name}
     if meeting.audience == Audience.NON_ADMINISTRATORS and user.is_administrator:
         return _(
             "This event is for staff who are not administrators, so administrators cannot reply to it. "

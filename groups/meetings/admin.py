@@ -32,8 +32,11 @@ register_private_model(RSVP)
 def _confidential_occurrence_rows() -> Q:
     """Audit rows about a confidential group's meeting date (its attendance sheets name who came)."""
     # A subquery, not a list: a confidential group may have years of dates.
-    ids = (Occurrence.objects.filter(meeting__group__is_confidential=True)
-           .annotate(text_id=Cast("pk", CharField())).values("text_id"))
+    ids = (
+        Occurrence.objects.filter(meeting__group__is_confidential=True)
+        .annotate(text_id=Cast("pk", CharField()))
+        .values("text_id")
+    )
     return Q(object_type__in=["occurrence", "meetings.Occurrence", "meetings.occurrence"], object_id__in=ids)
 
 
@@ -47,8 +50,7 @@ def _confidential_meeting_mail() -> Q:
         return Q(pk__in=[])
     dates = list(Occurrence.objects.filter(meeting_id__in=meetings).values_list("pk", flat=True))
     replies = list(RSVP.objects.filter(occurrence__meeting_id__in=meetings).values_list("pk", flat=True))
-    return (Q(context__meeting_id__in=meetings) | Q(context__occurrence_id__in=dates)
-            | Q(context__rsvp_id__in=replies))
+    return Q(context__meeting_id__in=meetings) | Q(context__occurrence_id__in=dates) | Q(context__rsvp_id__in=replies)
 
 
 register_confidential_outbox_rows(_confidential_meeting_mail)
@@ -103,10 +105,16 @@ class MeetingAdmin(ReadOnlyInPortal, admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         hidden = Meeting.objects.filter(group__is_confidential=True).count()
-        subtitle = ngettext(
-            "%(count)d meeting of confidential groups is not listed; their leads manage them in the portal.",
-            "%(count)d meetings of confidential groups are not listed; their leads manage them in the portal.", hidden,
-        ) % {"count": hidden} if hidden else None
+        subtitle = (
+            ngettext(
+                "%(count)d meeting of confidential groups is not listed; their leads manage them in the portal.",
+                "%(count)d meetings of confidential groups are not listed; their leads manage them in the portal.",
+                hidden,
+            )
+            % {"count": hidden}
+            if hidden
+            else None
+        )
         extra_context = _with_subtitle(extra_context, subtitle)
         return super().changelist_view(request, extra_context)
 
@@ -115,7 +123,8 @@ class MeetingAdmin(ReadOnlyInPortal, admin.ModelAdmin):
         if obj.pk is None:
             return ""
         return format_html(
-            '<a href="{}">{}</a>', reverse("meetings:edit_meeting", args=[obj.pk]),
+            '<a href="{}">{}</a>',
+            reverse("meetings:edit_meeting", args=[obj.pk]),
             _("Edit or cancel in the portal (everyone invited hears about it)"),
         )
 
@@ -130,16 +139,24 @@ class OccurrenceAdmin(ReadOnlyInPortal, admin.ModelAdmin):
     readonly_fields = ["edit_in_portal", "uid", "sequence", "meeting"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(
-            Q(meeting__group__isnull=True) | Q(meeting__group__is_confidential=False)
+        return (
+            super()
+            .get_queryset(request)
+            .filter(Q(meeting__group__isnull=True) | Q(meeting__group__is_confidential=False))
         )
 
     def changelist_view(self, request, extra_context=None):
         hidden = Occurrence.objects.filter(meeting__group__is_confidential=True).count()
-        subtitle = ngettext(
-            "%(count)d date of confidential groups' meetings is not listed.",
-            "%(count)d dates of confidential groups' meetings are not listed.", hidden,
-        ) % {"count": hidden} if hidden else None
+        subtitle = (
+            ngettext(
+                "%(count)d date of confidential groups' meetings is not listed.",
+                "%(count)d dates of confidential groups' meetings are not listed.",
+                hidden,
+            )
+            % {"count": hidden}
+            if hidden
+            else None
+        )
         extra_context = _with_subtitle(extra_context, subtitle)
         return super().changelist_view(request, extra_context)
 
@@ -148,7 +165,8 @@ class OccurrenceAdmin(ReadOnlyInPortal, admin.ModelAdmin):
         if obj.pk is None:
             return ""
         return format_html(
-            '<a href="{}">{}</a>', reverse("meetings:edit_occurrence", args=[obj.pk]),
+            '<a href="{}">{}</a>',
+            reverse("meetings:edit_occurrence", args=[obj.pk]),
             _("Edit or cancel this date in the portal (everyone invited hears about it)"),
         )
 
@@ -164,15 +182,23 @@ class RSVPAdmin(ReadOnlyInPortal, admin.ModelAdmin):
     list_filter = ["response"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(
-            Q(occurrence__meeting__group__isnull=True) | Q(occurrence__meeting__group__is_confidential=False)
+        return (
+            super()
+            .get_queryset(request)
+            .filter(Q(occurrence__meeting__group__isnull=True) | Q(occurrence__meeting__group__is_confidential=False))
         )
 
     def changelist_view(self, request, extra_context=None):
         hidden = RSVP.objects.filter(occurrence__meeting__group__is_confidential=True).count()
-        subtitle = ngettext(
-            "%(count)d reply to confidential groups' meetings is not listed.",
-            "%(count)d replies to confidential groups' meetings are not listed.", hidden,
-        ) % {"count": hidden} if hidden else None
+        subtitle = (
+            ngettext(
+                "%(count)d reply to confidential groups' meetings is not listed.",
+                "%(count)d replies to confidential groups' meetings are not listed.",
+                hidden,
+            )
+            % {"count": hidden}
+            if hidden
+            else None
+        )
         extra_context = _with_subtitle(extra_context, subtitle)
         return super().changelist_view(request, extra_context)

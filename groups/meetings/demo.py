@@ -64,9 +64,13 @@ def load(stdout, people: dict[str, User]) -> None:
     kick_off_day = _kick_off_day(today)
     kick_off = _event(
         KICK_OFF,
-        by=director, group=None, audience=Audience.NON_ADMINISTRATORS,
-        starts_at=_at(kick_off_day, 15, 15), ends_at=_at(kick_off_day, 17, 0),
-        school=schools.get("putnam-avenue"), capacity=150,
+        by=director,
+        group=None,
+        audience=Audience.NON_ADMINISTRATORS,
+        starts_at=_at(kick_off_day, 15, 15),
+        ends_at=_at(kick_off_day, 17, 0),
+        school=schools.get("putnam-avenue"),
+        capacity=150,
         agenda=(
             "Human Resources and the Educators of Color Committee launch Employee Resource Groups. Come help "
             "form and plan these volunteer-driven groups. For all staff except administrators: a separate "
@@ -76,8 +80,11 @@ def load(stdout, people: dict[str, User]) -> None:
     admin_day = today + timedelta(days=14)
     _event(
         ADMINISTRATORS_EVENT,
-        by=director, group=None, audience=Audience.ADMINISTRATORS,
-        starts_at=_at(admin_day, 15, 30), ends_at=_at(admin_day, 17, 0),
+        by=director,
+        group=None,
+        audience=Audience.ADMINISTRATORS,
+        starts_at=_at(admin_day, 15, 30),
+        ends_at=_at(admin_day, 17, 0),
         school=schools.get("central-office"),
         agenda="How principals and district leaders can support Employee Resource Groups at their sites.",
     )
@@ -90,14 +97,20 @@ def load(stdout, people: dict[str, User]) -> None:
             continue
         lead = (
             Membership.objects.filter(group=group, role=Membership.Role.LEAD, status=Membership.Status.ACTIVE)
-            .select_related("user").first()
+            .select_related("user")
+            .first()
         )
         _event(
             f"{group.name}: monthly meeting",
-            by=lead.user if lead else director, group=group, audience=Audience.MEMBERS,
-            starts_at=_at(first_tuesday, 15, 30), ends_at=_at(first_tuesday, 16, 30),
-            school=schools.get(school_code) if school_code else None, address=address or "",
-            capacity=capacity, recurrence=rule_for(Repeat.MONTHLY_WEEKDAY, first_tuesday),
+            by=lead.user if lead else director,
+            group=group,
+            audience=Audience.MEMBERS,
+            starts_at=_at(first_tuesday, 15, 30),
+            ends_at=_at(first_tuesday, 16, 30),
+            school=schools.get(school_code) if school_code else None,
+            address=address or "",
+            capacity=capacity,
+            recurrence=rule_for(Repeat.MONTHLY_WEEKDAY, first_tuesday),
             agenda="First Tuesday of every month: check-in, the month's topic, and planning what comes next.",
         )
         series += 1
@@ -107,10 +120,12 @@ def load(stdout, people: dict[str, User]) -> None:
     # A few replies so the pages have something to show.
     first_kick_off = kick_off.occurrences.order_by("starts_at").first()
     if first_kick_off is not None:
-        RSVP.objects.get_or_create(occurrence=first_kick_off, user=people["teacher"],
-                                   defaults={"response": RSVP.Response.GOING})
-        RSVP.objects.get_or_create(occurrence=first_kick_off, user=people["lead"],
-                                   defaults={"response": RSVP.Response.GOING})
+        RSVP.objects.get_or_create(
+            occurrence=first_kick_off, user=people["teacher"], defaults={"response": RSVP.Response.GOING}
+        )
+        RSVP.objects.get_or_create(
+            occurrence=first_kick_off, user=people["lead"], defaults={"response": RSVP.Response.GOING}
+        )
     stdout.write(
         f"  meetings: {Meeting.objects.count()} meetings and events ({series} monthly series); "
         f"public schedule for {PUBLIC_SCHEDULE_GROUP}"

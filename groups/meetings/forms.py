@@ -46,15 +46,22 @@ class SchoolChoiceField(forms.ModelChoiceField):
 
 class PlaceFieldsMixin(StyledForm):
     school = SchoolChoiceField(
-        label=_("School or site"), queryset=School.objects.all(), required=False,
+        label=_("School or site"),
+        queryset=School.objects.all(),
+        required=False,
         empty_label=_("Not at a school (type an address below)"),
     )
     address = forms.CharField(
-        label=_("Other address"), max_length=300, required=False,
+        label=_("Other address"),
+        max_length=300,
+        required=False,
         help_text=_("For a meeting in the community, for example a café or a library."),
     )
     online_url = forms.URLField(
-        label=_("Online meeting link"), required=False, max_length=200, assume_scheme="https",
+        label=_("Online meeting link"),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
         help_text=_("Shared with the people invited, never on a public schedule."),
     )
 
@@ -90,11 +97,16 @@ class MeetingForm(WhenFieldsMixin, PlaceFieldsMixin, forms.Form):
     agenda = forms.CharField(label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     repeat = forms.ChoiceField(label=_("Repeats"), choices=Repeat.choices, required=False)
     repeat_until = forms.DateField(
-        label=_("Repeat until"), widget=DATE_WIDGET, required=False,
+        label=_("Repeat until"),
+        widget=DATE_WIDGET,
+        required=False,
         help_text=_("At most a year ahead; leave empty for a year of meetings."),
     )
     capacity = forms.IntegerField(
-        label=_("Seats"), required=False, min_value=1, max_value=MAX_CAPACITY,
+        label=_("Seats"),
+        required=False,
+        min_value=1,
+        max_value=MAX_CAPACITY,
         help_text=_("Leave empty when there is no limit. When the seats are taken, people join a waitlist."),
         error_messages={
             "max_value": _("That is more seats than any district venue holds. Enter %(limit_value)s or fewer."),
@@ -104,8 +116,18 @@ class MeetingForm(WhenFieldsMixin, PlaceFieldsMixin, forms.Form):
     audience = forms.ChoiceField(label=_("Who may attend"), choices=Audience.choices)
 
     field_order = [
-        "title", "agenda", "date", "start_time", "end_time", "repeat", "repeat_until",
-        "school", "address", "online_url", "capacity", "audience",
+        "title",
+        "agenda",
+        "date",
+        "start_time",
+        "end_time",
+        "repeat",
+        "repeat_until",
+        "school",
+        "address",
+        "online_url",
+        "capacity",
+        "audience",
     ]
 
     def __init__(self, *args, district_event: bool = False, **kwargs):
@@ -133,8 +155,19 @@ class MeetingForm(WhenFieldsMixin, PlaceFieldsMixin, forms.Form):
         data = self.cleaned_data
         return {
             name: data[name]
-            for name in ("title", "agenda", "starts_at", "ends_at", "school", "address", "online_url",
-                         "capacity", "audience", "recurrence", "repeat_until")
+            for name in (
+                "title",
+                "agenda",
+                "starts_at",
+                "ends_at",
+                "school",
+                "address",
+                "online_url",
+                "capacity",
+                "audience",
+                "recurrence",
+                "repeat_until",
+            )
         }
 
 
@@ -164,7 +197,9 @@ class OccurrenceForm(WhenFieldsMixin, PlaceFieldsMixin, forms.Form):
     """One date of a meeting: its time, place and a note for that date."""
 
     note = forms.CharField(
-        label=_("Note for this date"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        label=_("Note for this date"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
         help_text=_("For example: bring a copy of the reading."),
     )
 
@@ -176,8 +211,12 @@ class OccurrenceForm(WhenFieldsMixin, PlaceFieldsMixin, forms.Form):
         start = timezone.localtime(occurrence.starts_at, zone)
         end = timezone.localtime(occurrence.ends_at, zone)
         initial = {
-            "date": start.date(), "start_time": start.time(), "end_time": end.time(),
-            "school": occurrence.school, "address": occurrence.address, "online_url": occurrence.online_url,
+            "date": start.date(),
+            "start_time": start.time(),
+            "end_time": end.time(),
+            "school": occurrence.school,
+            "address": occurrence.address,
+            "online_url": occurrence.online_url,
             "note": occurrence.note,
         }
         super().__init__(*args, initial=initial, **kwargs)
@@ -196,14 +235,19 @@ class OccurrenceForm(WhenFieldsMixin, PlaceFieldsMixin, forms.Form):
 
 class CancelForm(StyledForm):
     reason = forms.CharField(
-        label=_("Reason (optional, included in the e-mail)"), max_length=300, required=False,
+        label=_("Reason (optional, included in the e-mail)"),
+        max_length=300,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class AttendanceForm(StyledForm):
     attended = forms.TypedMultipleChoiceField(
-        label=_("Who attended"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Who attended"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, sheet, **kwargs):
@@ -220,14 +264,20 @@ def suggested_start() -> dict:
 
 class CheckInForm(StyledForm):
     code = forms.CharField(
-        label=_("Check-in code"), max_length=32, strip=True,
+        label=_("Check-in code"),
+        max_length=32,
+        strip=True,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )
 
 
 class CreditHoursForm(StyledForm):
     credit_hours = forms.DecimalField(
-        label=_("Professional-learning hours per meeting"), required=False, min_value=0.25, max_value=12,
-        max_digits=4, decimal_places=2,
+        label=_("Professional-learning hours per meeting"),
+        required=False,
+        min_value=0.25,
+        max_value=12,
+        max_digits=4,
+        decimal_places=2,
         help_text=_("Printed on participation records. Leave empty to count each meeting's length."),
     )

@@ -43,7 +43,11 @@ class Meeting(models.Model):
 
     # No group: a district event scheduled by the equity director.
     group = models.ForeignKey(
-        "groups.Group", null=True, blank=True, on_delete=models.CASCADE, related_name="meetings",
+        "groups.Group",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="meetings",
         verbose_name=_("group"),
     )
     title = models.CharField(_("title"), max_length=200)
@@ -160,9 +164,7 @@ class Occurrence(models.Model):
         verbose_name = _("meeting date")
         verbose_name_plural = _("meeting dates")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_at__gt=models.F("starts_at")), name="occurrence_ends_after_start"
-            ),
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="occurrence_ends_after_start"),
         ]
 
     def __str__(self) -> str:
@@ -230,9 +232,7 @@ class RSVP(models.Model):
         verbose_name_plural = _("replies")
         constraints = [
             models.UniqueConstraint(fields=["occurrence", "user"], name="one_rsvp_per_person_per_meeting"),
-            models.UniqueConstraint(
-                fields=["occurrence", "waitlist_position"], name="one_person_per_waitlist_place"
-            ),
+            models.UniqueConstraint(fields=["occurrence", "waitlist_position"], name="one_person_per_waitlist_place"),
             models.CheckConstraint(
                 condition=Q(waitlist_position__isnull=True) | Q(response="going"), name="only_going_is_waitlisted"
             ),

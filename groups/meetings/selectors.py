@@ -70,17 +70,14 @@ def for_user(user) -> QuerySet:
     """The person's meetings: their groups' meetings they may attend, district events open to
     them, and anything they replied to. Meetings they declined are left out."""
     my_groups = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).values("group_id")
-    admits_me = (
-        Q(meeting__audience__in=[Audience.MEMBERS, Audience.ALL_STAFF])
-        | Q(meeting__audience=Audience.ADMINISTRATORS if user.is_administrator else Audience.NON_ADMINISTRATORS)
+    admits_me = Q(meeting__audience__in=[Audience.MEMBERS, Audience.ALL_STAFF]) | Q(
+        meeting__audience=Audience.ADMINISTRATORS if user.is_administrator else Audience.NON_ADMINISTRATORS
     )
     replied = RSVP.objects.filter(occurrence=OuterRef("pk"), user=user)
     declined = replied.filter(response=RSVP.Response.NOT_GOING)
     return (
         Occurrence.objects.for_listing()
-        .filter(
-            (admits_me & (Q(meeting__group__in=my_groups) | Q(meeting__group__isnull=True))) | Exists(replied)
-        )
+        .filter((admits_me & (Q(meeting__group__in=my_groups) | Q(meeting__group__isnull=True))) | Exists(replied))
         .exclude(Exists(declined))
     )
 
@@ -110,8 +107,11 @@ def upcoming_for_group(group: Group, user=None, limit: int | None = 5) -> list[O
     # The audience rule (access.audience_admits): the group's leads see every meeting they manage.
     shown = Q(meeting__audience__in=visible_audiences(user))
     if user is not None and user.is_authenticated:
-        shown |= Exists(Membership.objects.filter(group=group, user=user, role=Membership.Role.LEAD,
-                                                  status=Membership.Status.ACTIVE))
+        shown |= Exists(
+            Membership.objects.filter(
+                group=group, user=user, role=Membership.Role.LEAD, status=Membership.Status.ACTIVE
+            )
+        )
         occurrences = _with_reply_of(occurrences.filter(shown), user)
     else:
         occurrences = occurrences.filter(shown)
@@ -126,8 +126,18 @@ def public_schedule_for(group: Group, limit: int = 100) -> list[Occurrence]:
         .filter(meeting__audience__in=visible_audiences(None))
         .select_related("meeting", "school")
         .only(
-            "id", "uid", "starts_at", "ends_at", "status", "sequence", "address", "school__name",
-            "school__address", "meeting__title", "meeting__sequence", "meeting__group_id",
+            "id",
+            "uid",
+            "starts_at",
+            "ends_at",
+            "status",
+            "sequence",
+            "address",
+            "school__name",
+            "school__address",
+            "meeting__title",
+            "meeting__sequence",
+            "meeting__group_id",
         )
         .order_by("starts_at", "id")[:limit]
     )
@@ -152,8 +162,13 @@ def attendance_sheet(occurrence: Occurrence, *, include_hidden: bool = True) -> 
     """
     replies = RSVP.objects.filter(occurrence=occurrence).exclude(response=RSVP.Response.NOT_GOING)
     if not include_hidden:
-        replies = replies.exclude(Exists(Membership.objects.filter(
-            group_id=OuterRef("occurrence__meeting__group_id"), user_id=OuterRef("user_id"), hidden=True
-        )))
-    return list(replies.select_related("user").order_by("waitlist_position", "response", "user__full_name",
-                                                        "user__email"))
+        replies = replies.exclude(
+            Exists(
+                Membership.objects.filter(
+                    group_id=OuterRef("occurrence__meeting__group_id"), user_id=OuterRef("user_id"), hidden=True
+                )
+            )
+        )
+    return list(
+        replies.select_related("user").order_by("waitlist_position", "response", "user__full_name", "user__email")
+    )

@@ -37,8 +37,9 @@ class RSVPRefused(Exception):
         self.reason = reason
 
 
-def _validate(*, group: Group | None, starts_at: datetime, ends_at: datetime, capacity: int | None,
-              audience: str) -> None:
+def _validate(
+    *, group: Group | None, starts_at: datetime, ends_at: datetime, capacity: int | None, audience: str
+) -> None:
     errors: dict[str, str] = {}
     if ends_at <= starts_at:
         errors["ends_at"] = _("The meeting must end after it starts.")
@@ -57,8 +58,9 @@ def _occurrence_ids(occurrences) -> list[int]:
 
 
 def _enqueue_to(recipients, *, kind: str, context: dict[str, Any], dedupe_key: str) -> int:
-    return mail.enqueue_many(kind=kind, recipients=recipients.iterator(chunk_size=1000), context=context,
-                             dedupe_key=dedupe_key)
+    return mail.enqueue_many(
+        kind=kind, recipients=recipients.iterator(chunk_size=1000), context=context, dedupe_key=dedupe_key
+    )
 
 
 def _tell_changed(meeting: Meeting, recipients, *, kind: str, context: dict[str, Any], dedupe_key: str) -> int:
@@ -91,13 +93,29 @@ def schedule_meeting(
     """
     _validate(group=group, starts_at=starts_at, ends_at=ends_at, capacity=capacity, audience=audience)
     meeting = Meeting.objects.create(
-        group=group, title=title, agenda=agenda, school=school, address=address if school is None else "",
-        online_url=online_url, capacity=capacity, audience=audience, starts_at=starts_at, ends_at=ends_at,
-        recurrence=recurrence, repeat_until=repeat_until if recurrence else None, created_by=by,
+        group=group,
+        title=title,
+        agenda=agenda,
+        school=school,
+        address=address if school is None else "",
+        online_url=online_url,
+        capacity=capacity,
+        audience=audience,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        recurrence=recurrence,
+        repeat_until=repeat_until if recurrence else None,
+        created_by=by,
     )
     Occurrence.objects.bulk_create(
-        Occurrence(meeting=meeting, starts_at=start, ends_at=end, school=meeting.school,
-                   address=meeting.address, online_url=online_url)
+        Occurrence(
+            meeting=meeting,
+            starts_at=start,
+            ends_at=end,
+            school=meeting.school,
+            address=meeting.address,
+            online_url=online_url,
+        )
         for start, end in expand(starts_at=starts_at, ends_at=ends_at, rule=recurrence, repeat_until=repeat_until)
     )
     if not invite:
@@ -179,8 +197,14 @@ def update_occurrence(
         errors["starts_at"] = _("Choose a date and time in the future.")
     if errors:
         raise ValidationError(errors)
-    new = {"starts_at": starts_at, "ends_at": ends_at, "school": school,
-           "address": address if school is None else "", "online_url": online_url, "note": note}
+    new = {
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "school": school,
+        "address": address if school is None else "",
+        "online_url": online_url,
+        "note": note,
+    }
     if all(getattr(occurrence, name) == value for name, value in new.items()):
         return occurrence
     for name, value in new.items():
@@ -232,9 +256,7 @@ def cancel_meeting(*, meeting: Meeting, by, reason: str = "") -> Meeting:
     """Cancel every upcoming date of a meeting or series; past dates stay as they were."""
     meeting = Meeting.objects.select_for_update(of=("self",)).select_related("group").get(pk=meeting.pk)
     upcoming = list(
-        Occurrence.objects.select_for_update()
-        .filter(meeting=meeting, status=Occurrence.Status.SCHEDULED)
-        .upcoming()
+        Occurrence.objects.select_for_update().filter(meeting=meeting, status=Occurrence.Status.SCHEDULED).upcoming()
     )
     if meeting.status == Meeting.Status.CANCELLED and not upcoming:
         return meeting
@@ -253,16 +275,15 @@ def cancel_meeting(*, meeting: Meeting, by, reason: str = "") -> Meeting:
 
 
 def _seats_taken(occurrence: Occurrence) -> int:
-    return RSVP.objects.filter(occurrence=occurrence, response=RSVP.Response.GOING,
-                               waitlist_position__isnull=True).count()
+    return RSVP.objects.filter(
+        occurrence=occurrence, response=RSVP.Response.GOING, waitlist_position__isnull=True
+    ).count()
 
 
 def _promote_waitlisted(occurrence: Occurrence) -> list[RSVP]:
     """Give free seats to the waitlist in order. The caller holds the occurrence's row lock."""
     capacity = occurrence.meeting.capacity
-    waiting = RSVP.objects.filter(occurrence=occurrence, waitlist_position__isnull=False).order_by(
-        "waitlist_position"
-    )
+    waiting = RSVP.objects.filter(occurrence=occurrence, waitlist_position__isnull=False).order_by("waitlist_position")
     if capacity is not None:
         free = capacity - _seats_taken(occurrence)
         if free <= 0:
@@ -335,7 +356,10 @@ def mark_attendance(
     came = replies.filter(user_id__in=attended_user_ids).update(attended=True)
     replies.filter(~Q(user_id__in=attended_user_ids)).update(attended=False)
     AuditLog.objects.create(
-        actor=by, action="meetings.attendance_marked", object_type="occurrence", object_id=str(occurrence.pk),
+        actor=by,
+        action="meetings.attendance_marked",
+        object_type="occurrence",
+        object_id=str(occurrence.pk),
         detail={"attended": came},
     )
     return came
@@ -354,12 +378,16 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
     )
     queued = 0
     for occurrence in due:
-        going = get_user_model().objects.filter(
-            is_active=True,
-            meeting_rsvps__occurrence=occurrence,
-            meeting_rsvps__response=RSVP.Response.GOING,
-            meeting_rsvps__waitlist_position__isnull=True,
-        ).only("id", "email", "preferred_language")
+        going = (
+            get_user_model()
+            .objects.filter(
+                is_active=True,
+                meeting_rsvps__occurrence=occurrence,
+                meeting_rsvps__response=RSVP.Response.GOING,
+                meeting_rsvps__waitlist_position__isnull=True,
+            )
+            .only("id", "email", "preferred_language")
+        )
         queued += mail.enqueue_many(
             kind="meetings.reminder",
             recipients=going,
@@ -411,9 +439,7 @@ def check_in(*, code: str, user, now: datetime | None = None) -> tuple[Occurrenc
         raise CheckInRefused(_("Too many wrong codes. Ask a lead to mark you present."))
     normalized = "".join(code.split()).upper()[:32]
     found = (
-        CheckInCode.objects.filter(code=normalized)
-        .select_related("occurrence__meeting__group")
-        .first()
+        CheckInCode.objects.filter(code=normalized).select_related("occurrence__meeting__group").first()
         if normalized
         else None
     )
@@ -423,8 +449,10 @@ def check_in(*, code: str, user, now: datetime | None = None) -> tuple[Occurrenc
         except ValueError:
             cache.set(key, 1, 3600)
         raise CheckInRefused(_("That code does not match any meeting. Check it and try again."))
-    occurrence = Occurrence.objects.select_for_update(of=("self",)).select_related("meeting", "meeting__group").get(
-        pk=found.occurrence_id
+    occurrence = (
+        Occurrence.objects.select_for_update(of=("self",))
+        .select_related("meeting", "meeting__group")
+        .get(pk=found.occurrence_id)
     )
     refusal = check_in_refusal(user, occurrence, membership_of(user, occurrence.meeting.group), now)
     if refusal:
@@ -455,7 +483,10 @@ def meeting_set_credit_hours(*, meeting: Meeting, hours, by) -> Meeting:
     Meeting.objects.filter(pk=meeting.pk).update(credit_hours=hours)
     meeting.credit_hours = hours
     AuditLog.objects.create(
-        actor=by, action="meetings.credit_hours_set", object_type="meeting", object_id=str(meeting.pk),
+        actor=by,
+        action="meetings.credit_hours_set",
+        object_type="meeting",
+        object_id=str(meeting.pk),
         detail={"hours": str(hours) if hours is not None else None},
     )
     return meeting

@@ -94,8 +94,11 @@ def reply(request, pk: int):
         messages.error(request, refused.reason)
         return redirect(occurrence)
     if answer.is_waitlisted:
-        messages.info(request, _("Every seat is taken, so you are number %(n)s on the waitlist. We will e-mail you "
-                                 "if a seat frees up.") % {"n": answer.waitlist_position})
+        messages.info(
+            request,
+            _("Every seat is taken, so you are number %(n)s on the waitlist. We will e-mail you if a seat frees up.")
+            % {"n": answer.waitlist_position},
+        )
     else:
         messages.success(request, _("Thank you: your reply is saved."))
     return redirect(occurrence)
@@ -122,8 +125,10 @@ def my_meetings(request):
 @require_POST
 def reset_calendar(request):
     services.reset_calendar_token(user=request.user)
-    messages.success(request, _("Your calendar address has changed. Subscribe again with the new address; the old "
-                                "one no longer works."))
+    messages.success(
+        request,
+        _("Your calendar address has changed. Subscribe again with the new address; the old one no longer works."),
+    )
     return redirect("meetings:mine")
 
 
@@ -137,8 +142,11 @@ def my_calendar_feed(request, token: str):
 
 
 def _schedule(request, *, group, district_event: bool):
-    form = MeetingForm(request.POST or None, district_event=district_event,
-                       initial=None if request.method == "POST" else suggested_start())
+    form = MeetingForm(
+        request.POST or None,
+        district_event=district_event,
+        initial=None if request.method == "POST" else suggested_start(),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.schedule_meeting(by=request.user, group=group, **form.service_arguments())
@@ -147,12 +155,18 @@ def _schedule(request, *, group, district_event: bool):
         else:
             count = meeting.occurrences.count()
             messages.success(
-                request, ngettext("Scheduled %(count)s date. Invitations are on their way.",
-                                  "Scheduled %(count)s dates. Invitations are on their way.", count) % {"count": count}
+                request,
+                ngettext(
+                    "Scheduled %(count)s date. Invitations are on their way.",
+                    "Scheduled %(count)s dates. Invitations are on their way.",
+                    count,
+                )
+                % {"count": count},
             )
             return redirect(meeting.occurrences.order_by("starts_at").first())
-    return render(request, "meetings/meeting_form.html", {"form": form, "group": group,
-                                                           "district_event": district_event})
+    return render(
+        request, "meetings/meeting_form.html", {"form": form, "group": group, "district_event": district_event}
+    )
 
 
 @login_required
@@ -220,8 +234,11 @@ def cancel_occurrence(request, pk: int):
         else:
             messages.success(request, _("This meeting is cancelled. Everyone invited hears about it."))
             return redirect(occurrence)
-    return render(request, "meetings/cancel.html", {"form": form, "meeting": occurrence.meeting,
-                                                    "occurrence": occurrence, "whole_series": False})
+    return render(
+        request,
+        "meetings/cancel.html",
+        {"form": form, "meeting": occurrence.meeting, "occurrence": occurrence, "whole_series": False},
+    )
 
 
 @login_required
@@ -233,9 +250,12 @@ def attendance(request, pk: int):
     form = AttendanceForm(request.POST or None, sheet=sheet)
     if request.method == "POST" and form.is_valid():
         try:
-            came = services.mark_attendance(occurrence=occurrence, by=request.user,
-                                            attended_user_ids=set(form.cleaned_data["attended"]),
-                                            sheet_user_ids={reply.user_id for reply in sheet})
+            came = services.mark_attendance(
+                occurrence=occurrence,
+                by=request.user,
+                attended_user_ids=set(form.cleaned_data["attended"]),
+                sheet_user_ids={reply.user_id for reply in sheet},
+            )
         except ValidationError as error:
             _add_service_errors(form, error)
         else:

@@ -20,11 +20,13 @@ pytestmark = pytest.mark.django_db
 
 def test_it_creates_staff_from_a_valid_file(school, signals_received, django_capture_on_commit_callbacks):
     other = SchoolFactory(name="Cedar Hill Middle School", code="cedar-hill")
-    content = roster_csv([
-        person(1, school, preferred_name="Sam", preferred_language="es"),
-        person(2, other, job_role="Assistant Principal", school="cedar hill middle school"),
-        person(3, school, job_role="FOOD SERVICE", email="Mixed.Case@District.Example"),
-    ])
+    content = roster_csv(
+        [
+            person(1, school, preferred_name="Sam", preferred_language="es"),
+            person(2, other, job_role="Assistant Principal", school="cedar hill middle school"),
+            person(3, school, job_role="FOOD SERVICE", email="Mixed.Case@District.Example"),
+        ]
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         result = import_staff(content, full=False, dry_run=False)
@@ -68,17 +70,37 @@ def test_it_updates_by_email_case_insensitively_and_reports_role_or_school_chang
     school, signals_received, django_capture_on_commit_callbacks
 ):
     moved = UserFactory(email="moved@district.example", job_role=JobRole.TEACHER, school=school)
-    renamed = UserFactory(email="renamed@district.example", full_name="Old Name", school=school,
-                          job_role=JobRole.TEACHER, hire_date=date(2020, 8, 15))
-    chosen = UserFactory(email="chosen@district.example", preferred_name="Kit", preferred_language="vi",
-                         full_name="Chosen One", school=school, job_role=JobRole.TEACHER, hire_date=date(2020, 8, 15))
+    renamed = UserFactory(
+        email="renamed@district.example",
+        full_name="Old Name",
+        school=school,
+        job_role=JobRole.TEACHER,
+        hire_date=date(2020, 8, 15),
+    )
+    chosen = UserFactory(
+        email="chosen@district.example",
+        preferred_name="Kit",
+        preferred_language="vi",
+        full_name="Chosen One",
+        school=school,
+        job_role=JobRole.TEACHER,
+        hire_date=date(2020, 8, 15),
+    )
     new_school = SchoolFactory()
-    content = roster_csv([
-        person(1, new_school, email="MOVED@district.example", full_name=moved.full_name, job_role="principal"),
-        person(2, school, email="renamed@district.example", full_name="New Name"),
-        person(3, school, email="chosen@district.example", full_name="Chosen One", preferred_name="Christopher",
-               preferred_language="en"),
-    ])
+    content = roster_csv(
+        [
+            person(1, new_school, email="MOVED@district.example", full_name=moved.full_name, job_role="principal"),
+            person(2, school, email="renamed@district.example", full_name="New Name"),
+            person(
+                3,
+                school,
+                email="chosen@district.example",
+                full_name="Chosen One",
+                preferred_name="Christopher",
+                preferred_language="en",
+            ),
+        ]
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         result = import_staff(content, full=False, dry_run=False)
@@ -118,12 +140,18 @@ def test_it_deactivates_leavers_on_a_full_import_only(school):
 
 
 def test_it_reactivates_someone_who_comes_back(school):
-    returning = UserFactory(email="back@district.example", is_active=False, school=school,
-                            job_role=JobRole.TEACHER, hire_date=date(2020, 8, 15))
+    returning = UserFactory(
+        email="back@district.example",
+        is_active=False,
+        school=school,
+        job_role=JobRole.TEACHER,
+        hire_date=date(2020, 8, 15),
+    )
 
     result = import_staff(
         roster_csv([person(1, school, email=returning.email, full_name=returning.full_name)]),
-        full=False, dry_run=False,
+        full=False,
+        dry_run=False,
     )
 
     assert result.counts() == {"created": 0, "updated": 0, "unchanged": 0, "deactivated": 0, "reactivated": 1}
@@ -131,18 +159,21 @@ def test_it_reactivates_someone_who_comes_back(school):
     assert returning.is_active
 
 
-def test_it_lists_every_problem_with_its_line_and_writes_nothing(school, signals_received,
-                                                                 django_capture_on_commit_callbacks):
+def test_it_lists_every_problem_with_its_line_and_writes_nothing(
+    school, signals_received, django_capture_on_commit_callbacks
+):
     existing = UserFactory(email="keep@district.example", full_name="Keep Me", school=school)
-    content = roster_csv([
-        person(1, school),                                       # line 2: fine
-        person(2, school, email="not-an-address"),               # line 3
-        person(3, school, job_role="Wizard", school="atlantis"),  # line 4: two problems
-        person(4, school, hire_date="15/08/2020"),               # line 5
-        person(5, school, full_name=""),                          # line 6
-        person(1, school),                                       # line 7: duplicate of line 2
-        person(6, school, email=existing.email, full_name="Changed", preferred_language="klingon"),  # line 8
-    ])
+    content = roster_csv(
+        [
+            person(1, school),  # line 2: fine
+            person(2, school, email="not-an-address"),  # line 3
+            person(3, school, job_role="Wizard", school="atlantis"),  # line 4: two problems
+            person(4, school, hire_date="15/08/2020"),  # line 5
+            person(5, school, full_name=""),  # line 6
+            person(1, school),  # line 7: duplicate of line 2
+            person(6, school, email=existing.email, full_name="Changed", preferred_language="klingon"),  # line 8
+        ]
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         result = import_staff(content, full=True, dry_run=False)
@@ -196,12 +227,12 @@ def test_it_takes_already_parsed_rows(school):
 
 
 def test_it_marks_an_existing_unverified_address_verified(school):
-    user = UserFactory(email="late@district.example", school=school, job_role=JobRole.TEACHER,
-                       hire_date=date(2020, 8, 15))
+    user = UserFactory(
+        email="late@district.example", school=school, job_role=JobRole.TEACHER, hire_date=date(2020, 8, 15)
+    )
     EmailAddress.objects.filter(user=user).update(verified=False)
 
-    import_staff(roster_csv([person(1, school, email=user.email, full_name=user.full_name)]),
-                 full=False, dry_run=False)
+    import_staff(roster_csv([person(1, school, email=user.email, full_name=user.full_name)]), full=False, dry_run=False)
 
     assert EmailAddress.objects.get(user=user).verified
 
@@ -211,8 +242,9 @@ def test_it_imports_ten_thousand_rows_quickly(school, signals_received, django_c
     schools = [school, *SchoolFactory.create_batch(9)]
     roles = [role.label for role in JobRole]
     rows = [
-        person(n, schools[n % 10], job_role=str(roles[n % len(roles)]),
-               hire_date=f"20{n % 25:02d}-0{1 + n % 9}-1{n % 9}")
+        person(
+            n, schools[n % 10], job_role=str(roles[n % len(roles)]), hire_date=f"20{n % 25:02d}-0{1 + n % 9}-1{n % 9}"
+        )
         for n in range(10_000)
     ]
     UserFactory(email="gone@district.example")

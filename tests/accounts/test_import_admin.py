@@ -23,20 +23,26 @@ def upload(content: bytes, name: str = "roster.csv") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="text/csv")
 
 
-def test_it_previews_then_imports_on_confirmation(client, hr_person, school, signals_received,
-                                                  django_capture_on_commit_callbacks):
+def test_it_previews_then_imports_on_confirmation(
+    client, hr_person, school, signals_received, django_capture_on_commit_callbacks
+):
     leaver = UserFactory(email="leaver@district.example")
     client.force_login(hr_person)
     changelist = client.get(reverse("admin:accounts_user_changelist"))
     assert IMPORT_URL.encode() in changelist.content
 
-    content = roster_csv([person(1, school), person(2, school), person(3, school, email=hr_person.email,
-                                                                         full_name=hr_person.full_name)])
+    content = roster_csv(
+        [person(1, school), person(2, school), person(3, school, email=hr_person.email, full_name=hr_person.full_name)]
+    )
     preview = client.post(IMPORT_URL, {"file": upload(content), "full": "on"})
 
     assert preview.status_code == 200
     assert preview.context["result"].counts() == {
-        "created": 2, "updated": 1, "unchanged": 0, "deactivated": 1, "reactivated": 0,
+        "created": 2,
+        "updated": 1,
+        "unchanged": 0,
+        "deactivated": 1,
+        "reactivated": 0,
     }
     assert b"Preview: nothing has been written yet" in preview.content
     assert b"leaver@district.example" in preview.content

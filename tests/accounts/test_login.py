@@ -45,8 +45,9 @@ def test_it_signs_in_with_a_code_sent_by_email(client, staff, mailoutbox, django
     assert get_user(client) == staff
 
 
-def test_an_imported_person_without_a_password_signs_in_by_code(client, school, mailoutbox,
-                                                                django_capture_on_commit_callbacks):
+def test_an_imported_person_without_a_password_signs_in_by_code(
+    client, school, mailoutbox, django_capture_on_commit_callbacks
+):
     from accounts.services import import_staff
 
     from .factories import person, roster_csv
@@ -65,8 +66,11 @@ def test_it_refuses_sign_up_from_a_foreign_domain(client, mailoutbox, django_cap
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("account_signup"),
-            {"email": "someone@gmail.example", "password1": "a-long-passphrase-77",
-             "password2": "a-long-passphrase-77"},
+            {
+                "email": "someone@gmail.example",
+                "password1": "a-long-passphrase-77",
+                "password2": "a-long-passphrase-77",
+            },
         )
 
     assert response.status_code == 200
@@ -82,8 +86,11 @@ def test_it_accepts_sign_up_from_the_district_domain_and_requires_verification(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("account_signup"),
-            {"email": "New.Hire@District.Example", "password1": "a-long-passphrase-77",
-             "password2": "a-long-passphrase-77"},
+            {
+                "email": "New.Hire@District.Example",
+                "password1": "a-long-passphrase-77",
+                "password2": "a-long-passphrase-77",
+            },
         )
 
     assert response.status_code == 302

@@ -50,16 +50,20 @@ def audit(response) -> FormAudit:
 
 @pytest.mark.parametrize(
     "url_name",
-    ["account_login", "account_signup", "account_request_login_code", "account_reset_password",
-     "account_email_verification_sent"],
+    [
+        "account_login",
+        "account_signup",
+        "account_request_login_code",
+        "account_reset_password",
+        "account_email_verification_sent",
+    ],
 )
 def test_the_entrance_pages_use_the_portal_layout(client, url_name):
     parser = audit(client.get(reverse(url_name)))
 
     if url_name != "account_email_verification_sent":
         assert parser.controls, "the page has a form"
-        assert all(re.search(r"form-(control|check-input|select)", c.get("class", ""))
-                   for c in parser.controls)
+        assert all(re.search(r"form-(control|check-input|select)", c.get("class", "")) for c in parser.controls)
 
 
 def test_the_confirm_code_page_uses_the_portal_layout(client, staff, django_capture_on_commit_callbacks):

@@ -92,9 +92,7 @@ def test_an_unsubscribe_link_works_in_one_click_without_a_csrf_token(staff):
 
     mail_client = Client(enforce_csrf_checks=True)
 
-    response = mail_client.post(
-        unsubscribe_url(staff, EmailCategory.REMINDERS), {"List-Unsubscribe": "One-Click"}
-    )
+    response = mail_client.post(unsubscribe_url(staff, EmailCategory.REMINDERS), {"List-Unsubscribe": "One-Click"})
 
     assert response.status_code == 200
     staff.refresh_from_db()

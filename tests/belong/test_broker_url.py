@@ -26,7 +26,8 @@ def socket_redis(tmp_path):
     socket_path = tmp_path / "redis.sock"
     process = subprocess.Popen(
         [redis_server_binary(), "--port", "0", "--unixsocket", str(socket_path), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         wait_until(socket_path.exists, timeout=10, what="redis-server's socket")

@@ -99,10 +99,14 @@ def test_it_skips_every_row_whose_subject_is_gone_asking_the_database_once(smtp_
 
 @pytest.mark.django_db
 def test_it_records_a_renderer_bug_on_each_row_and_sends_the_rows_of_other_contexts(smtp_mailer, counted_kind):
-    mail.enqueue_many(kind="account.message", recipients=[f"broken{n}@district.example" for n in range(3)],
-                      context={**_plain_message(), "broken": True})
-    mail.enqueue_many(kind="account.message", recipients=[f"fine{n}@district.example" for n in range(3)],
-                      context=_plain_message())
+    mail.enqueue_many(
+        kind="account.message",
+        recipients=[f"broken{n}@district.example" for n in range(3)],
+        context={**_plain_message(), "broken": True},
+    )
+    mail.enqueue_many(
+        kind="account.message", recipients=[f"fine{n}@district.example" for n in range(3)], context=_plain_message()
+    )
 
     assert mail.deliver() == 3
 
@@ -115,8 +119,9 @@ def test_it_records_a_renderer_bug_on_each_row_and_sends_the_rows_of_other_conte
 
 @pytest.mark.django_db
 def test_it_renders_again_once_a_shared_rendering_is_older_than_its_max_age(counted_kind):
-    mail.enqueue_many(kind="account.message", recipients=["a@district.example", "b@district.example"],
-                      context=_plain_message())
+    mail.enqueue_many(
+        kind="account.message", recipients=["a@district.example", "b@district.example"], context=_plain_message()
+    )
     rows = list(OutboxMessage.objects.order_by("id"))
 
     fresh = mail.RenderCache()
@@ -152,14 +157,19 @@ def test_it_leaves_a_row_another_transaction_holds_and_sends_it_once_released(co
     # Written directly: enqueue's commit hook would deliver them (eagerly, in tests) before the lock is taken.
     batch = uuid.uuid4()
     rows = OutboxMessage.objects.bulk_create(
-        OutboxMessage(batch=batch, kind="account.message", to_email=f"family{n}@households.example",
-                      context=_plain_message())
+        OutboxMessage(
+            batch=batch, kind="account.message", to_email=f"family{n}@households.example", context=_plain_message()
+        )
         for n in range(4)
     )
     held = rows[1]
     settings_dict = connection.settings_dict
-    with psycopg.connect(host=settings_dict["HOST"], port=settings_dict["PORT"] or 5432,
-                         user=settings_dict["USER"], dbname=settings_dict["NAME"]) as other:
+    with psycopg.connect(
+        host=settings_dict["HOST"],
+        port=settings_dict["PORT"] or 5432,
+        user=settings_dict["USER"],
+        dbname=settings_dict["NAME"],
+    ) as other:
         # Another worker, in the middle of sending this row.
         other.execute("SELECT id FROM belong_outboxmessage WHERE id = %s FOR UPDATE", [held.id])
 
@@ -209,8 +219,9 @@ def _plain_message() -> dict:
 @pytest.mark.django_db
 def test_it_puts_back_the_interpreters_thread_switch_interval(smtp_mailer):
     before = sys.getswitchinterval()
-    mail.enqueue_many(kind="account.message", recipients=["a@district.example", "b@district.example"],
-                      context=_plain_message())
+    mail.enqueue_many(
+        kind="account.message", recipients=["a@district.example", "b@district.example"], context=_plain_message()
+    )
 
     assert mail.deliver() == 2
 
@@ -220,8 +231,9 @@ def test_it_puts_back_the_interpreters_thread_switch_interval(smtp_mailer):
 @pytest.mark.django_db
 def test_it_delivers_through_a_backend_other_than_smtp(mailoutbox, settings):
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-    mail.enqueue_many(kind="account.message", recipients=["a@district.example", "b@district.example"],
-                      context=_plain_message())
+    mail.enqueue_many(
+        kind="account.message", recipients=["a@district.example", "b@district.example"], context=_plain_message()
+    )
 
     assert mail.deliver() == 2
 

@@ -76,11 +76,19 @@ def test_it_saves_a_reply_shown_on_the_receipt_page_and_notes_and_tags(client, d
     comment = CommentFactory()
     tag = TagFactory(name="Transportation")
     client.force_login(director)
-    response = client.post(change_url(comment), {
-        "status": "in_review", "tags": [tag.pk], "reply": "Thank you; the route is being reviewed.",
-        "notes-TOTAL_FORMS": "1", "notes-INITIAL_FORMS": "0", "notes-MIN_NUM_FORMS": "0",
-        "notes-MAX_NUM_FORMS": "1000", "notes-0-body": "Call the transport office.",
-    })
+    response = client.post(
+        change_url(comment),
+        {
+            "status": "in_review",
+            "tags": [tag.pk],
+            "reply": "Thank you; the route is being reviewed.",
+            "notes-TOTAL_FORMS": "1",
+            "notes-INITIAL_FORMS": "0",
+            "notes-MIN_NUM_FORMS": "0",
+            "notes-MAX_NUM_FORMS": "1000",
+            "notes-0-body": "Call the transport office.",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     comment.refresh_from_db()
     assert comment.reply == "Thank you; the route is being reviewed."
@@ -104,7 +112,7 @@ def test_bulk_actions_change_status_and_dates(client, director):
 
 
 def test_it_exports_csv_with_identity_only_where_disclosed_and_audits_it(client, director):
-    anonymous = CommentFactory(body="=HYPERLINK(\"http://evil.example\")")
+    anonymous = CommentFactory(body='=HYPERLINK("http://evil.example")')
     disclosed = CommentFactory(disclosed=True)
     client.force_login(director)
     response = client.post(LIST, {"action": "export_csv", "_selected_action": [anonymous.pk, disclosed.pk]})

@@ -12,8 +12,9 @@ pytestmark = pytest.mark.django_db
 def test_it_emails_the_reply_to_a_writer_who_gave_an_address(django_capture_on_commit_callbacks, mailoutbox):
     comment = CommentFactory(disclosed=True, language="es")
     with django_capture_on_commit_callbacks(execute=True):
-        services.review_comment(comment_id=comment.pk, status="in_review", reply="Gracias por su comentario.",
-                                legal_hold=False)
+        services.review_comment(
+            comment_id=comment.pk, status="in_review", reply="Gracias por su comentario.", legal_hold=False
+        )
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert message.to == ["jordan.whitaker@example.org"]
@@ -43,17 +44,24 @@ def test_it_sends_nothing_when_the_writer_stayed_anonymous(django_capture_on_com
     assert saved.status == Comment.Status.ANSWERED and saved.replied_on
 
 
-def test_a_reply_saved_in_the_admin_is_emailed(client, director, django_capture_on_commit_callbacks, mailoutbox,
-                                               settings):
+def test_a_reply_saved_in_the_admin_is_emailed(
+    client, director, django_capture_on_commit_callbacks, mailoutbox, settings
+):
     settings.ADMIN_REQUIRES_MFA = False
     comment = CommentFactory(disclosed=True)
     client.force_login(director)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/admin/comments/comment/{comment.pk}/change/", {
-            "status": "new", "reply": "We will add interpreters.",
-            "notes-TOTAL_FORMS": "0", "notes-INITIAL_FORMS": "0", "notes-MIN_NUM_FORMS": "0",
-            "notes-MAX_NUM_FORMS": "1000",
-        })
+        response = client.post(
+            f"/admin/comments/comment/{comment.pk}/change/",
+            {
+                "status": "new",
+                "reply": "We will add interpreters.",
+                "notes-TOTAL_FORMS": "0",
+                "notes-INITIAL_FORMS": "0",
+                "notes-MIN_NUM_FORMS": "0",
+                "notes-MAX_NUM_FORMS": "1000",
+            },
+        )
     assert response.status_code == 302
     assert len(mailoutbox) == 1 and "We will add interpreters." in mailoutbox[0].body
 

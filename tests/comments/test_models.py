@@ -9,8 +9,27 @@ from .factories import CommentFactory
 pytestmark = pytest.mark.django_db
 
 IDENTIFYING_WORDS = {
-    "user", "ip", "address", "addr", "agent", "ua", "session", "time", "timestamp", "datetime", "created",
-    "modified", "updated", "at", "cookie", "host", "device", "browser", "fingerprint", "author", "owner",
+    "user",
+    "ip",
+    "address",
+    "addr",
+    "agent",
+    "ua",
+    "session",
+    "time",
+    "timestamp",
+    "datetime",
+    "created",
+    "modified",
+    "updated",
+    "at",
+    "cookie",
+    "host",
+    "device",
+    "browser",
+    "fingerprint",
+    "author",
+    "owner",
 }
 # The reviewer who wrote an internal note, typed in by the admin; nothing about the comment's writer.
 ALLOWED = {(CommentNote, "author_name")}
@@ -27,7 +46,9 @@ def test_it_has_no_field_that_could_identify_a_writer():
         words = set(field.name.lower().split("_"))
         assert (model, field.name) in ALLOWED or not words & IDENTIFYING_WORDS, (model, field.name)
         assert not isinstance(field, models.DateTimeField | models.TimeField | models.GenericIPAddressField), (
-            model, field.name)
+            model,
+            field.name,
+        )
         if field.is_relation and field.related_model is not None:
             assert field.related_model._meta.label != settings.AUTH_USER_MODEL, (model, field.name)
 
@@ -53,9 +74,23 @@ def test_it_stores_exactly_these_columns_for_a_comment():
     # The closing note of issue 6 lists these; a new column must be argued for here first.
     columns = {field.column for field in Comment._meta.concrete_fields}
     assert columns == {
-        "id", "sequence", "topic_id", "body", "language", "submitted_on", "status", "status_changed_on",
-        "closed_on", "identity_disclosed", "disclosed_name", "disclosed_email", "disclosed_relationship",
-        "reply", "replied_on", "legal_hold", "receipt_hash",
+        "id",
+        "sequence",
+        "topic_id",
+        "body",
+        "language",
+        "submitted_on",
+        "status",
+        "status_changed_on",
+        "closed_on",
+        "identity_disclosed",
+        "disclosed_name",
+        "disclosed_email",
+        "disclosed_relationship",
+        "reply",
+        "replied_on",
+        "legal_hold",
+        "receipt_hash",
         # The writer's yes/no to being quoted on "You said, we did" (impact): a choice, not a trace.
         "publish_consent",
     }

@@ -63,7 +63,10 @@ def test_it_stores_a_disclosed_identity_only_when_the_box_is_ticked(submit):
     comment = Comment.objects.get()
     assert comment.identity_disclosed
     assert (comment.disclosed_name, comment.disclosed_email, comment.disclosed_relationship) == (
-        "Jordan Whitaker", "jordan@example.org", "parent")
+        "Jordan Whitaker",
+        "jordan@example.org",
+        "parent",
+    )
 
 
 def test_it_stores_nothing_of_a_signed_in_member_and_leaves_their_session_alone(client, submit, staff, monkeypatch):

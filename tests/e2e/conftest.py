@@ -84,10 +84,7 @@ def axe_violations(page) -> list[dict]:
         page.evaluate(axe_script())
     options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
     violations = page.evaluate("options => axe.run(document, options).then(r => r.violations)", options)
-    return [
-        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in violations
-    ]
+    return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in violations]
 
 
 def focus_state(page) -> dict | None:
@@ -143,8 +140,9 @@ def visit(page, live_server):
     contexts = []
 
     def open_browser():
-        context = page.context.browser.new_context(base_url=live_server.url, viewport=page.viewport_size,
-                                                   accept_downloads=True)
+        context = page.context.browser.new_context(
+            base_url=live_server.url, viewport=page.viewport_size, accept_downloads=True
+        )
         contexts.append(context)
         return new_page(context)
 
@@ -184,8 +182,11 @@ def portal(browser, django_db_setup, django_db_blocker):
     from . import world as district
 
     overrides = override_settings(
-        SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False, LANGUAGE_COOKIE_SECURE=False,
-        COMMENT_FORM_MIN_SECONDS=0, ALLOWED_HOSTS=["localhost", "127.0.0.1", "testserver"],
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+        LANGUAGE_COOKIE_SECURE=False,
+        COMMENT_FORM_MIN_SECONDS=0,
+        ALLOWED_HOSTS=["localhost", "127.0.0.1", "testserver"],
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     )
     overrides.enable()

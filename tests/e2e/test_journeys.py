@@ -228,5 +228,6 @@ def test_it_shows_a_signed_out_visitor_the_public_equity_plan(page):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Curriculum panel")
     expect(page.get_by_role("cell", name="Review reading lists")).to_be_visible()
     expect(page.get_by_text("Students who feel they belong").first).to_be_visible()
-    expect(page.get_by_role("img").filter(has_text="Students who feel they belong").or_(
-        page.locator("svg[role='img']"))).not_to_have_count(0)
+    expect(
+        page.get_by_role("img").filter(has_text="Students who feel they belong").or_(page.locator("svg[role='img']"))
+    ).not_to_have_count(0)

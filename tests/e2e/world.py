@@ -63,29 +63,56 @@ def build() -> World:
     administrator = AdministratorFactory(full_name="Pat Principal", school=school)
     director = DirectorFactory(full_name="Dana Director", school=school)
     world.totp_secret = with_totp(director)
-    world.emails = {"staff": staff.email, "lead": lead.email, "administrator": administrator.email,
-                    "director": director.email}
+    world.emails = {
+        "staff": staff.email,
+        "lead": lead.email,
+        "administrator": administrator.email,
+        "director": director.email,
+    }
 
-    harbor = GroupFactory(name="Open Harbor Circle", slug="open-harbor", public_schedule=True,
-                          mission="Belonging for every adult in our schools.", contact_email="harbor@district.example")
+    harbor = GroupFactory(
+        name="Open Harbor Circle",
+        slug="open-harbor",
+        public_schedule=True,
+        mission="Belonging for every adult in our schools.",
+        contact_email="harbor@district.example",
+    )
     LeadFactory(group=harbor, user=lead)
     MembershipFactory(group=harbor, user=staff, visible_to_members=True)
     for name in ("Mia Member", "Noah Member"):
         MembershipFactory(group=harbor, user=UserFactory(full_name=name, school=school), visible_to_members=True)
-    PendingFactory(group=harbor, user=UserFactory(full_name="Rita Requester", school=school),
-                   request_message="I would like to join.")
+    PendingFactory(
+        group=harbor,
+        user=UserFactory(full_name="Rita Requester", school=school),
+        request_message="I would like to join.",
+    )
     GroupFactory(name="Lantern Readers", slug="lantern-readers", join_policy=Group.JoinPolicy.APPROVAL)
     GroupFactory(name="Classroom Voices", slug="classroom-voices", excludes_administrators=True)
     GroupFactory(name="Quiet Cove Circle", slug="quiet-cove", is_confidential=True)
-    LeadFactory(group=GroupFactory(name="Other Shore Circle", slug="other-shore"),
-                user=UserFactory(full_name="Oscar Other", school=school))
+    LeadFactory(
+        group=GroupFactory(name="Other Shore Circle", slug="other-shore"),
+        user=UserFactory(full_name="Oscar Other", school=school),
+    )
     assert Membership.objects.filter(group=harbor).count() == 5
 
-    meeting = schedule(by=lead, group=harbor, title="Monthly gathering", agenda="Welcome and a shared reading.",
-                       school=school, capacity=20, invite=False)
+    meeting = schedule(
+        by=lead,
+        group=harbor,
+        title="Monthly gathering",
+        agenda="Welcome and a shared reading.",
+        school=school,
+        capacity=20,
+        invite=False,
+    )
     occurrence = first_occurrence(meeting)
-    event = schedule(by=director, group=None, title="District heritage night", audience=Audience.ALL_STAFF,
-                     address="Central High School auditorium", invite=False)
+    event = schedule(
+        by=director,
+        group=None,
+        title="District heritage night",
+        audience=Audience.ALL_STAFF,
+        address="Central High School auditorium",
+        invite=False,
+    )
     proposal = ProposalFactory(proposer=staff, name="Night Shift Circle")
 
     district_plan = plan.PlanFactory(slug="deib-plan", title="DEIB 3-Year Plan")
@@ -101,16 +128,18 @@ def build() -> World:
     topic = TopicFactory(name="Proposed educational equity policy")
     TagFactory(name="Transportation")
     comment = CommentFactory(topic=topic, body="Please publish progress every year.")
-    CommentFactory(topic=topic, disclosed=True, status=Comment.Status.ANSWERED,
-                   reply="Thank you; we will publish a yearly report.")
+    CommentFactory(
+        topic=topic, disclosed=True, status=Comment.Status.ANSWERED, reply="Thank you; we will publish a yearly report."
+    )
 
     world.ids = {
         "group": harbor.slug,
         "meeting": occurrence.pk,
         "event": first_occurrence(event).pk,
         # As belong.mail.unsubscribe_token signs it for the List-Unsubscribe link of each e-mail.
-        "unsubscribe": signing.dumps({"u": staff.pk, "c": EmailCategory.NEWS}, salt="belong.unsubscribe",
-                                     compress=True),
+        "unsubscribe": signing.dumps(
+            {"u": staff.pk, "c": EmailCategory.NEWS}, salt="belong.unsubscribe", compress=True
+        ),
         "series": meeting.pk,
         "proposal": proposal.pk,
         "plan": district_plan.slug,

@@ -19,8 +19,14 @@ class Reading:
 
 
 def indicator(**fields):
-    defaults = {"pk": 7, "name": "Share of students in extracurricular programs", "unit": "%",
-                "baseline": Decimal("58"), "target": Decimal("70"), "direction": Indicator.Direction.INCREASE}
+    defaults = {
+        "pk": 7,
+        "name": "Share of students in extracurricular programs",
+        "unit": "%",
+        "baseline": Decimal("58"),
+        "target": Decimal("70"),
+        "direction": Indicator.Direction.INCREASE,
+    }
     return Indicator(**{**defaults, **fields})
 
 
@@ -34,8 +40,10 @@ def parse(svg: str) -> ElementTree.Element:
 
 
 def ys_within_plot(chart):
-    return all(chart.plot_top <= y <= chart.plot_bottom for y in [chart.baseline_y, chart.target_y,
-                                                                  *(p.y for p in chart.points)])
+    return all(
+        chart.plot_top <= y <= chart.plot_bottom
+        for y in [chart.baseline_y, chart.target_y, *(p.y for p in chart.points)]
+    )
 
 
 def test_it_draws_baseline_and_target_and_says_there_are_no_measurements():
@@ -62,11 +70,19 @@ def test_it_draws_a_single_measurement_as_a_centred_point_without_a_line():
 
 
 def test_it_draws_a_target_below_the_baseline_for_lower_is_better():
-    readings = [Reading(date(2026, 9, 30), Decimal("12.1")), Reading(date(2026, 6, 30), Decimal("12.4")),
-                Reading(date(2026, 12, 31), Decimal("10.9"))]
+    readings = [
+        Reading(date(2026, 9, 30), Decimal("12.1")),
+        Reading(date(2026, 6, 30), Decimal("12.4")),
+        Reading(date(2026, 12, 31), Decimal("10.9")),
+    ]
     chart = indicator_chart(
-        indicator(name="Referrals per 100 students", unit="referrals", baseline=Decimal("12.4"),
-                  target=Decimal("9"), direction=Indicator.Direction.DECREASE),
+        indicator(
+            name="Referrals per 100 students",
+            unit="referrals",
+            baseline=Decimal("12.4"),
+            target=Decimal("9"),
+            direction=Indicator.Direction.DECREASE,
+        ),
         readings,
     )
     root = parse(render_chart(chart))
@@ -81,8 +97,10 @@ def test_it_draws_a_target_below_the_baseline_for_lower_is_better():
 
 
 def test_it_survives_a_flat_series_equal_to_baseline_and_target():
-    chart = indicator_chart(indicator(baseline=Decimal("0"), target=Decimal("0"), unit=""),
-                            [Reading(date(2026, 1, 1), Decimal("0")), Reading(date(2026, 1, 1), Decimal("0"))])
+    chart = indicator_chart(
+        indicator(baseline=Decimal("0"), target=Decimal("0"), unit=""),
+        [Reading(date(2026, 1, 1), Decimal("0")), Reading(date(2026, 1, 1), Decimal("0"))],
+    )
     parse(render_chart(chart))
     assert ys_within_plot(chart)
 

@@ -67,58 +67,114 @@ def test_it_gives_the_permission_to_the_equity_director_group_only():
 def test_it_builds_a_plan_end_to_end_through_the_forms(client):
     director = DirectorFactory()
     client.force_login(director)
-    response = client.post("/plan/new/", {
-        "title": "DEIB 3-Year Plan", "slug": "deib", "start_year": 2025, "end_year": 2028,
-        "summary": "Everyone belongs.", "source": "The equity study's recommendations.",
-        "approval_status": "approved", "approved_on": "2025-06-10", "is_published": "on",
-    })
+    response = client.post(
+        "/plan/new/",
+        {
+            "title": "DEIB 3-Year Plan",
+            "slug": "deib",
+            "start_year": 2025,
+            "end_year": 2028,
+            "summary": "Everyone belongs.",
+            "source": "The equity study's recommendations.",
+            "approval_status": "approved",
+            "approved_on": "2025-06-10",
+            "is_published": "on",
+        },
+    )
     assert response.status_code == 302 and response["Location"] == "/plan/deib/"
     plan = Plan.objects.get(slug="deib")
     assert plan.history.get().history_user == director
 
-    response = client.post("/plan/deib/years/new/", {
-        "number": 1, "title": "Laying the Groundwork", "theme": "Preparation.",
-        "starts_on": "2025-07-01", "ends_on": "2026-06-30",
-    })
+    response = client.post(
+        "/plan/deib/years/new/",
+        {
+            "number": 1,
+            "title": "Laying the Groundwork",
+            "theme": "Preparation.",
+            "starts_on": "2025-07-01",
+            "ends_on": "2026-06-30",
+        },
+    )
     assert response.status_code == 302
     year = PlanYear.objects.get(plan=plan)
 
-    response = client.post("/plan/deib/w/new/", {
-        "kind": "panel", "code": "1.2", "title": "Code of Conduct Panel", "year": year.pk, "weight": 1, "position": 0,
-    })
+    response = client.post(
+        "/plan/deib/w/new/",
+        {
+            "kind": "panel",
+            "code": "1.2",
+            "title": "Code of Conduct Panel",
+            "year": year.pk,
+            "weight": 1,
+            "position": 0,
+        },
+    )
     stream = Workstream.objects.get(plan=plan)
     assert response["Location"] == f"/plan/deib/w/{stream.pk}/"
 
-    response = client.post("/plan/deib/w/new/", {
-        "kind": "goal", "code": "1.2.1", "title": "Restorative circles", "parent": stream.pk, "weight": 2,
-        "position": 0,
-    })
+    response = client.post(
+        "/plan/deib/w/new/",
+        {
+            "kind": "goal",
+            "code": "1.2.1",
+            "title": "Restorative circles",
+            "parent": stream.pk,
+            "weight": 2,
+            "position": 0,
+        },
+    )
     child = Workstream.objects.get(parent=stream)
     assert child.year == year  # inherited from the parent
 
-    response = client.post("/plan/deib/items/new/", {
-        "workstream": stream.pk, "title": "Draft the code", "owner_body": "Code of Conduct Panel",
-        "due_on": "2026-05-29", "status": "not_started", "percent_complete": 0, "weight": 2, "position": 0,
-    })
+    response = client.post(
+        "/plan/deib/items/new/",
+        {
+            "workstream": stream.pk,
+            "title": "Draft the code",
+            "owner_body": "Code of Conduct Panel",
+            "due_on": "2026-05-29",
+            "status": "not_started",
+            "percent_complete": 0,
+            "weight": 2,
+            "position": 0,
+        },
+    )
     item = ActionItem.objects.get(title="Draft the code")
     assert response["Location"] == f"/plan/deib/items/{item.pk}/"
 
-    response = client.post(f"/plan/deib/items/{item.pk}/update/", {
-        "reported_on": "2025-10-01", "text": "First sections drafted.", "status": "in_progress", "percent": 30,
-    })
+    response = client.post(
+        f"/plan/deib/items/{item.pk}/update/",
+        {
+            "reported_on": "2025-10-01",
+            "text": "First sections drafted.",
+            "status": "in_progress",
+            "percent": 30,
+        },
+    )
     assert response.status_code == 302
     item.refresh_from_db()
     assert (item.status, item.percent_complete) == ("in_progress", 30)
     assert ProgressUpdate.objects.get(item=item).author == director
 
-    response = client.post("/plan/deib/indicators/new/", {
-        "workstream": stream.pk, "name": "Referrals tracked", "unit": "%", "baseline": "0", "target": "100",
-        "direction": "increase",
-    })
+    response = client.post(
+        "/plan/deib/indicators/new/",
+        {
+            "workstream": stream.pk,
+            "name": "Referrals tracked",
+            "unit": "%",
+            "baseline": "0",
+            "target": "100",
+            "direction": "increase",
+        },
+    )
     indicator = Indicator.objects.get()
-    response = client.post(f"/plan/deib/indicators/{indicator.pk}/measurements/new/", {
-        "measured_on": "2025-12-01", "value": "35",
-    })
+    response = client.post(
+        f"/plan/deib/indicators/{indicator.pk}/measurements/new/",
+        {
+            "measured_on": "2025-12-01",
+            "value": "35",
+        },
+    )
     assert response.status_code == 302
     assert Measurement.objects.get().value == 35
 
@@ -133,10 +189,19 @@ def test_it_records_who_changed_what_in_the_history(client, plan):
     stream = WorkstreamFactory(plan=plan)
     item = ActionItemFactory(workstream=stream, title="Old title", weight=1)
     client.force_login(director)
-    response = client.post(f"/plan/{plan.slug}/items/{item.pk}/edit/", {
-        "workstream": stream.pk, "title": "New title", "owner_body": "Career Skills Panel", "due_on": "2026-03-31",
-        "status": "in_progress", "percent_complete": 50, "weight": 1, "position": 0,
-    })
+    response = client.post(
+        f"/plan/{plan.slug}/items/{item.pk}/edit/",
+        {
+            "workstream": stream.pk,
+            "title": "New title",
+            "owner_body": "Career Skills Panel",
+            "due_on": "2026-03-31",
+            "status": "in_progress",
+            "percent_complete": 50,
+            "weight": 1,
+            "position": 0,
+        },
+    )
     assert response.status_code == 302
     latest = item.history.first()
     assert latest.history_user == director
@@ -151,10 +216,19 @@ def test_it_links_items_to_groups(client, plan):
     group = Group.objects.create(name="Educators of Color Network", slug="educators-of-color", summary="All welcome.")
     stream = WorkstreamFactory(plan=plan)
     client.force_login(DirectorFactory())
-    client.post(f"/plan/{plan.slug}/items/new/", {
-        "workstream": stream.pk, "title": "Launch employee resource groups", "due_on": "2026-05-29",
-        "status": "not_started", "percent_complete": 0, "weight": 1, "position": 0, "groups": [group.pk],
-    })
+    client.post(
+        f"/plan/{plan.slug}/items/new/",
+        {
+            "workstream": stream.pk,
+            "title": "Launch employee resource groups",
+            "due_on": "2026-05-29",
+            "status": "not_started",
+            "percent_complete": 0,
+            "weight": 1,
+            "position": 0,
+            "groups": [group.pk],
+        },
+    )
     item = ActionItem.objects.get(title="Launch employee resource groups")
     assert list(item.groups.all()) == [group]
     client.logout()
@@ -167,8 +241,10 @@ def test_it_lets_editors_use_the_admin_with_history(client, plan):
     item = ActionItemFactory(workstream=stream)
     client.force_login(director)
     for url in [
-        "/admin/equity_plan/plan/", f"/admin/equity_plan/plan/{plan.pk}/change/",
-        f"/admin/equity_plan/actionitem/{item.pk}/change/", f"/admin/equity_plan/actionitem/{item.pk}/history/",
+        "/admin/equity_plan/plan/",
+        f"/admin/equity_plan/plan/{plan.pk}/change/",
+        f"/admin/equity_plan/actionitem/{item.pk}/change/",
+        f"/admin/equity_plan/actionitem/{item.pk}/history/",
         "/admin/equity_plan/progressupdate/add/",
     ]:
         assert client.get(url).status_code == 200, url
@@ -178,9 +254,16 @@ def test_it_posts_an_update_through_the_admin_and_moves_the_item(client, plan, s
     settings.ADMIN_REQUIRES_MFA = False
     item = ActionItemFactory(workstream=WorkstreamFactory(plan=plan), status="in_progress", percent_complete=10)
     client.force_login(SuperuserFactory())
-    response = client.post("/admin/equity_plan/progressupdate/add/", {
-        "item": item.pk, "reported_on": "2026-02-01", "text": "Done.", "new_status": "complete", "new_percent": 100,
-    })
+    response = client.post(
+        "/admin/equity_plan/progressupdate/add/",
+        {
+            "item": item.pk,
+            "reported_on": "2026-02-01",
+            "text": "Done.",
+            "new_status": "complete",
+            "new_percent": 100,
+        },
+    )
     assert response.status_code == 302
     item.refresh_from_db()
     assert (item.status, item.percent_complete) == ("complete", 100)

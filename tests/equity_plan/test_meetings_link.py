@@ -17,16 +17,22 @@ pytestmark = pytest.mark.django_db
 def meeting(title, group=None):
     start = timezone.now() + timedelta(days=10)
     audience = Audience.MEMBERS if group else Audience.NON_ADMINISTRATORS
-    return Meeting.objects.create(title=title, group=group, audience=audience, starts_at=start,
-                                  ends_at=start + timedelta(hours=2))
+    return Meeting.objects.create(
+        title=title, group=group, audience=audience, starts_at=start, ends_at=start + timedelta(hours=2)
+    )
 
 
 def test_it_shows_district_events_to_visitors_and_group_meetings_only_to_staff(client, plan):
     private_group = Group.objects.create(name="Women of Color Belong Group", slug="woc", summary="Sisterhood.")
     item = ActionItemFactory(workstream=WorkstreamFactory(plan=plan))
-    services.item_save(item=item, editor=None, meetings=[
-        meeting("Employee Resource Groups kick-off"), meeting("Monthly circle", group=private_group),
-    ])
+    services.item_save(
+        item=item,
+        editor=None,
+        meetings=[
+            meeting("Employee Resource Groups kick-off"),
+            meeting("Monthly circle", group=private_group),
+        ],
+    )
     html = client.get(f"/plan/{plan.slug}/items/{item.pk}/").content.decode()
     assert "Employee Resource Groups kick-off" in html
     assert "Monthly circle" not in html
@@ -39,10 +45,19 @@ def test_it_links_meetings_through_the_item_form(client, plan):
     stream = WorkstreamFactory(plan=plan)
     item = ActionItemFactory(workstream=stream)
     client.force_login(DirectorFactory())
-    response = client.post(f"/plan/{plan.slug}/items/{item.pk}/edit/", {
-        "workstream": stream.pk, "title": item.title, "due_on": "2026-05-29", "status": "in_progress",
-        "percent_complete": 50, "weight": 1, "position": 0, "meetings": [kick_off.pk],
-    })
+    response = client.post(
+        f"/plan/{plan.slug}/items/{item.pk}/edit/",
+        {
+            "workstream": stream.pk,
+            "title": item.title,
+            "due_on": "2026-05-29",
+            "status": "in_progress",
+            "percent_complete": 50,
+            "weight": 1,
+            "position": 0,
+            "meetings": [kick_off.pk],
+        },
+    )
     assert response.status_code == 302
     assert list(item.meetings.all()) == [kick_off]
 

@@ -49,38 +49,75 @@ def version(plan) -> int:
 
 def build_large(plan, *, objectives=10, initiatives=10, items=2000):
     """After year 1, the bench's shape: 10 objectives of 10 initiatives (110 workstreams) and 2,000 action items."""
-    years = PlanYear.objects.bulk_create([
-        PlanYear(plan=plan, number=n + 2, title=f"Year {n + 2}", starts_on=date(2025 + n, 1, 1),
-                 ends_on=date(2025 + n, 12, 31)) for n in range(3)
-    ])
-    roots = Workstream.objects.bulk_create([
-        Workstream(plan=plan, kind="objective", code=str(o + 1), title=f"Objective {o + 1}", position=o)
-        for o in range(objectives)
-    ])
-    leaves = Workstream.objects.bulk_create([
-        Workstream(plan=plan, parent=root, year=years[c % 3], kind="initiative", code=f"{root.code}.{c + 1}",
-                   title=f"Initiative {root.code}.{c + 1}", weight=1 + c % 3, position=c)
-        for root in roots for c in range(initiatives)
-    ])
+    years = PlanYear.objects.bulk_create(
+        [
+            PlanYear(
+                plan=plan,
+                number=n + 2,
+                title=f"Year {n + 2}",
+                starts_on=date(2025 + n, 1, 1),
+                ends_on=date(2025 + n, 12, 31),
+            )
+            for n in range(3)
+        ]
+    )
+    roots = Workstream.objects.bulk_create(
+        [
+            Workstream(plan=plan, kind="objective", code=str(o + 1), title=f"Objective {o + 1}", position=o)
+            for o in range(objectives)
+        ]
+    )
+    leaves = Workstream.objects.bulk_create(
+        [
+            Workstream(
+                plan=plan,
+                parent=root,
+                year=years[c % 3],
+                kind="initiative",
+                code=f"{root.code}.{c + 1}",
+                title=f"Initiative {root.code}.{c + 1}",
+                weight=1 + c % 3,
+                position=c,
+            )
+            for root in roots
+            for c in range(initiatives)
+        ]
+    )
     statuses = ["not_started", "in_progress", "at_risk", "complete", "deferred"]
-    created = ActionItem.objects.bulk_create([
-        ActionItem(workstream=leaves[n % len(leaves)], title=f"Item {n}", status=statuses[n % 5],
-                   percent_complete=100 if statuses[n % 5] == "complete" else n % 90, weight=1 + n % 5, position=n)
-        for n in range(items)
-    ])
-    ProgressUpdate.objects.bulk_create([
-        ProgressUpdate(item=item, reported_on=date(2026, 1, 1 + n % 28), text=f"Update {n}",
-                       new_status=item.status, new_percent=item.percent_complete)
-        for n, item in enumerate(created[:300])
-    ])
+    created = ActionItem.objects.bulk_create(
+        [
+            ActionItem(
+                workstream=leaves[n % len(leaves)],
+                title=f"Item {n}",
+                status=statuses[n % 5],
+                percent_complete=100 if statuses[n % 5] == "complete" else n % 90,
+                weight=1 + n % 5,
+                position=n,
+            )
+            for n in range(items)
+        ]
+    )
+    ProgressUpdate.objects.bulk_create(
+        [
+            ProgressUpdate(
+                item=item,
+                reported_on=date(2026, 1, 1 + n % 28),
+                text=f"Update {n}",
+                new_status=item.status,
+                new_percent=item.percent_complete,
+            )
+            for n, item in enumerate(created[:300])
+        ]
+    )
 
 
 @pytest.fixture
 def small_plan(plan):
     year = PlanYearFactory(plan=plan, number=1, title="Laying the Groundwork")
     stream = WorkstreamFactory(plan=plan, year=year, title="Hiring Panel")
-    item = ActionItemFactory(workstream=stream, title="Publish the hiring data", status="in_progress",
-                             percent_complete=40)
+    item = ActionItemFactory(
+        workstream=stream, title="Publish the hiring data", status="in_progress", percent_complete=40
+    )
     ProgressUpdateFactory(item=item, text="The panel met in January.")
     return plan
 
@@ -100,8 +137,7 @@ def test_it_serves_a_warm_overview_in_constant_queries(client, small_plan, djang
 
 
 @pytest.mark.parametrize("large", [False, True], ids=["small", "district-size"])
-def test_it_serves_an_editor_a_warm_overview_in_constant_queries(client, small_plan, django_assert_num_queries,
-                                                                  large):
+def test_it_serves_an_editor_a_warm_overview_in_constant_queries(client, small_plan, django_assert_num_queries, large):
     if large:
         build_large(small_plan)
     client.force_login(DirectorFactory())
@@ -166,8 +202,14 @@ def test_it_shows_changes_made_through_the_services(client, small_plan):
     director = DirectorFactory()
     assert "40% complete" in page(client, small_plan)
 
-    services.progress_update_post(item=item, author=director, reported_on=date(2026, 2, 1),
-                                  text="Data published on the website.", status="complete", percent=None)
+    services.progress_update_post(
+        item=item,
+        author=director,
+        reported_on=date(2026, 2, 1),
+        text="Data published on the website.",
+        status="complete",
+        percent=None,
+    )
     html = page(client, small_plan)
     assert "100% complete" in html and "Data published on the website." in html
 
@@ -202,10 +244,20 @@ def test_it_shows_changes_and_deletes_made_in_the_admin(client, small_plan, sett
     admin_client = type(client)()
     admin_client.force_login(admin)
 
-    response = admin_client.post(f"/admin/equity_plan/workstream/{stream.pk}/change/", {
-        "plan": small_plan.pk, "year": stream.year_id, "parent": "", "kind": stream.kind, "code": "7.1",
-        "title": "Renamed in the admin", "description": "", "weight": 1, "position": 0,
-    })
+    response = admin_client.post(
+        f"/admin/equity_plan/workstream/{stream.pk}/change/",
+        {
+            "plan": small_plan.pk,
+            "year": stream.year_id,
+            "parent": "",
+            "kind": stream.kind,
+            "code": "7.1",
+            "title": "Renamed in the admin",
+            "description": "",
+            "weight": 1,
+            "position": 0,
+        },
+    )
     assert response.status_code == 302, response.content
     html = page(client, small_plan)
     assert "Renamed in the admin" in html and "7.1" in html

@@ -24,10 +24,12 @@ pytestmark = pytest.mark.django_db
 def built_plan(plan):
     year = PlanYearFactory(plan=plan, number=1, title="Laying the Groundwork")
     panel = WorkstreamFactory(plan=plan, year=year, code="1.2", title="Code of Conduct Panel")
-    done = ActionItemFactory(workstream=panel, title="Review discipline policies", status="complete",
-                             percent_complete=100)
-    ActionItemFactory(workstream=panel, title="Draft a restorative code", status="at_risk", percent_complete=40,
-                      weight=3)
+    done = ActionItemFactory(
+        workstream=panel, title="Review discipline policies", status="complete", percent_complete=100
+    )
+    ActionItemFactory(
+        workstream=panel, title="Draft a restorative code", status="at_risk", percent_complete=40, weight=3
+    )
     ProgressUpdateFactory(item=done, text="Policy review finished.", new_status="complete", new_percent=100)
     return plan, year, panel, done
 
@@ -105,7 +107,7 @@ def test_it_shows_the_printable_view_and_the_csv(client, built_plan):
 
 def test_it_neutralises_spreadsheet_formulas_in_the_csv(client, plan):
     stream = WorkstreamFactory(plan=plan)
-    ActionItemFactory(workstream=stream, title="=HYPERLINK(\"http://x\")")
+    ActionItemFactory(workstream=stream, title='=HYPERLINK("http://x")')
     rows = list(csv.reader(io.StringIO(client.get(f"/plan/{plan.slug}.csv").content.decode())))
     assert rows[1][3].startswith("'=")
 
@@ -141,8 +143,9 @@ def test_it_answers_404_for_unknown_plans_and_for_objects_of_another_plan(client
 
 def test_it_shows_workstreams_without_a_year_across_the_whole_plan(client, plan):
     objective = WorkstreamFactory(plan=plan, kind=Workstream.Kind.OBJECTIVE, code="1", title="Equity and Access")
-    initiative = WorkstreamFactory(plan=plan, kind=Workstream.Kind.INITIATIVE, code="1.3", parent=objective,
-                                   title="Dynamic Diversity")
+    initiative = WorkstreamFactory(
+        plan=plan, kind=Workstream.Kind.INITIATIVE, code="1.3", parent=objective, title="Dynamic Diversity"
+    )
     ActionItemFactory(workstream=initiative, status=ActionItem.Status.COMPLETE, percent_complete=100)
     html = client.get(f"/plan/{plan.slug}/").content.decode()
     assert "Across the whole plan" in html

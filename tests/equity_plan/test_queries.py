@@ -36,8 +36,11 @@ def grow(plan, *, years: int, streams_per_year: int, items_per_stream: int, with
             first = first or parent
             for stream in (parent, child):
                 for n in range(items_per_stream):
-                    item = ActionItemFactory(workstream=stream, owner=owner if n % 2 else None,
-                                             status=["in_progress", "complete", "deferred", "at_risk"][n % 4])
+                    item = ActionItemFactory(
+                        workstream=stream,
+                        owner=owner if n % 2 else None,
+                        status=["in_progress", "complete", "deferred", "at_risk"][n % 4],
+                    )
                     ProgressUpdateFactory(item=item, author=owner)
                 if with_indicators:
                     MeasurementFactory(indicator=IndicatorFactory(workstream=stream))

@@ -34,8 +34,10 @@ def test_it_gives_an_empty_workstream_no_progress_and_leaves_it_out_of_the_year_
 
 
 def test_it_treats_a_workstream_with_only_deferred_items_as_empty():
-    result = roll_up([WorkstreamFacts(1, year_id=10), WorkstreamFacts(2, year_id=10)],
-                     [item(1, 1, percent=20), item(2, 2, status="deferred")])
+    result = roll_up(
+        [WorkstreamFacts(1, year_id=10), WorkstreamFacts(2, year_id=10)],
+        [item(1, 1, percent=20), item(2, 2, status="deferred")],
+    )
     assert result.workstreams[2].percent is None
     assert result.years[10].percent == pytest.approx(20)
     assert result.years[10].counts == {"in_progress": 1, "deferred": 1}
@@ -66,12 +68,19 @@ def test_it_weights_years_by_their_counted_workstreams_in_the_plan():
 def test_it_counts_statuses_per_workstream_year_and_plan():
     streams = [WorkstreamFacts(1, year_id=10), WorkstreamFacts(2, year_id=20)]
     items = [
-        item(1, 1, "complete", 100), item(2, 1, "at_risk", 30), item(3, 2, "not_started"),
-        item(4, 2, "not_started"), item(5, 2, "deferred"),
+        item(1, 1, "complete", 100),
+        item(2, 1, "at_risk", 30),
+        item(3, 2, "not_started"),
+        item(4, 2, "not_started"),
+        item(5, 2, "deferred"),
     ]
     result = roll_up(streams, items)
     assert result.years[10].counts_in_order == [
-        ("not_started", 0), ("in_progress", 0), ("at_risk", 1), ("complete", 1), ("deferred", 0),
+        ("not_started", 0),
+        ("in_progress", 0),
+        ("at_risk", 1),
+        ("complete", 1),
+        ("deferred", 0),
     ]
     assert result.years[20].counts == {"not_started": 2, "deferred": 1}
     assert result.plan.total_items == 5

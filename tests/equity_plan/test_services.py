@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
 def test_it_moves_the_item_when_an_update_is_posted(plan):
     author = DirectorFactory()
     item = ActionItemFactory(workstream=WorkstreamFactory(plan=plan), status="not_started", percent_complete=0)
-    update = services.progress_update_post(item=item, author=author, reported_on=date(2026, 1, 5),
-                                           text="Kick-off held.", status="in_progress", percent=25)
+    update = services.progress_update_post(
+        item=item, author=author, reported_on=date(2026, 1, 5), text="Kick-off held.", status="in_progress", percent=25
+    )
     item.refresh_from_db()
     assert (item.status, item.percent_complete) == ("in_progress", 25)
     assert update.author == author
@@ -28,30 +29,38 @@ def test_it_moves_the_item_when_an_update_is_posted(plan):
 
 def test_it_treats_a_blank_percent_as_unchanged_or_100_when_complete(plan):
     item = ActionItemFactory(workstream=WorkstreamFactory(plan=plan), status="in_progress", percent_complete=40)
-    services.progress_update_post(item=item, author=None, reported_on=date(2026, 1, 5), text="Slipping.",
-                                  status="at_risk")
+    services.progress_update_post(
+        item=item, author=None, reported_on=date(2026, 1, 5), text="Slipping.", status="at_risk"
+    )
     item.refresh_from_db()
     assert (item.status, item.percent_complete) == ("at_risk", 40)
-    services.progress_update_post(item=item, author=None, reported_on=date(2026, 2, 5), text="Done.",
-                                  status="complete")
+    services.progress_update_post(item=item, author=None, reported_on=date(2026, 2, 5), text="Done.", status="complete")
     item.refresh_from_db()
     assert (item.status, item.percent_complete) == ("complete", 100)
 
 
 def test_it_keeps_a_back_dated_update_in_the_history_without_moving_the_item(plan):
     item = ActionItemFactory(workstream=WorkstreamFactory(plan=plan))
-    services.progress_update_post(item=item, author=None, reported_on=date(2026, 3, 1), text="Now.",
-                                  status="in_progress", percent=70)
-    services.progress_update_post(item=item, author=None, reported_on=date(2026, 1, 1), text="Earlier.",
-                                  status="in_progress", percent=20)
+    services.progress_update_post(
+        item=item, author=None, reported_on=date(2026, 3, 1), text="Now.", status="in_progress", percent=70
+    )
+    services.progress_update_post(
+        item=item, author=None, reported_on=date(2026, 1, 1), text="Earlier.", status="in_progress", percent=20
+    )
     item.refresh_from_db()
     assert item.percent_complete == 70
     assert [u.text for u in item.updates.all()] == ["Now.", "Earlier."]
 
 
 def people():
-    return {"teacher": UserFactory(), "principal": UserFactory(), "lead": UserFactory(), "director": DirectorFactory(),
-            "hr": UserFactory(is_staff=True), "admin": SuperuserFactory()}
+    return {
+        "teacher": UserFactory(),
+        "principal": UserFactory(),
+        "lead": UserFactory(),
+        "director": DirectorFactory(),
+        "hr": UserFactory(is_staff=True),
+        "admin": SuperuserFactory(),
+    }
 
 
 def test_it_loads_the_demo_plans_as_in_the_seeds_and_again_without_duplicates():
@@ -59,15 +68,23 @@ def test_it_loads_the_demo_plans_as_in_the_seeds_and_again_without_duplicates():
 
     group = Group.objects.create(name="Educators of Color Network", slug="eoc", summary="All welcome.")
     start = timezone.now()
-    kick_off = Meeting.objects.create(title="Employee Resource Groups kick-off", audience="non_administrators",
-                                      starts_at=start, ends_at=start + timedelta(hours=2))
+    kick_off = Meeting.objects.create(
+        title="Employee Resource Groups kick-off",
+        audience="non_administrators",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+    )
     cast = people()
     demo.load(StringIO(), cast)
-    counts = [model.objects.count() for model in (Plan, PlanYear, Workstream, ActionItem, ProgressUpdate, Indicator,
-                                                   Measurement)]
+    counts = [
+        model.objects.count()
+        for model in (Plan, PlanYear, Workstream, ActionItem, ProgressUpdate, Indicator, Measurement)
+    ]
     demo.load(StringIO(), cast)
-    assert [model.objects.count() for model in (Plan, PlanYear, Workstream, ActionItem, ProgressUpdate, Indicator,
-                                                 Measurement)] == counts
+    assert [
+        model.objects.count()
+        for model in (Plan, PlanYear, Workstream, ActionItem, ProgressUpdate, Indicator, Measurement)
+    ] == counts
 
     deib = Plan.objects.get(slug="deib-3-year-plan")
     assert deib.approval_status == Plan.Approval.APPROVED and deib.approved_on and deib.is_published

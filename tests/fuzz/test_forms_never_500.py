@@ -78,23 +78,41 @@ def _meeting(audience):
         from django.utils import timezone
 
         day = (timezone.localdate() + timedelta(days=10)).isoformat()
-        return {"title": "Fuzz gathering", "audience": audience, "date": day, "start_time": "15:30",
-                "end_time": "16:30", "online_url": ONLINE}
+        return {
+            "title": "Fuzz gathering",
+            "audience": audience,
+            "date": day,
+            "start_time": "15:30",
+            "end_time": "16:30",
+            "online_url": ONLINE,
+        }
+
     return valid
 
 
 def _plan_item(w):
     from equity_plan.models import ActionItem
 
-    return {"workstream": str(w.workstream.pk), "title": "New action", "status": ActionItem.Status.IN_PROGRESS,
-            "percent_complete": "10", "weight": "1"}
+    return {
+        "workstream": str(w.workstream.pk),
+        "title": "New action",
+        "status": ActionItem.Status.IN_PROGRESS,
+        "percent_complete": "10",
+        "weight": "1",
+    }
 
 
 def _indicator(w):
     from equity_plan.models import Indicator
 
-    return {"workstream": str(w.workstream.pk), "name": "Attendance", "unit": "%", "baseline": "10",
-            "target": "20", "direction": Indicator.Direction.INCREASE}
+    return {
+        "workstream": str(w.workstream.pk),
+        "name": "Attendance",
+        "unit": "%",
+        "baseline": "10",
+        "target": "20",
+        "direction": Indicator.Direction.INCREASE,
+    }
 
 
 def _progress(w):
@@ -102,12 +120,30 @@ def _progress(w):
 
     from equity_plan.models import ActionItem
 
-    return {"reported_on": timezone.localdate().isoformat(), "text": "The panel met.",
-            "status": ActionItem.Status.IN_PROGRESS, "percent": "60"}
+    return {
+        "reported_on": timezone.localdate().isoformat(),
+        "text": "The panel met.",
+        "status": ActionItem.Status.IN_PROGRESS,
+        "percent": "60",
+    }
 
 
-MEETING_FIELDS = ("title", "agenda", "audience", "date", "start_time", "end_time", "school", "address",
-                  "online_url", "capacity", "recurrence", "repeat_until", "invite")
+MEETING_FIELDS = (
+    "title",
+    "agenda",
+    "audience",
+    "date",
+    "start_time",
+    "end_time",
+    "school",
+    "address",
+    "online_url",
+    "capacity",
+    "recurrence",
+    "repeat_until",
+    "invite",
+)
+
 
 def _fund(name, pick=None):
     """A funding URL whose cycle, requests and expenses are made for the test (tests/security's matrix helper)."""
@@ -121,101 +157,256 @@ def _fund(name, pick=None):
 
 
 TARGETS = [
-    Target("set_language", "anonymous", lambda w: "/i18n/setlang/", lambda w: "/", ("language", "next"),
-           csrf_exempt=True),
+    Target(
+        "set_language", "anonymous", lambda w: "/i18n/setlang/", lambda w: "/", ("language", "next"), csrf_exempt=True
+    ),
     Target("account_login", "anonymous", lambda w: "/accounts/login/", fields=("login", "password", "remember")),
     Target("accounts:profile", "staff", lambda w: "/me/", fields=("preferred_name", "preferred_language")),
     Target("accounts:email_preferences", "staff", lambda w: "/me/email/", fields=("receive",)),
     Target("accounts:unsubscribe", "anonymous", _unsubscribe, csrf_exempt=True),
-    Target("groups:directory", "staff", lambda w: "/groups/", fields=("q", "focus", "status", "mine", "can_join"),
-           method="get"),
-    Target("groups:propose", "staff", lambda w: "/groups/propose/",
-           fields=("name", "purpose", "audience", "would_lead"),
-           valid=lambda w: {"name": "Book Circle", "purpose": "Staff who read together every month and talk."}),
+    Target(
+        "groups:directory",
+        "staff",
+        lambda w: "/groups/",
+        fields=("q", "focus", "status", "mine", "can_join"),
+        method="get",
+    ),
+    Target(
+        "groups:propose",
+        "staff",
+        lambda w: "/groups/propose/",
+        fields=("name", "purpose", "audience", "would_lead"),
+        valid=lambda w: {"name": "Book Circle", "purpose": "Staff who read together every month and talk."},
+    ),
     Target("groups:join", "staff", _g("groups:join"), G_PAGE, ("message",)),
     Target("groups:leave", "member", _g("groups:leave"), G_PAGE),
     Target("groups:visibility", "member", _g("groups:visibility"), G_PAGE, ("visible_to_members",)),
-    Target("groups:roster", "lead", ROSTER_PAGE, fields=("action", "membership", "message"),
-           valid=lambda w: {"action": "approve", "membership": str(w.pending.pk)}),
-    Target("groups:invite", "lead", _g("groups:invite"), ROSTER_PAGE, ("email",),
-           valid=lambda w: {"email": w.user("staff").email}),
-    Target("groups:export", "lead", _g("groups:export"), fields=("purpose",),
-           valid=lambda w: {"purpose": "sign-in sheet for March"}),
-    Target("groups:email", "lead", _g("groups:email"), fields=("subject", "body"),
-           valid=lambda w: {"subject": "Hello", "body": "See you on Thursday."}),
-    Target("meetings:reply", "member", _occ("meetings:reply"), MEETING_PAGE, ("response",),
-           valid=lambda w: {"response": "going"}),
-    Target("meetings:edit_occurrence", "lead", _occ("meetings:edit_occurrence"),
-           fields=("date", "start_time", "end_time", "school", "address", "online_url", "note"),
-           valid=lambda w: {"online_url": ONLINE}),
+    Target(
+        "groups:roster",
+        "lead",
+        ROSTER_PAGE,
+        fields=("action", "membership", "message"),
+        valid=lambda w: {"action": "approve", "membership": str(w.pending.pk)},
+    ),
+    Target(
+        "groups:invite",
+        "lead",
+        _g("groups:invite"),
+        ROSTER_PAGE,
+        ("email",),
+        valid=lambda w: {"email": w.user("staff").email},
+    ),
+    Target(
+        "groups:export",
+        "lead",
+        _g("groups:export"),
+        fields=("purpose",),
+        valid=lambda w: {"purpose": "sign-in sheet for March"},
+    ),
+    Target(
+        "groups:email",
+        "lead",
+        _g("groups:email"),
+        fields=("subject", "body"),
+        valid=lambda w: {"subject": "Hello", "body": "See you on Thursday."},
+    ),
+    Target(
+        "meetings:reply",
+        "member",
+        _occ("meetings:reply"),
+        MEETING_PAGE,
+        ("response",),
+        valid=lambda w: {"response": "going"},
+    ),
+    Target(
+        "meetings:edit_occurrence",
+        "lead",
+        _occ("meetings:edit_occurrence"),
+        fields=("date", "start_time", "end_time", "school", "address", "online_url", "note"),
+        valid=lambda w: {"online_url": ONLINE},
+    ),
     Target("meetings:cancel_occurrence", "lead", _occ("meetings:cancel_occurrence"), fields=("reason",)),
     Target("meetings:attendance", "lead", _occ("meetings:attendance"), fields=("attended",)),
-    Target("meetings:edit_meeting", "lead", lambda w: reverse("meetings:edit_meeting", args=[w.meeting.pk]),
-           fields=("title", "agenda", "school", "address", "online_url", "capacity"),
-           valid=lambda w: {"online_url": ONLINE}),
-    Target("meetings:cancel_meeting", "lead", lambda w: reverse("meetings:cancel_meeting", args=[w.meeting.pk]),
-           fields=("reason",)),
+    Target(
+        "meetings:edit_meeting",
+        "lead",
+        lambda w: reverse("meetings:edit_meeting", args=[w.meeting.pk]),
+        fields=("title", "agenda", "school", "address", "online_url", "capacity"),
+        valid=lambda w: {"online_url": ONLINE},
+    ),
+    Target(
+        "meetings:cancel_meeting",
+        "lead",
+        lambda w: reverse("meetings:cancel_meeting", args=[w.meeting.pk]),
+        fields=("reason",),
+    ),
     Target("meetings:reset_calendar", "member", lambda w: "/me/calendar/reset/", lambda w: "/me/meetings/"),
     Target("meetings:new", "lead", _g("meetings:new"), fields=MEETING_FIELDS, valid=_meeting("members")),
-    Target("meetings:new_event", "director", lambda w: "/events/new/", fields=MEETING_FIELDS,
-           valid=_meeting("all_staff")),
-    Target("equity_plan:plan_create", "director", lambda w: "/plan/new/",
-           fields=("title", "slug", "start_year", "end_year", "summary", "source", "approval_status",
-                   "approved_on", "is_published"),
-           valid=lambda w: {"title": "Fuzz Plan", "slug": "fuzz-plan", "start_year": "2026", "end_year": "2029",
-                            "summary": "A plan.", "source": "A study."}),
+    Target(
+        "meetings:new_event", "director", lambda w: "/events/new/", fields=MEETING_FIELDS, valid=_meeting("all_staff")
+    ),
+    Target(
+        "equity_plan:plan_create",
+        "director",
+        lambda w: "/plan/new/",
+        fields=(
+            "title",
+            "slug",
+            "start_year",
+            "end_year",
+            "summary",
+            "source",
+            "approval_status",
+            "approved_on",
+            "is_published",
+        ),
+        valid=lambda w: {
+            "title": "Fuzz Plan",
+            "slug": "fuzz-plan",
+            "start_year": "2026",
+            "end_year": "2029",
+            "summary": "A plan.",
+            "source": "A study.",
+        },
+    ),
     Target("equity_plan:plan_edit", "director", _plan("equity_plan:plan_edit")),
-    Target("equity_plan:year_create", "director", _plan("equity_plan:year_create"),
-           fields=("number", "title", "theme", "starts_on", "ends_on"),
-           valid=lambda w: {"number": "2", "title": "Phase 2", "starts_on": "2026-07-01", "ends_on": "2027-06-30"}),
+    Target(
+        "equity_plan:year_create",
+        "director",
+        _plan("equity_plan:year_create"),
+        fields=("number", "title", "theme", "starts_on", "ends_on"),
+        valid=lambda w: {"number": "2", "title": "Phase 2", "starts_on": "2026-07-01", "ends_on": "2027-06-30"},
+    ),
     Target("equity_plan:year_edit", "director", _plan("equity_plan:year_edit", lambda w: w.year.pk)),
-    Target("equity_plan:workstream_create", "director", _plan("equity_plan:workstream_create"),
-           fields=("year", "parent", "kind", "code", "title", "description"),
-           valid=lambda w: {"year": str(w.year.pk), "code": "2.1", "title": "New panel"}),
-    Target("equity_plan:workstream_create[query]", "director", _plan("equity_plan:workstream_create"),
-           fields=("year", "parent", "kind"), method="get"),
+    Target(
+        "equity_plan:workstream_create",
+        "director",
+        _plan("equity_plan:workstream_create"),
+        fields=("year", "parent", "kind", "code", "title", "description"),
+        valid=lambda w: {"year": str(w.year.pk), "code": "2.1", "title": "New panel"},
+    ),
+    Target(
+        "equity_plan:workstream_create[query]",
+        "director",
+        _plan("equity_plan:workstream_create"),
+        fields=("year", "parent", "kind"),
+        method="get",
+    ),
     Target("equity_plan:workstream_edit", "director", _plan("equity_plan:workstream_edit", lambda w: w.workstream.pk)),
-    Target("equity_plan:item_create", "director", _plan("equity_plan:item_create"),
-           fields=("workstream", "title", "owner", "owner_body", "due_on", "status", "percent_complete", "weight",
-                   "groups", "meetings"), valid=_plan_item),
-    Target("equity_plan:item_create[query]", "director", _plan("equity_plan:item_create"), fields=("w",),
-           method="get"),
+    Target(
+        "equity_plan:item_create",
+        "director",
+        _plan("equity_plan:item_create"),
+        fields=(
+            "workstream",
+            "title",
+            "owner",
+            "owner_body",
+            "due_on",
+            "status",
+            "percent_complete",
+            "weight",
+            "groups",
+            "meetings",
+        ),
+        valid=_plan_item,
+    ),
+    Target("equity_plan:item_create[query]", "director", _plan("equity_plan:item_create"), fields=("w",), method="get"),
     Target("equity_plan:item_edit", "director", _plan("equity_plan:item_edit", lambda w: w.item.pk)),
-    Target("equity_plan:item_update", "director", _plan("equity_plan:item_update", lambda w: w.item.pk),
-           fields=("reported_on", "text", "status", "percent"), valid=_progress),
-    Target("equity_plan:indicator_create", "director", _plan("equity_plan:indicator_create"),
-           fields=("workstream", "name", "unit", "baseline", "target", "direction"), valid=_indicator),
+    Target(
+        "equity_plan:item_update",
+        "director",
+        _plan("equity_plan:item_update", lambda w: w.item.pk),
+        fields=("reported_on", "text", "status", "percent"),
+        valid=_progress,
+    ),
+    Target(
+        "equity_plan:indicator_create",
+        "director",
+        _plan("equity_plan:indicator_create"),
+        fields=("workstream", "name", "unit", "baseline", "target", "direction"),
+        valid=_indicator,
+    ),
     Target("equity_plan:indicator_edit", "director", _plan("equity_plan:indicator_edit", lambda w: w.indicator.pk)),
-    Target("equity_plan:measurement_create", "director",
-           _plan("equity_plan:measurement_create", lambda w: w.indicator.pk), fields=("measured_on", "value", "note"),
-           valid=lambda w: {"measured_on": "2026-02-01", "value": "12"}),
-    Target("comments:form", "anonymous", lambda w: "/comment/",
-           fields=("topic", "body", "disclose", "name", "email", "relationship", "form_token", "website"),
-           csrf_exempt=True, valid=lambda w: {"topic": str(w.topic.pk), "body": "Please publish progress."}),
-    Target("comments:receipt", "anonymous", lambda w: "/comment/receipt/", fields=("code",), csrf_exempt=True,
-           valid=lambda w: {"code": w.receipt_code}),
-    Target("funding:cycle_new", "director", lambda w: "/funding/cycles/new/",
-           fields=("name", "starts_on", "ends_on", "total"),
-           valid=lambda w: {"name": "Fuzz cycle", "starts_on": "2026-07-01", "ends_on": "2027-06-30", "total": "10"}),
-    Target("funding:allocate", "director", _fund("funding:allocate", lambda f: f[0].pk),
-           fields=("group", "amount", "reason"),
-           valid=lambda w: {"group": str(w.group.pk), "amount": "12.50", "reason": "More"}),
-    Target("funding:request_new", "lead", _fund("funding:request_new"),
-           fields=("amount", "purpose", "planned_on", "category", "meeting"),
-           valid=lambda w: {"amount": "20", "purpose": "Food", "planned_on": "2026-10-01", "category": "food"}),
-    Target("funding:expense_new", "lead", _fund("funding:expense_new"),
-           fields=("funding_request", "spent_on", "amount", "category", "vendor", "note", "meeting"),
-           valid=lambda w: {"spent_on": "2026-10-01", "amount": "5", "category": "food", "vendor": "Deli"}),
+    Target(
+        "equity_plan:measurement_create",
+        "director",
+        _plan("equity_plan:measurement_create", lambda w: w.indicator.pk),
+        fields=("measured_on", "value", "note"),
+        valid=lambda w: {"measured_on": "2026-02-01", "value": "12"},
+    ),
+    Target(
+        "comments:form",
+        "anonymous",
+        lambda w: "/comment/",
+        fields=("topic", "body", "disclose", "name", "email", "relationship", "form_token", "website"),
+        csrf_exempt=True,
+        valid=lambda w: {"topic": str(w.topic.pk), "body": "Please publish progress."},
+    ),
+    Target(
+        "comments:receipt",
+        "anonymous",
+        lambda w: "/comment/receipt/",
+        fields=("code",),
+        csrf_exempt=True,
+        valid=lambda w: {"code": w.receipt_code},
+    ),
+    Target(
+        "funding:cycle_new",
+        "director",
+        lambda w: "/funding/cycles/new/",
+        fields=("name", "starts_on", "ends_on", "total"),
+        valid=lambda w: {"name": "Fuzz cycle", "starts_on": "2026-07-01", "ends_on": "2027-06-30", "total": "10"},
+    ),
+    Target(
+        "funding:allocate",
+        "director",
+        _fund("funding:allocate", lambda f: f[0].pk),
+        fields=("group", "amount", "reason"),
+        valid=lambda w: {"group": str(w.group.pk), "amount": "12.50", "reason": "More"},
+    ),
+    Target(
+        "funding:request_new",
+        "lead",
+        _fund("funding:request_new"),
+        fields=("amount", "purpose", "planned_on", "category", "meeting"),
+        valid=lambda w: {"amount": "20", "purpose": "Food", "planned_on": "2026-10-01", "category": "food"},
+    ),
+    Target(
+        "funding:expense_new",
+        "lead",
+        _fund("funding:expense_new"),
+        fields=("funding_request", "spent_on", "amount", "category", "vendor", "note", "meeting"),
+        valid=lambda w: {"spent_on": "2026-10-01", "amount": "5", "category": "food", "vendor": "Deli"},
+    ),
     Target("funding:visibility", "lead", _fund("funding:visibility"), fields=("visible",)),
-    Target("funding:request_decide", "director", _fund("funding:request_decide", lambda f: f[3].pk),
-           fields=("decision", "approved", "message"), valid=lambda w: {"decision": "partly", "approved": "10"}),
-    Target("funding:expense_decide", "director", _fund("funding:expense_decide", lambda f: f[2].pk),
-           fields=("decision", "message"), valid=lambda w: {"decision": "approve"}),
-    Target("funding:expense_delete", "lead", _fund("funding:expense_delete", lambda f: f[1].pk), fields=("reason",),
-           valid=lambda w: {"reason": "Entered twice"}),
-    Target("admin:comments_comment_change", "director",
-           lambda w: reverse("admin:comments_comment_change", args=[w.comment.pk]),
-           fields=("status", "tags", "reply", "_save")),
+    Target(
+        "funding:request_decide",
+        "director",
+        _fund("funding:request_decide", lambda f: f[3].pk),
+        fields=("decision", "approved", "message"),
+        valid=lambda w: {"decision": "partly", "approved": "10"},
+    ),
+    Target(
+        "funding:expense_decide",
+        "director",
+        _fund("funding:expense_decide", lambda f: f[2].pk),
+        fields=("decision", "message"),
+        valid=lambda w: {"decision": "approve"},
+    ),
+    Target(
+        "funding:expense_delete",
+        "lead",
+        _fund("funding:expense_delete", lambda f: f[1].pk),
+        fields=("reason",),
+        valid=lambda w: {"reason": "Entered twice"},
+    ),
+    Target(
+        "admin:comments_comment_change",
+        "director",
+        lambda w: reverse("admin:comments_comment_change", args=[w.comment.pk]),
+        fields=("status", "tags", "reply", "_save"),
+    ),
 ]
 
 
@@ -307,13 +498,51 @@ def read_form(client: Client, page: str, action: str, method: str) -> Form | Non
 # --- Generated input ----------------------------------------------------------------------------------------
 
 NASTY = [
-    "", " ", "0", "-1", "1.5", "1e309", "-1e309", "NaN", "inf", "99999999999999999999999999", "-2147483649",
-    "2024-02-30", "0000-00-00", "0001-01-01", "9999-12-31", "10000-01-01", "25:61", "24:00", "true", "on", "null",
-    "[]", "{}", "<script>alert(1)</script>", "' OR 1=1 --", "../../etc/passwd", "%00", "\x00", "a\x00b", "\r\n\t",
-    "\u202e\u200b\ufeff", "\uff21\uff22\uff23\uff11\uff12\uff13",
-    "مرحبا", "😀" * 10, "javascript:alert(1)", "http://", "https://ex ample.org",
-    "not-an-email", "a@b", "FREQ=DAILY;COUNT=100000", "FREQ=SECONDLY", "RRULE:FREQ=WEEKLY;BYDAY=XX", str(UNKNOWN),
-    str(2**63), str(-(2**63) - 1),
+    "",
+    " ",
+    "0",
+    "-1",
+    "1.5",
+    "1e309",
+    "-1e309",
+    "NaN",
+    "inf",
+    "99999999999999999999999999",
+    "-2147483649",
+    "2024-02-30",
+    "0000-00-00",
+    "0001-01-01",
+    "9999-12-31",
+    "10000-01-01",
+    "25:61",
+    "24:00",
+    "true",
+    "on",
+    "null",
+    "[]",
+    "{}",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "../../etc/passwd",
+    "%00",
+    "\x00",
+    "a\x00b",
+    "\r\n\t",
+    "\u202e\u200b\ufeff",
+    "\uff21\uff22\uff23\uff11\uff12\uff13",
+    "مرحبا",
+    "😀" * 10,
+    "javascript:alert(1)",
+    "http://",
+    "https://ex ample.org",
+    "not-an-email",
+    "a@b",
+    "FREQ=DAILY;COUNT=100000",
+    "FREQ=SECONDLY",
+    "RRULE:FREQ=WEEKLY;BYDAY=XX",
+    str(UNKNOWN),
+    str(2**63),
+    str(-(2**63) - 1),
 ]
 
 
@@ -323,8 +552,11 @@ def _text() -> st.SearchStrategy[str]:
         st.text(max_size=40),
         st.text(alphabet=st.characters(codec="utf-8"), max_size=300),
         st.integers(min_value=-(2**70), max_value=2**70).map(str),
-        st.builds(lambda char, size: char * size, st.sampled_from(["a", "é", "\x00", "字", " "]),
-                  st.sampled_from([255, 256, 1001, 10_001, 100_000])),
+        st.builds(
+            lambda char, size: char * size,
+            st.sampled_from(["a", "é", "\x00", "字", " "]),
+            st.sampled_from([255, 256, 1001, 10_001, 100_000]),
+        ),
     )
 
 
@@ -343,8 +575,9 @@ def _mutated(base: dict, changes: dict) -> dict:
 
 def _payload(form: Form) -> st.SearchStrategy[dict]:
     """Mostly a valid submission with one to three fields changed or dropped; sometimes all random."""
-    extra = st.dictionaries(st.sampled_from(["id", "pk", "user", "group", "extra", "__proto__"]), _value([]),
-                            max_size=2)
+    extra = st.dictionaries(
+        st.sampled_from(["id", "pk", "user", "group", "extra", "__proto__"]), _value([]), max_size=2
+    )
     anything = st.builds(
         lambda known, unknown: {**unknown, **known},
         st.fixed_dictionaries({}, optional={name: _value(offered) for name, offered in form.offered.items()}),
@@ -406,8 +639,9 @@ def _send(client: Client, target: Target, url: str, data: dict):
 
 
 @pytest.mark.parametrize("target", TARGETS, ids=[target.label for target in TARGETS])
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(data=st.data())
 def test_it_never_answers_500(world, prepared, target, data):
     client, url, form = _prepare(prepared, world, target)

@@ -13,11 +13,23 @@ pytestmark = pytest.mark.django_db
 
 def _form_data(group, **changes):
     data = {
-        "name": group.name, "slug": group.slug, "summary": group.summary, "status": group.status,
-        "focus": group.focus, "description": group.description, "mission": "", "goals": "", "audience": "",
-        "charter": "", "charter_adopted_on": "", "contact_email": "", "join_policy": group.join_policy,
-        "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
-        "memberships-MIN_NUM_FORMS": "0", "memberships-MAX_NUM_FORMS": "1000",
+        "name": group.name,
+        "slug": group.slug,
+        "summary": group.summary,
+        "status": group.status,
+        "focus": group.focus,
+        "description": group.description,
+        "mission": "",
+        "goals": "",
+        "audience": "",
+        "charter": "",
+        "charter_adopted_on": "",
+        "contact_email": "",
+        "join_policy": group.join_policy,
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
     }
     data.update(changes)
     return data
@@ -31,10 +43,16 @@ def test_it_lets_the_director_compose_eligibility_and_keeps_the_history(client):
     page = client.get(url)
     assert page.status_code == 200
     assert "job role and site only" in page.text
-    response = client.post(url, _form_data(
-        group, excludes_administrators="on", eligible_roles=[JobRole.TEACHER, JobRole.COUNSELOR],
-        eligible_schools=[site.pk], join_policy=Group.JoinPolicy.APPROVAL,
-    ))
+    response = client.post(
+        url,
+        _form_data(
+            group,
+            excludes_administrators="on",
+            eligible_roles=[JobRole.TEACHER, JobRole.COUNSELOR],
+            eligible_schools=[site.pk],
+            join_policy=Group.JoinPolicy.APPROVAL,
+        ),
+    )
     assert response.status_code == 302, response.context["adminform"].form.errors
     group.refresh_from_db()
     assert group.excludes_administrators

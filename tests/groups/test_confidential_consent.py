@@ -316,17 +316,29 @@ def test_it_does_not_confirm_a_hidden_membership_when_an_admin_adds_the_same_per
     visible_member = UserFactory()
     services.group_join(group=group, user=visible_member)
 
-    answer = admin_client.post("/admin/groups/membership/add/", {
-        "group": group.pk, "user": hidden_member.pk, "role": "member", "status": "active",
-    })
+    answer = admin_client.post(
+        "/admin/groups/membership/add/",
+        {
+            "group": group.pk,
+            "user": hidden_member.pk,
+            "role": "member",
+            "status": "active",
+        },
+    )
     assert answer.status_code == 302 and answer.url == "/admin/groups/membership/"
     assert Membership.objects.filter(group=group, user=hidden_member).count() == 1
     assert Membership.objects.get(group=group, user=hidden_member).hidden
     listing = admin_client.get(answer.url)
     assert hidden_member.email not in listing.text
 
-    duplicate = admin_client.post("/admin/groups/membership/add/", {
-        "group": group.pk, "user": visible_member.pk, "role": "member", "status": "active",
-    })
+    duplicate = admin_client.post(
+        "/admin/groups/membership/add/",
+        {
+            "group": group.pk,
+            "user": visible_member.pk,
+            "role": "member",
+            "status": "active",
+        },
+    )
     assert duplicate.status_code == 200
     assert "already on this group" in duplicate.text

@@ -14,15 +14,27 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def seeded():
     return {
-        "privilege": GroupFactory(name="Deconstructing Privilege Belong Group", focus=Group.Focus.STUDY,
-                                  summary="Understanding whiteness and privilege.",
-                                  description="Members look inward at how they experience privilege."),
-        "latinx": GroupFactory(name="Latinx/Hispanic Belong Group", focus=Group.Focus.ACTION,
-                               summary="Advocates for our students.", description="Partner with parent groups."),
-        "erg": GroupFactory(name="Parents Employee Resource Group", excludes_administrators=True,
-                            summary="Collegial support for parents.", description="Professional development."),
-        "forming": GroupFactory(name="Autoimmune Belong Group", status=Group.Status.FORMING,
-                                summary="Coming this year.", description=""),
+        "privilege": GroupFactory(
+            name="Deconstructing Privilege Belong Group",
+            focus=Group.Focus.STUDY,
+            summary="Understanding whiteness and privilege.",
+            description="Members look inward at how they experience privilege.",
+        ),
+        "latinx": GroupFactory(
+            name="Latinx/Hispanic Belong Group",
+            focus=Group.Focus.ACTION,
+            summary="Advocates for our students.",
+            description="Partner with parent groups.",
+        ),
+        "erg": GroupFactory(
+            name="Parents Employee Resource Group",
+            excludes_administrators=True,
+            summary="Collegial support for parents.",
+            description="Professional development.",
+        ),
+        "forming": GroupFactory(
+            name="Autoimmune Belong Group", status=Group.Status.FORMING, summary="Coming this year.", description=""
+        ),
         "archived": GroupFactory(name="Old Archived Group", status=Group.Status.ARCHIVED),
     }
 
@@ -104,12 +116,21 @@ def test_it_marks_the_viewers_own_groups(client, staff, seeded):
 
 
 def test_it_shows_the_group_page_with_mission_goals_audience_and_charter_state(client, staff):
-    group = GroupFactory(mission="We commit to being learners.", goals=["Advocate for students", "Listen"],
-                         audience="While targeted toward some, all staff members are welcome.")
+    group = GroupFactory(
+        mission="We commit to being learners.",
+        goals=["Advocate for students", "Listen"],
+        audience="While targeted toward some, all staff members are welcome.",
+    )
     client.force_login(staff)
     page = client.get(f"/groups/{group.slug}/").text
-    for text in ["We commit to being learners.", "Advocate for students", "all staff members are welcome",
-                 "Charter in progress", "No meetings scheduled yet", "Contact to be added."]:
+    for text in [
+        "We commit to being learners.",
+        "Advocate for students",
+        "all staff members are welcome",
+        "Charter in progress",
+        "No meetings scheduled yet",
+        "Contact to be added.",
+    ]:
         assert text in page
 
 
@@ -148,8 +169,13 @@ def test_it_shows_the_groups_next_meetings_on_its_page(client, staff):
     meetings = pytest.importorskip("groups.meetings.models")
     group = GroupFactory()
     start = timezone.now() + timedelta(days=2)
-    meeting = meetings.Meeting.objects.create(group=group, title="Story circle", audience=meetings.Audience.MEMBERS,
-                                              starts_at=start, ends_at=start + timedelta(hours=1))
+    meeting = meetings.Meeting.objects.create(
+        group=group,
+        title="Story circle",
+        audience=meetings.Audience.MEMBERS,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+    )
     occurrence = meetings.Occurrence.objects.create(meeting=meeting, starts_at=start, ends_at=meeting.ends_at)
     client.force_login(staff)
     page = client.get(f"/groups/{group.slug}/").text

@@ -41,8 +41,9 @@ def test_it_refuses_administrators_with_the_plain_words_reason():
     assert eligibility.check(UserFactory(job_role=JobRole.PARAEDUCATOR), group).outcome == Outcome.JOIN
 
 
-@pytest.mark.parametrize("role", [JobRole.PRINCIPAL, JobRole.ASSISTANT_PRINCIPAL, JobRole.DISTRICT_ADMINISTRATOR,
-                                  JobRole.SUPERINTENDENT])
+@pytest.mark.parametrize(
+    "role", [JobRole.PRINCIPAL, JobRole.ASSISTANT_PRINCIPAL, JobRole.DISTRICT_ADMINISTRATOR, JobRole.SUPERINTENDENT]
+)
 def test_it_counts_every_administrator_role(role):
     group = GroupFactory(excludes_administrators=True)
     assert eligibility.check(UserFactory(job_role=role), group).outcome == Outcome.REFUSE
@@ -137,14 +138,16 @@ def test_it_agrees_with_the_sql_filter_for_groups_i_can_join():
     for person in people:
         in_sql = set(Group.objects.joinable_by(person).values_list("pk", flat=True))
         in_python = {
-            g.pk for g in Group.objects.prefetch_related("eligible_schools")
+            g.pk
+            for g in Group.objects.prefetch_related("eligible_schools")
             if eligibility.check(person, g).allowed and not g.memberships.filter(user=person).exists()
         }
         assert in_sql == in_python, person.job_role
 
 
-def test_it_flags_but_keeps_a_membership_when_an_hr_change_makes_someone_ineligible(django_capture_on_commit_callbacks,
-                                                                                   mailoutbox):
+def test_it_flags_but_keeps_a_membership_when_an_hr_change_makes_someone_ineligible(
+    django_capture_on_commit_callbacks, mailoutbox
+):
     group = GroupFactory(name="Classroom Voices", eligible_roles=[JobRole.TEACHER])
     lead = LeadFactory(group=group).user
     membership = MembershipFactory(group=group, user=UserFactory(job_role=JobRole.TEACHER))
@@ -162,8 +165,9 @@ def test_it_flags_but_keeps_a_membership_when_an_hr_change_makes_someone_ineligi
     assert membership.user.display_name not in mailoutbox[0].body
 
 
-def test_it_does_not_flag_twice_and_clears_the_flag_when_someone_qualifies_again(django_capture_on_commit_callbacks,
-                                                                                mailoutbox):
+def test_it_does_not_flag_twice_and_clears_the_flag_when_someone_qualifies_again(
+    django_capture_on_commit_callbacks, mailoutbox
+):
     group = GroupFactory(excludes_administrators=True)
     LeadFactory(group=group)
     membership = MembershipFactory(group=group, user=UserFactory(job_role=JobRole.PRINCIPAL))

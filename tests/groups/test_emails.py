@@ -52,7 +52,10 @@ def test_it_lists_the_groups_next_meetings_in_the_welcome(deliver, mailoutbox):
     group = GroupFactory()
     start = timezone.now() + timedelta(days=3)
     meeting = meetings.Meeting.objects.create(
-        group=group, title="Monthly circle", audience=meetings.Audience.MEMBERS, starts_at=start,
+        group=group,
+        title="Monthly circle",
+        audience=meetings.Audience.MEMBERS,
+        starts_at=start,
         ends_at=start + timedelta(hours=1),
     )
     meetings.Occurrence.objects.create(meeting=meeting, starts_at=meeting.starts_at, ends_at=meeting.ends_at)
@@ -160,8 +163,13 @@ def test_it_uses_a_neutral_subject_for_a_group_message_when_asked(deliver, mailo
 def test_it_tells_directors_about_a_proposal_and_the_proposer_about_the_decision(deliver, mailoutbox):
     director = DirectorFactory()
     proposer = UserFactory(full_name="Ines Idea")
-    proposal = deliver(services.propose_group, proposer=proposer, name="Night Shift Circle",
-                       purpose="Custodial staff on evening shifts meeting at a time that suits them.", would_lead=True)
+    proposal = deliver(
+        services.propose_group,
+        proposer=proposer,
+        name="Night Shift Circle",
+        purpose="Custodial staff on evening shifts meeting at a time that suits them.",
+        would_lead=True,
+    )
     [note] = mailoutbox
     assert note.to == [director.email]
     assert note.subject == "New group proposal: Night Shift Circle"

@@ -130,8 +130,11 @@ def test_it_hides_archived_groups_from_staff(client, staff):
 
 
 def test_it_sends_anonymous_visitors_to_sign_in(client, group):
-    for response in (client.get("/groups/"), client.get(f"/groups/{group.slug}/"),
-                     client.post(f"/groups/{group.slug}/join/")):
+    for response in (
+        client.get("/groups/"),
+        client.get(f"/groups/{group.slug}/"),
+        client.post(f"/groups/{group.slug}/join/"),
+    ):
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/")
     assert not Membership.objects.exists()

@@ -100,8 +100,12 @@ def test_it_exports_every_member_with_readable_labels(client):
     group = GroupFactory()
     lead = LeadFactory(group=group, user=UserFactory(full_name="Lena Lead"))
     school = SchoolFactory(name="Maple Elementary")
-    MembershipFactory(group=group, user=UserFactory(full_name="", preferred_name="", email="no.name@district.test",
-                                                    job_role=JobRole.TEACHER, school=school))
+    MembershipFactory(
+        group=group,
+        user=UserFactory(
+            full_name="", preferred_name="", email="no.name@district.test", job_role=JobRole.TEACHER, school=school
+        ),
+    )
     PendingFactory(group=group, user=UserFactory(full_name="Petra Pending"))
     client.force_login(lead.user)
     response = client.post(f"/groups/{group.slug}/roster.csv", {"purpose": "Sign-in sheet for the retreat"})

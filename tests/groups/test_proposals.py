@@ -13,10 +13,16 @@ pytestmark = pytest.mark.django_db
 def test_it_takes_a_proposal_from_any_staff_member(client, staff):
     client.force_login(staff)
     assert "Have an idea for a group that isn" in client.get("/groups/propose/").text
-    response = client.post("/groups/propose/", {
-        "name": "  Night   Shift Circle ", "purpose": "Evening custodial staff meeting at a time that suits them.",
-        "audience": "Anyone on an evening shift.", "would_lead": "on",
-    }, follow=True)
+    response = client.post(
+        "/groups/propose/",
+        {
+            "name": "  Night   Shift Circle ",
+            "purpose": "Evening custodial staff meeting at a time that suits them.",
+            "audience": "Anyone on an evening shift.",
+            "would_lead": "on",
+        },
+        follow=True,
+    )
     assert "The equity director will review your idea" in response.text
     proposal = GroupProposal.objects.get()
     assert proposal.name == "Night Shift Circle"
@@ -57,10 +63,17 @@ def test_it_lets_the_director_approve_in_the_admin_which_creates_a_forming_group
     proposal = ProposalFactory(name="Night Shift Circle", would_lead=True)
     client.force_login(DirectorFactory())
     assert client.get(f"/admin/groups/groupproposal/{proposal.pk}/change/").status_code == 200
-    response = client.post(f"/admin/groups/groupproposal/{proposal.pk}/change/", {
-        "name": proposal.name, "purpose": proposal.purpose, "audience": proposal.audience, "would_lead": "on",
-        "decision_message": "Lovely idea.", "decision": "approve",
-    })
+    response = client.post(
+        f"/admin/groups/groupproposal/{proposal.pk}/change/",
+        {
+            "name": proposal.name,
+            "purpose": proposal.purpose,
+            "audience": proposal.audience,
+            "would_lead": "on",
+            "decision_message": "Lovely idea.",
+            "decision": "approve",
+        },
+    )
     assert response.status_code == 302
     proposal.refresh_from_db()
     assert proposal.status == GroupProposal.Status.APPROVED
@@ -74,9 +87,14 @@ def test_it_lets_the_director_approve_in_the_admin_which_creates_a_forming_group
 def test_it_lets_the_director_decline_with_an_admin_action(client):
     proposals = [ProposalFactory(decision_message="Please join an existing group."), ProposalFactory()]
     client.force_login(DirectorFactory())
-    response = client.post("/admin/groups/groupproposal/", {
-        "action": "decline_proposals", "_selected_action": [p.pk for p in proposals],
-    }, follow=True)
+    response = client.post(
+        "/admin/groups/groupproposal/",
+        {
+            "action": "decline_proposals",
+            "_selected_action": [p.pk for p in proposals],
+        },
+        follow=True,
+    )
     assert "2 proposals decided." in response.text
     assert set(GroupProposal.objects.values_list("status", flat=True)) == {"declined"}
     assert not Group.objects.exists()
@@ -86,9 +104,14 @@ def test_it_approves_with_an_admin_action_and_reports_a_name_clash(client):
     GroupFactory(name="Taken Name")
     clash, fine = ProposalFactory(name="Taken Name"), ProposalFactory(name="Fresh Name", would_lead=False)
     client.force_login(DirectorFactory())
-    response = client.post("/admin/groups/groupproposal/", {
-        "action": "approve_proposals", "_selected_action": [clash.pk, fine.pk],
-    }, follow=True)
+    response = client.post(
+        "/admin/groups/groupproposal/",
+        {
+            "action": "approve_proposals",
+            "_selected_action": [clash.pk, fine.pk],
+        },
+        follow=True,
+    )
     assert "already exists" in response.text
     clash.refresh_from_db()
     fine.refresh_from_db()

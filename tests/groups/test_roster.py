@@ -38,8 +38,9 @@ def test_it_shows_pending_requests_with_their_message(lead_client, approval_grou
 
 def test_it_approves_a_request(lead_client, approval_group):
     request = PendingFactory(group=approval_group)
-    response = lead_client.post(_roster(approval_group), {"membership": request.pk, "action": "approve",
-                                                          "message": "Welcome!"}, follow=True)
+    response = lead_client.post(
+        _roster(approval_group), {"membership": request.pk, "action": "approve", "message": "Welcome!"}, follow=True
+    )
     assert "Request approved" in response.text
     request.refresh_from_db()
     assert request.status == Membership.Status.ACTIVE
@@ -121,8 +122,9 @@ def test_it_refuses_another_groups_membership_ids(lead_client, approval_group):
 def test_it_keeps_a_too_long_decline_message_and_explains(lead_client, approval_group):
     request = PendingFactory(group=approval_group)
     text = "Sorry. " * 400
-    response = lead_client.post(_roster(approval_group), {"membership": request.pk, "action": "decline",
-                                                          "message": text})
+    response = lead_client.post(
+        _roster(approval_group), {"membership": request.pk, "action": "decline", "message": text}
+    )
     assert response.status_code == 400
     assert "at most 2000 characters" in response.text
     assert text.strip() in response.text
@@ -142,8 +144,9 @@ def test_it_lets_the_director_manage_a_normal_group_without_a_lead(client):
 
 def test_it_emails_the_group_from_the_compose_form(lead_client, approval_group):
     MembershipFactory(group=approval_group)
-    response = lead_client.post(f"/groups/{approval_group.slug}/email/", {"subject": "Hello", "body": "Meeting moved."},
-                                follow=True)
+    response = lead_client.post(
+        f"/groups/{approval_group.slug}/email/", {"subject": "Hello", "body": "Meeting moved."}, follow=True
+    )
     assert "on its way to 2 members" in response.text
     assert OutboxMessage.objects.filter(kind="groups.message").count() == 2
 
@@ -168,7 +171,7 @@ def test_it_answers_a_bad_group_email_with_errors_and_keeps_the_text(lead_client
 
 
 def test_it_exports_the_roster_as_csv_after_asking_why(lead_client, approval_group):
-    MembershipFactory(group=approval_group, user=UserFactory(full_name="Cora, Comma \"Q\""))
+    MembershipFactory(group=approval_group, user=UserFactory(full_name='Cora, Comma "Q"'))
     form = lead_client.get(f"/groups/{approval_group.slug}/roster.csv")
     assert form.status_code == 200
     assert "Why do you need this list?" in form.text

@@ -26,8 +26,9 @@ def _announce(created_ids, changed_ids=()):
         staff_imported.send(sender=User, created_ids=list(created_ids), changed_ids=list(changed_ids))
 
 
-def test_it_welcomes_a_new_hire_once_listing_the_groups_and_how_to_propose(django_capture_on_commit_callbacks,
-                                                                            mailoutbox):
+def test_it_welcomes_a_new_hire_once_listing_the_groups_and_how_to_propose(
+    django_capture_on_commit_callbacks, mailoutbox
+):
     normal = GroupFactory(name="Harbor Readers", summary="We read together.")
     LeadFactory(group=normal, user=UserFactory(full_name="Lena Lead"))
     ConfidentialGroupFactory(name="Quiet Cove Circle")
@@ -95,7 +96,7 @@ def test_it_shows_the_director_counts_growth_requests_proposals_and_leaderless_g
     assert [p.members for p in context["growth"]][-1] == 2
     assert len(context["growth"]) == 12
     assert "<svg" in response.text
-    assert "<title id=\"growth-title\">" in response.text
+    assert '<title id="growth-title">' in response.text
     assert "<table" in response.text  # the same figures for screen readers
 
 

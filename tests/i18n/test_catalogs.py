@@ -26,9 +26,7 @@ LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
 # Translated for the whole portal and its e-mails.
 COMPLETE_LOCALES = [to_locale(code) for code in settings.PORTAL_LANGUAGES if code != settings.LANGUAGE_CODE]
 # Translated for the public pages only (everything else falls back to English).
-PUBLIC_LOCALES = [
-    to_locale(code) for code, _name in settings.LANGUAGES if code not in settings.PORTAL_LANGUAGES
-]
+PUBLIC_LOCALES = [to_locale(code) for code, _name in settings.LANGUAGES if code not in settings.PORTAL_LANGUAGES]
 ALL_LOCALES = COMPLETE_LOCALES + PUBLIC_LOCALES
 
 # The pages anyone can open without signing in, and the Python files whose strings they show
@@ -183,7 +181,9 @@ def test_it_ships_a_compiled_catalog_matching_its_source(locale):
 def test_it_passes_the_msgfmt_checks(locale):
     result = subprocess.run(
         ["msgfmt", "--check", "--statistics", "-o", os.devnull, LOCALE_DIR / locale / "LC_MESSAGES" / "django.po"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "fuzzy" not in result.stderr, result.stderr
@@ -203,10 +203,17 @@ def test_it_has_every_marked_string_of_the_code_in_the_catalogs(tmp_path):
         else:
             shutil.copy2(item, tmp_path / item.name)
     (tmp_path / "locale" / "es" / "LC_MESSAGES").mkdir(parents=True)
-    env = {**os.environ, "DEBUG": "true", "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://unused@127.0.0.1:1/x")}
+    env = {
+        **os.environ,
+        "DEBUG": "true",
+        "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://unused@127.0.0.1:1/x"),
+    }
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "es", "--no-obsolete"],
-        cwd=tmp_path, env=env, capture_output=True, check=True,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        check=True,
     )
     fresh = {entry.key for entry in pofile.parse(tmp_path / "locale/es/LC_MESSAGES/django.po") if not entry.is_header}
     committed = {entry.key for entry in catalog("es")}

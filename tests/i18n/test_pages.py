@@ -94,7 +94,11 @@ def test_it_shows_a_public_meeting_schedule_in_the_chosen_language(client, db, l
 @pytest.mark.parametrize("language", sorted(PLAN_PROGRESS))
 def test_it_shows_the_public_plan_in_the_chosen_language(client, db, language):
     Plan.objects.create(
-        title="Equity Plan 2025-2028", slug="equity-plan", start_year=2025, end_year=2028, is_published=True,
+        title="Equity Plan 2025-2028",
+        slug="equity-plan",
+        start_year=2025,
+        end_year=2028,
+        is_published=True,
         approval_status=Plan.Approval.PROPOSED,
     )
 
@@ -107,7 +111,11 @@ def test_it_shows_the_public_plan_in_the_chosen_language(client, db, language):
 
 def test_it_shows_the_public_plan_entirely_in_spanish(client, db):
     Plan.objects.create(
-        title="Plan de equidad 2025-2028", slug="equity-plan", start_year=2025, end_year=2028, is_published=True,
+        title="Plan de equidad 2025-2028",
+        slug="equity-plan",
+        start_year=2025,
+        end_year=2028,
+        is_published=True,
         approval_status=Plan.Approval.PROPOSED,
     )
 

@@ -37,8 +37,9 @@ def administrator(db):
 @pytest.fixture
 def other_lead(db):
     """The lead of a different group: no rights over `group`."""
-    return LeadFactory(group=GroupFactory(name="Other Shore Circle", slug="other-shore"),
-                       user=UserFactory(full_name="Oscar Other")).user
+    return LeadFactory(
+        group=GroupFactory(name="Other Shore Circle", slug="other-shore"), user=UserFactory(full_name="Oscar Other")
+    ).user
 
 
 @pytest.fixture

@@ -46,12 +46,25 @@ def next_week() -> date:
     return timezone.localdate() + timedelta(days=7)
 
 
-def schedule(*, by=None, group: Group | None = None, day: date | None = None, start=(15, 30), end=(16, 30),
-             audience: str = Audience.MEMBERS, **extra) -> Meeting:
+def schedule(
+    *,
+    by=None,
+    group: Group | None = None,
+    day: date | None = None,
+    start=(15, 30),
+    end=(16, 30),
+    audience: str = Audience.MEMBERS,
+    **extra,
+) -> Meeting:
     day = day or next_week()
     return services.schedule_meeting(
-        by=by, group=group, title=extra.pop("title", "Monthly gathering"), audience=audience,
-        starts_at=local(day, *start), ends_at=local(day, *end), **extra,
+        by=by,
+        group=group,
+        title=extra.pop("title", "Monthly gathering"),
+        audience=audience,
+        starts_at=local(day, *start),
+        ends_at=local(day, *end),
+        **extra,
     )
 
 

@@ -56,8 +56,11 @@ def test_it_keeps_the_uid_and_grows_the_sequence_with_each_change(client, group,
     services.update_meeting(meeting=meeting, by=lead, title="Monthly gathering (new room)")
     after_series_change = only_event(parse(client.get(f"/meetings/{occurrence.pk}.ics")))
     services.update_occurrence(
-        occurrence=occurrence, by=lead, starts_at=occurrence.starts_at + timedelta(hours=1),
-        ends_at=occurrence.ends_at + timedelta(hours=1), address="Library, 10 Library Lane",
+        occurrence=occurrence,
+        by=lead,
+        starts_at=occurrence.starts_at + timedelta(hours=1),
+        ends_at=occurrence.ends_at + timedelta(hours=1),
+        address="Library, 10 Library Lane",
     )
     after_date_change = only_event(parse(client.get(f"/meetings/{occurrence.pk}.ics")))
 
@@ -123,8 +126,13 @@ def test_it_leaves_meetings_of_other_groups_and_declined_ones_out_of_the_feed(cl
 def test_it_serves_the_public_group_feed_with_times_and_places_only(client, group, lead, member):
     group.public_schedule = True
     group.save()
-    schedule(by=lead, group=group, address="Library, 10 Library Lane", online_url="https://meet.example/secret",
-             agenda="Private agenda")
+    schedule(
+        by=lead,
+        group=group,
+        address="Library, 10 Library Lane",
+        online_url="https://meet.example/secret",
+        agenda="Private agenda",
+    )
     response = client.get(f"/groups/{group.slug}/schedule.ics")
     event = only_event(parse(response))
     assert not response.cookies

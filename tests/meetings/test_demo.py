@@ -21,8 +21,12 @@ def test_it_loads_the_demo_meetings_once(equity_director):
     SchoolFactory(name="Central Office", code="central-office")
     lgbtq = GroupFactory(name="LGBTQ+ Belong Group", slug="lgbtq-belong-group", is_confidential=True)
     LeadFactory(group=lgbtq)
-    people = {"director": equity_director, "teacher": UserFactory(), "lead": UserFactory(),
-              "principal": AdministratorFactory()}
+    people = {
+        "director": equity_director,
+        "teacher": UserFactory(),
+        "lead": UserFactory(),
+        "principal": AdministratorFactory(),
+    }
 
     demo.load(io.StringIO(), people)
     counts = (Meeting.objects.count(), Occurrence.objects.count())

@@ -27,8 +27,9 @@ def calendar_attachment(message) -> tuple[Calendar, str]:
     raise AssertionError("no calendar attached")
 
 
-def test_it_invites_each_member_once_with_a_calendar_request(group, lead, member, django_capture_on_commit_callbacks,
-                                                             mailoutbox):
+def test_it_invites_each_member_once_with_a_calendar_request(
+    group, lead, member, django_capture_on_commit_callbacks, mailoutbox
+):
     MembershipFactory(group=group, status="pending")  # not yet a member: not invited
     with django_capture_on_commit_callbacks(execute=True):
         meeting = schedule(by=lead, group=group, title="Book circle", school=member.school)
@@ -64,8 +65,9 @@ def test_it_respects_the_meetings_opt_out(group, lead, member, django_capture_on
     assert OutboxMessage.objects.get(to_email=member.email).status == OutboxMessage.Status.SKIPPED
 
 
-def test_it_keeps_subjects_neutral_for_a_group_that_asks(group, lead, member, django_capture_on_commit_callbacks,
-                                                        mailoutbox):
+def test_it_keeps_subjects_neutral_for_a_group_that_asks(
+    group, lead, member, django_capture_on_commit_callbacks, mailoutbox
+):
     group.is_confidential = group.neutral_email_subjects = True
     group.save()
     with django_capture_on_commit_callbacks(execute=True):
@@ -77,12 +79,18 @@ def test_it_keeps_subjects_neutral_for_a_group_that_asks(group, lead, member, dj
         assert "Harbor" not in message.from_email
 
 
-def test_it_sends_changes_as_requests_and_cancellations_as_cancel(group, lead, member,
-                                                                 django_capture_on_commit_callbacks, mailoutbox):
+def test_it_sends_changes_as_requests_and_cancellations_as_cancel(
+    group, lead, member, django_capture_on_commit_callbacks, mailoutbox
+):
     occurrence = first_occurrence(schedule(by=lead, group=group))
     with django_capture_on_commit_callbacks(execute=True):
-        services.update_occurrence(occurrence=occurrence, by=lead, starts_at=occurrence.starts_at,
-                                   ends_at=occurrence.ends_at + timedelta(minutes=30), address="Room 12")
+        services.update_occurrence(
+            occurrence=occurrence,
+            by=lead,
+            starts_at=occurrence.starts_at,
+            ends_at=occurrence.ends_at + timedelta(minutes=30),
+            address="Room 12",
+        )
     changed = [m for m in mailoutbox if m.subject.startswith("Changed")]
     assert len(changed) == 2
     calendar, mimetype = calendar_attachment(changed[0])
@@ -104,11 +112,17 @@ def test_it_sends_changes_as_requests_and_cancellations_as_cancel(group, lead, m
     assert int(event["sequence"]) == 2
 
 
-def test_it_writes_plain_text_bodies_and_subjects_without_html_escapes(group, lead, member,
-                                                                     django_capture_on_commit_callbacks, mailoutbox):
+def test_it_writes_plain_text_bodies_and_subjects_without_html_escapes(
+    group, lead, member, django_capture_on_commit_callbacks, mailoutbox
+):
     with django_capture_on_commit_callbacks(execute=True):
-        meeting = schedule(by=lead, group=group, title="Q&A: O'Brien's \"Tea\" <Talk>", agenda="Bring <notes> & snacks",
-                           address="Room 4 & 5")
+        meeting = schedule(
+            by=lead,
+            group=group,
+            title="Q&A: O'Brien's \"Tea\" <Talk>",
+            agenda="Bring <notes> & snacks",
+            address="Room 4 & 5",
+        )
     with django_capture_on_commit_callbacks(execute=True):
         services.cancel_meeting(meeting=meeting, by=lead, reason="Staff's day off")
     assert mailoutbox
@@ -158,14 +172,22 @@ def test_it_sends_no_reminder_before_the_day_or_for_a_cancelled_meeting(group, l
     assert services.send_due_reminders(now=occurrence.starts_at - timedelta(hours=2)) == 0
 
 
-def test_it_runs_the_reminder_beat_task_by_its_scheduled_name(group, lead, member, settings,
-                                                              django_capture_on_commit_callbacks, mailoutbox):
+def test_it_runs_the_reminder_beat_task_by_its_scheduled_name(
+    group, lead, member, settings, django_capture_on_commit_callbacks, mailoutbox
+):
     import groups.meetings.tasks  # noqa: F401 - the worker imports it through autodiscovery
     from belong.celery import app
 
     starts_at = (timezone.now() + timedelta(hours=3)).replace(second=0, microsecond=0)
-    meeting = services.schedule_meeting(by=lead, group=group, title="Soon", audience=Audience.MEMBERS,
-                                        starts_at=starts_at, ends_at=starts_at + timedelta(minutes=45), invite=False)
+    meeting = services.schedule_meeting(
+        by=lead,
+        group=group,
+        title="Soon",
+        audience=Audience.MEMBERS,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=45),
+        invite=False,
+    )
     services.rsvp(occurrence=first_occurrence(meeting), user=member, response="going")
     task = app.tasks[settings.CELERY_BEAT_SCHEDULE["meeting-reminders"]["task"]]
     with django_capture_on_commit_callbacks(execute=True):
@@ -209,10 +231,17 @@ def test_it_delivers_the_kick_off_invitation_over_smtp_with_a_calendar_clients_c
     client.force_login(equity_director)
     day = next_week()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/events/new/", {
-            "title": "Employee Resource Groups kick-off", "date": day.isoformat(), "start_time": "15:15",
-            "end_time": "17:00", "school": str(putnam.pk), "audience": Audience.NON_ADMINISTRATORS,
-        })
+        response = client.post(
+            "/events/new/",
+            {
+                "title": "Employee Resource Groups kick-off",
+                "date": day.isoformat(),
+                "start_time": "15:15",
+                "end_time": "17:00",
+                "school": str(putnam.pk),
+                "audience": Audience.NON_ADMINISTRATORS,
+            },
+        )
     assert response.status_code == 302
     # The director and the principal are administrators: this event is not for them.
     received = smtp_mailer.wait_for(1)

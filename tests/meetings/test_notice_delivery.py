@@ -62,8 +62,9 @@ def test_it_skips_the_whole_notice_asking_once_when_every_date_was_cancelled(gro
     assert notices.count() == 2
     assert {row.status for row in notices} == {Status.SKIPPED}
     assert all("cancelled or has passed" in row.last_error for row in notices)
-    assert not any(e.rcpt_tos[0] in {lead.email, member.email} and b"Invitation" in e.content
-                   for e in smtp_mailer.envelopes)
+    assert not any(
+        e.rcpt_tos[0] in {lead.email, member.email} and b"Invitation" in e.content for e in smtp_mailer.envelopes
+    )
 
 
 def test_it_builds_the_bytes_django_builds_when_the_calendar_part_is_shared(group, lead, member):
@@ -75,9 +76,15 @@ def test_it_builds_the_bytes_django_builds_when_the_calendar_part_is_shared(grou
     for message in (first, second):
         assert isinstance(message, mail.OutboxEmail)
         # The same message as Django makes it from (name, content, mimetype) attachments.
-        plain = mail.OutboxEmail(subject=message.subject, body=message.body, from_email=message.from_email,
-                                       to=message.to, headers=message.extra_headers,
-                                       alternatives=message.alternatives, attachments=message.attachments)
+        plain = mail.OutboxEmail(
+            subject=message.subject,
+            body=message.body,
+            from_email=message.from_email,
+            to=message.to,
+            headers=message.extra_headers,
+            alternatives=message.alternatives,
+            attachments=message.attachments,
+        )
         assert _comparable(message.message(policy=email.policy.SMTP).as_bytes()) == _comparable(
             plain.message(policy=email.policy.SMTP).as_bytes()
         )

@@ -19,16 +19,24 @@ pytestmark = pytest.mark.django_db
 def form_data(**overrides) -> dict:
     day = next_week()
     data = {
-        "title": "Book circle", "agenda": "Chapter one", "date": day.isoformat(), "start_time": "15:30",
-        "end_time": "16:30", "repeat": "", "repeat_until": "", "school": "", "address": "Room 12",
-        "online_url": "", "capacity": "", "audience": Audience.MEMBERS,
+        "title": "Book circle",
+        "agenda": "Chapter one",
+        "date": day.isoformat(),
+        "start_time": "15:30",
+        "end_time": "16:30",
+        "repeat": "",
+        "repeat_until": "",
+        "school": "",
+        "address": "Room 12",
+        "online_url": "",
+        "capacity": "",
+        "audience": Audience.MEMBERS,
     }
     data.update(overrides)
     return data
 
 
-def test_it_lets_a_lead_schedule_a_monthly_series(client, group, lead, django_capture_on_commit_callbacks,
-                                                  mailoutbox):
+def test_it_lets_a_lead_schedule_a_monthly_series(client, group, lead, django_capture_on_commit_callbacks, mailoutbox):
     client.force_login(lead)
     page = client.get(f"/groups/{group.slug}/meetings/new/")
     assert page.status_code == 200
@@ -89,16 +97,28 @@ def test_it_forbids_scheduling_editing_cancelling_and_attendance_to_another_grou
 
 def test_it_answers_404_for_unknown_ids_and_groups(client, lead):
     client.force_login(lead)
-    for url in ["/meetings/999999/", "/meetings/999999.ics", "/meetings/999999/edit/", "/meetings/999999/cancel/",
-                "/meetings/999999/attendance/", "/meetings/series/999999/edit/", "/groups/nowhere/meetings/new/"]:
+    for url in [
+        "/meetings/999999/",
+        "/meetings/999999.ics",
+        "/meetings/999999/edit/",
+        "/meetings/999999/cancel/",
+        "/meetings/999999/attendance/",
+        "/meetings/series/999999/edit/",
+        "/groups/nowhere/meetings/new/",
+    ]:
         assert client.get(url).status_code == 404, url
     assert client.post("/meetings/999999/reply/", {"response": "going"}).status_code == 404
 
 
 def test_it_sends_visitors_to_sign_in(client, group, lead):
     occurrence = first_occurrence(schedule(by=lead, group=group))
-    for url in [occurrence.get_absolute_url(), f"/meetings/{occurrence.pk}.ics", "/me/meetings/", "/events/new/",
-                f"/groups/{group.slug}/meetings/new/"]:
+    for url in [
+        occurrence.get_absolute_url(),
+        f"/meetings/{occurrence.pk}.ics",
+        "/me/meetings/",
+        "/events/new/",
+        f"/groups/{group.slug}/meetings/new/",
+    ]:
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
 
@@ -122,10 +142,17 @@ def test_it_lets_only_the_equity_director_schedule_district_events(client, staff
     page = client.get("/events/new/")
     assert page.status_code == 200
     assert b'value="members"' not in page.content
-    response = client.post("/events/new/", form_data(
-        title="Kick-off", start_time="15:15", end_time="17:00", school=str(school.pk), address="",
-        audience=Audience.NON_ADMINISTRATORS,
-    ))
+    response = client.post(
+        "/events/new/",
+        form_data(
+            title="Kick-off",
+            start_time="15:15",
+            end_time="17:00",
+            school=str(school.pk),
+            address="",
+            audience=Audience.NON_ADMINISTRATORS,
+        ),
+    )
     assert response.status_code == 302
     meeting = Meeting.objects.get()
     assert meeting.group is None and meeting.school == school
@@ -151,8 +178,15 @@ def test_it_lets_a_lead_edit_and_cancel_one_date_of_a_series(client, group, lead
     meeting = schedule(by=lead, group=group, recurrence="FREQ=WEEKLY", repeat_until=next_week() + timedelta(days=7))
     first, second = meeting.occurrences.order_by("starts_at")
     client.force_login(lead)
-    data = {"date": (next_week() + timedelta(days=1)).isoformat(), "start_time": "16:00", "end_time": "17:00",
-            "school": "", "address": "Room 12", "online_url": "", "note": "Bring the book"}
+    data = {
+        "date": (next_week() + timedelta(days=1)).isoformat(),
+        "start_time": "16:00",
+        "end_time": "17:00",
+        "school": "",
+        "address": "Room 12",
+        "online_url": "",
+        "note": "Bring the book",
+    }
     assert client.post(f"/meetings/{first.pk}/edit/", data).status_code == 302
     first.refresh_from_db()
     assert first.edited and first.sequence == 1 and first.note == "Bring the book"
@@ -196,8 +230,13 @@ def test_it_pins_the_queries_of_my_meetings_as_data_grows(client, django_assert_
         other = GroupFactory()
         MembershipFactory(group=other, user=member)
         for n in range(count):
-            meeting = schedule(by=lead, group=group if n % 2 else other, day=next_week() + timedelta(days=n),
-                               invite=False, school=SchoolFactory())
+            meeting = schedule(
+                by=lead,
+                group=group if n % 2 else other,
+                day=next_week() + timedelta(days=n),
+                invite=False,
+                school=SchoolFactory(),
+            )
             services.rsvp(occurrence=first_occurrence(meeting), user=member, response="going")
         schedule(group=None, title="District event", audience=Audience.ALL_STAFF, invite=False)
 
@@ -252,18 +291,33 @@ def test_it_refuses_an_inactive_or_unknown_users_feed(client):
     assert client.get(f"/me/calendar/{gone.calendar_token}.ics").status_code == 404
 
 
-def test_it_lets_a_lead_edit_and_cancel_a_whole_series(client, group, lead, member, django_capture_on_commit_callbacks,
-                                                       mailoutbox):
-    meeting = schedule(by=lead, group=group, recurrence="FREQ=WEEKLY", repeat_until=next_week() + timedelta(days=14),
-                       address="Room 12", invite=False)
+def test_it_lets_a_lead_edit_and_cancel_a_whole_series(
+    client, group, lead, member, django_capture_on_commit_callbacks, mailoutbox
+):
+    meeting = schedule(
+        by=lead,
+        group=group,
+        recurrence="FREQ=WEEKLY",
+        repeat_until=next_week() + timedelta(days=14),
+        address="Room 12",
+        invite=False,
+    )
     first, second, third = meeting.occurrences.order_by("starts_at")
-    services.update_occurrence(occurrence=second, by=lead, starts_at=second.starts_at, ends_at=second.ends_at,
-                               address="Gym")
+    services.update_occurrence(
+        occurrence=second, by=lead, starts_at=second.starts_at, ends_at=second.ends_at, address="Gym"
+    )
     client.force_login(lead)
     assert client.get(first.get_absolute_url()).status_code == 200
     assert client.get(f"/meetings/series/{meeting.pk}/edit/").status_code == 200
-    data = {"title": "Weekly circle", "agenda": "", "school": "", "address": "Library", "online_url": "",
-            "capacity": "", "audience": Audience.MEMBERS}
+    data = {
+        "title": "Weekly circle",
+        "agenda": "",
+        "school": "",
+        "address": "Library",
+        "online_url": "",
+        "capacity": "",
+        "audience": Audience.MEMBERS,
+    }
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(f"/meetings/series/{meeting.pk}/edit/", data).status_code == 302
     assert [o.address for o in meeting.occurrences.order_by("starts_at")] == ["Library", "Gym", "Library"]
@@ -283,15 +337,18 @@ def test_it_lists_only_the_groups_own_upcoming_dates_in_order(group, lead, membe
     from groups.meetings.selectors import public_schedule_for, upcoming_for_group
 
     other = GroupFactory()
-    later = schedule(by=lead, group=group, title="Later", day=next_week() + timedelta(days=3), invite=False,
-                     school=SchoolFactory())
+    later = schedule(
+        by=lead, group=group, title="Later", day=next_week() + timedelta(days=3), invite=False, school=SchoolFactory()
+    )
     sooner = schedule(by=lead, group=group, title="Sooner", day=next_week(), invite=False, school=SchoolFactory())
-    schedule(group=other, title="Someone else's", day=next_week() + timedelta(days=1), invite=False,
-             school=SchoolFactory())
+    schedule(
+        group=other, title="Someone else's", day=next_week() + timedelta(days=1), invite=False, school=SchoolFactory()
+    )
     schedule(group=None, title="District event", audience=Audience.ALL_STAFF, invite=False)
     ended = first_occurrence(schedule(by=lead, group=group, title="Over", invite=False, school=SchoolFactory()))
-    Occurrence.objects.filter(pk=ended.pk).update(starts_at=timezone.now() - timedelta(days=2),
-                                                  ends_at=timezone.now() - timedelta(days=2, hours=-1))
+    Occurrence.objects.filter(pk=ended.pk).update(
+        starts_at=timezone.now() - timedelta(days=2), ends_at=timezone.now() - timedelta(days=2, hours=-1)
+    )
 
     assert [o.meeting.title for o in upcoming_for_group(group, member)] == ["Sooner", "Later"]
     assert [o.meeting_id for o in public_schedule_for(group)] == [sooner.pk, later.pk]

@@ -16,8 +16,15 @@ def public_group(group, lead, member):
     group.is_confidential = True
     group.public_schedule = True
     group.save()
-    meeting = schedule(by=lead, group=group, title="Monthly gathering", address="Library, 10 Library Lane",
-                       online_url="https://meet.example/secret-room", agenda="Private agenda", capacity=20)
+    meeting = schedule(
+        by=lead,
+        group=group,
+        title="Monthly gathering",
+        address="Library, 10 Library Lane",
+        online_url="https://meet.example/secret-room",
+        agenda="Private agenda",
+        capacity=20,
+    )
     services.rsvp(occurrence=first_occurrence(meeting), user=member, response="going")
     return group
 
@@ -37,8 +44,16 @@ def test_it_shows_dates_times_and_places_to_a_visitor_without_setting_a_cookie(c
     assert "Monthly gathering" in html
     assert "Library, 10 Library Lane" in html
     assert "3:30 PM" in html
-    for private in ("meet.example", "Private agenda", member.full_name, member.email, lead.full_name,
-                    "csrfmiddlewaretoken", "seats", "going"):
+    for private in (
+        "meet.example",
+        "Private agenda",
+        member.full_name,
+        member.email,
+        lead.full_name,
+        "csrfmiddlewaretoken",
+        "seats",
+        "going",
+    ):
         assert private not in html
 
 

@@ -31,10 +31,13 @@ def next_fall_back(after: date) -> date:
 def test_it_keeps_a_weekly_meeting_at_half_past_three_across_the_november_change():
     # A fixed past week is fine here: expanding does not check that dates are in the future.
     first = local(date(2026, 10, 27), 15, 30)
-    pairs = recurrence.expand(starts_at=first, ends_at=local(date(2026, 10, 27), 16, 30),
-                              rule="FREQ=WEEKLY", repeat_until=date(2026, 11, 10))
+    pairs = recurrence.expand(
+        starts_at=first, ends_at=local(date(2026, 10, 27), 16, 30), rule="FREQ=WEEKLY", repeat_until=date(2026, 11, 10)
+    )
     assert [timezone.localtime(start, NEW_YORK).strftime("%m-%d %H:%M") for start, _end in pairs] == [
-        "10-27 15:30", "11-03 15:30", "11-10 15:30",
+        "10-27 15:30",
+        "11-03 15:30",
+        "11-10 15:30",
     ]
     assert [timezone.localtime(end, NEW_YORK).strftime("%H:%M") for _start, end in pairs] == ["16:30"] * 3
     # The instant moves by an hour in UTC: that is the point.
@@ -46,8 +49,9 @@ def test_it_keeps_a_weekly_meeting_at_half_past_three_across_the_november_change
 def test_it_stores_and_exports_a_series_spanning_the_clock_change_at_the_same_local_time(group, lead):
     sunday = next_fall_back(timezone.localdate())
     tuesday_before = sunday - timedelta(days=5)
-    meeting = schedule(by=lead, group=group, day=tuesday_before, recurrence="FREQ=WEEKLY",
-                       repeat_until=sunday + timedelta(days=9))
+    meeting = schedule(
+        by=lead, group=group, day=tuesday_before, recurrence="FREQ=WEEKLY", repeat_until=sunday + timedelta(days=9)
+    )
     occurrences = list(meeting.occurrences.order_by("starts_at"))
     assert len(occurrences) == 3
     offsets = {timezone.localtime(o.starts_at, NEW_YORK).utcoffset() for o in occurrences}
@@ -74,8 +78,13 @@ def test_it_builds_first_tuesday_monthly_from_the_first_date():
 def test_it_expands_first_tuesday_monthly_for_a_year_and_no_further(group, lead):
     today = timezone.localdate()
     first = date(today.year + 1, 1, 1) + timedelta(days=(1 - date(today.year + 1, 1, 1).weekday()) % 7)
-    meeting = schedule(by=lead, group=group, day=first, audience=Audience.MEMBERS,
-                       recurrence=recurrence.rule_for(recurrence.Repeat.MONTHLY_WEEKDAY, first))
+    meeting = schedule(
+        by=lead,
+        group=group,
+        day=first,
+        audience=Audience.MEMBERS,
+        recurrence=recurrence.rule_for(recurrence.Repeat.MONTHLY_WEEKDAY, first),
+    )
     days = [timezone.localtime(o.starts_at, NEW_YORK).date() for o in meeting.occurrences.order_by("starts_at")]
     assert len(days) == 12
     assert all(day.weekday() == 1 and day.day <= 7 for day in days)

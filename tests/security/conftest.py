@@ -148,8 +148,9 @@ def build_world() -> World:
     }
     lead_membership = LeadFactory(group=group, user=UserFactory(full_name="Lena Lead"))
     users["lead"] = lead_membership.user
-    member_membership = MembershipFactory(group=group, user=UserFactory(full_name="Milo Member"),
-                                          visible_to_members=True)
+    member_membership = MembershipFactory(
+        group=group, user=UserFactory(full_name="Milo Member"), visible_to_members=True
+    )
     users["member"] = member_membership.user
     users["other_lead"] = LeadFactory(group=other, user=UserFactory(full_name="Oscar Other")).user
     other_membership = MembershipFactory(group=other, user=UserFactory(full_name="Hana Hmember"))
@@ -160,10 +161,12 @@ def build_world() -> World:
 
     day = timezone.localdate() + timedelta(days=7)
     meeting = schedule(by=users["lead"], group=group, day=day, invite=False, title="Harbor monthly gathering")
-    confidential_meeting = schedule(by=confidential_lead, group=confidential, day=day, invite=False,
-                                    title="Quiet Cove gathering")
-    district_event = schedule(by=users["director"], group=None, day=day, audience="all_staff",
-                              title="District gathering", invite=False)
+    confidential_meeting = schedule(
+        by=confidential_lead, group=confidential, day=day, invite=False, title="Quiet Cove gathering"
+    )
+    district_event = schedule(
+        by=users["director"], group=None, day=day, audience="all_staff", title="District gathering", invite=False
+    )
 
     plan = PlanFactory(slug="deib-plan", title="DEIB 3-Year Plan")
     draft_plan = PlanFactory(slug="draft-plan", title="Unannounced Plan", is_published=False)
@@ -176,12 +179,28 @@ def build_world() -> World:
     submitted = comment_services.submit_comment(topic=topic, body="Please publish progress yearly.", language="en")
 
     return World(
-        users=users, group=group, confidential=confidential, other=other, archived=archived, pending=pending,
-        member_membership=member_membership, other_membership=other_membership,
-        confidential_membership=confidential_membership, meeting=meeting, occurrence=first_occurrence(meeting),
-        confidential_occurrence=first_occurrence(confidential_meeting), district_event=district_event,
-        plan=plan, draft_plan=draft_plan, year=year, workstream=workstream, item=item, indicator=indicator,
-        topic=topic, comment=submitted.comment, receipt_code=submitted.receipt_code,
+        users=users,
+        group=group,
+        confidential=confidential,
+        other=other,
+        archived=archived,
+        pending=pending,
+        member_membership=member_membership,
+        other_membership=other_membership,
+        confidential_membership=confidential_membership,
+        meeting=meeting,
+        occurrence=first_occurrence(meeting),
+        confidential_occurrence=first_occurrence(confidential_meeting),
+        district_event=district_event,
+        plan=plan,
+        draft_plan=draft_plan,
+        year=year,
+        workstream=workstream,
+        item=item,
+        indicator=indicator,
+        topic=topic,
+        comment=submitted.comment,
+        receipt_code=submitted.receipt_code,
     )
 
 

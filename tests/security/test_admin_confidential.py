@@ -84,8 +84,11 @@ def cast(db) -> Cast:
     )
     occurrence = meeting.occurrences.get()
     meeting_services.rsvp(occurrence=occurrence, user=member, response="going")
-    list(group_services.export_roster_csv(
-        group=confidential, by=lead, purpose="Planning the retreat", include_hidden=True).lines())
+    list(
+        group_services.export_roster_csv(
+            group=confidential, by=lead, purpose="Planning the retreat", include_hidden=True
+        ).lines()
+    )
     # The row meetings.services.mark_attendance writes once a meeting has started.
     AuditLog.objects.create(
         actor=lead,

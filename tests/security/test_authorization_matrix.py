@@ -85,8 +85,7 @@ def _unsubscribe_token(w) -> str:
 def _feedback_link(w) -> str:
     from impact.services import feedback_token
 
-    return reverse("impact:feedback", args=[feedback_token(occurrence_id=w.occurrence.pk,
-                                                           user_id=w.user("member").pk)])
+    return reverse("impact:feedback", args=[feedback_token(occurrence_id=w.occurrence.pk, user_id=w.user("member").pk)])
 
 
 def _g(name, **kwargs):
@@ -119,17 +118,50 @@ def _funding(w, group=None):
     lead = w.user("lead") if group == w.group else w.user("other_lead")
     director = w.user("director")
     cycle = Cycle.objects.filter(name="Matrix cycle").first() or services.cycle_create(
-        name="Matrix cycle", starts_on=datetime.date(2026, 7, 1), ends_on=datetime.date(2027, 6, 30),
-        total_cents=100_000, by=director)
-    asked = services.request_create(cycle=cycle, group=group, amount_cents=5_000, purpose="Food",
-                                    planned_on=datetime.date(2026, 10, 1), category="food", by=lead)
+        name="Matrix cycle",
+        starts_on=datetime.date(2026, 7, 1),
+        ends_on=datetime.date(2027, 6, 30),
+        total_cents=100_000,
+        by=director,
+    )
+    asked = services.request_create(
+        cycle=cycle,
+        group=group,
+        amount_cents=5_000,
+        purpose="Food",
+        planned_on=datetime.date(2026, 10, 1),
+        category="food",
+        by=lead,
+    )
     approved = services.request_decide(funding_request=asked, decision="approve", by=director)
-    expense = services.expense_record(cycle=cycle, group=group, funding_request=approved, amount_cents=1_000,
-                                      spent_on=datetime.date(2026, 10, 1), category="food", vendor="Deli", by=lead)
-    awaiting = services.expense_record(cycle=cycle, group=group, amount_cents=1_000, category="food",
-                                       spent_on=datetime.date(2026, 10, 1), vendor="Deli", by=lead)
-    pending = services.request_create(cycle=cycle, group=group, amount_cents=5_000, purpose="Books",
-                                      planned_on=datetime.date(2026, 10, 1), category="materials", by=lead)
+    expense = services.expense_record(
+        cycle=cycle,
+        group=group,
+        funding_request=approved,
+        amount_cents=1_000,
+        spent_on=datetime.date(2026, 10, 1),
+        category="food",
+        vendor="Deli",
+        by=lead,
+    )
+    awaiting = services.expense_record(
+        cycle=cycle,
+        group=group,
+        amount_cents=1_000,
+        category="food",
+        spent_on=datetime.date(2026, 10, 1),
+        vendor="Deli",
+        by=lead,
+    )
+    pending = services.request_create(
+        cycle=cycle,
+        group=group,
+        amount_cents=5_000,
+        purpose="Books",
+        planned_on=datetime.date(2026, 10, 1),
+        category="materials",
+        by=lead,
+    )
     return cycle, expense, awaiting, pending
 
 
@@ -169,8 +201,9 @@ MATRIX: dict[str, Case] = {
         {**everyone(LOGIN), "director": 200, "superuser": 200},
     ),
     "admin:groups_group_simple_history": Case(
-        lambda w: reverse("admin:groups_group_simple_history",
-                          args=[w.group.pk, w.group.history.latest("history_date").history_id]),
+        lambda w: reverse(
+            "admin:groups_group_simple_history", args=[w.group.pk, w.group.history.latest("history_date").history_id]
+        ),
         {**everyone(LOGIN), "director": 200, "superuser": 200},
     ),
     "admin:meetings_meeting_changelist": Case(
@@ -205,7 +238,8 @@ MATRIX: dict[str, Case] = {
     # --- E-mail delivery -----------------------------------------------------------------------------------
     "delivery:status": Case(lambda w: reverse("delivery:status"), only(*EDITORS)),
     "delivery:clear_suppression": post_only(
-        *EDITORS, url=lambda w: reverse("delivery:clear_suppression", args=[UNKNOWN])),
+        *EDITORS, url=lambda w: reverse("delivery:clear_suppression", args=[UNKNOWN])
+    ),
     # A relay's bounce webhook: no session, a bearer secret; with none configured it does not exist (404).
     "delivery:bounce_webhook": Case(lambda w: reverse("delivery:bounce_webhook"), everyone(405), post_only_for=()),
     # --- Accounts (/me/) ----------------------------------------------------------------------------------
@@ -213,7 +247,8 @@ MATRIX: dict[str, Case] = {
     "accounts:email_preferences": Case(lambda w: "/me/email/", signed_in(200)),
     # The signed token is the credential (one-click unsubscribe from a mail client): no session needed.
     "accounts:unsubscribe": Case(
-        lambda w: reverse("accounts:unsubscribe", args=[_unsubscribe_token(w)]), everyone(200),
+        lambda w: reverse("accounts:unsubscribe", args=[_unsubscribe_token(w)]),
+        everyone(200),
         post_only_for=tuple(ROLES),
     ),
     # --- Groups --------------------------------------------------------------------------------------------
@@ -283,9 +318,7 @@ MATRIX: dict[str, Case] = {
     "equity_plan:item_edit": Case(_plan("equity_plan:item_edit", lambda w: w.item.pk), only(*EDITORS)),
     "equity_plan:item_update": Case(_plan("equity_plan:item_update", lambda w: w.item.pk), only(*EDITORS)),
     "equity_plan:indicator_create": Case(_plan("equity_plan:indicator_create"), only(*EDITORS)),
-    "equity_plan:indicator_edit": Case(
-        _plan("equity_plan:indicator_edit", lambda w: w.indicator.pk), only(*EDITORS)
-    ),
+    "equity_plan:indicator_edit": Case(_plan("equity_plan:indicator_edit", lambda w: w.indicator.pk), only(*EDITORS)),
     "equity_plan:measurement_create": Case(
         _plan("equity_plan:measurement_create", lambda w: w.indicator.pk), only(*EDITORS)
     ),
@@ -294,8 +327,9 @@ MATRIX: dict[str, Case] = {
     "comments:receipt": Case(lambda w: "/comment/receipt/", everyone(200), post_only_for=tuple(ROLES)),
     "comments:review": Case(lambda w: "/comment/review/", only(*EDITORS)),
     # --- Funding: the director runs the program; a group's leads see and spend its budget -------------------
-    "funding:index": Case(lambda w: "/funding/", {**only("lead", "other_lead"), "director": REDIRECT,
-                                                  "superuser": REDIRECT}),
+    "funding:index": Case(
+        lambda w: "/funding/", {**only("lead", "other_lead"), "director": REDIRECT, "superuser": REDIRECT}
+    ),
     "funding:cycle_new": Case(lambda w: "/funding/cycles/new/", only(*EDITORS)),
     "funding:cycle": Case(_fund("funding:cycle", lambda f: f[0].pk), only(*EDITORS)),
     "funding:allocate": post_only(*EDITORS, url=_fund("funding:allocate", lambda f: f[0].pk)),
@@ -305,8 +339,9 @@ MATRIX: dict[str, Case] = {
     "funding:expense_delete": Case(_fund("funding:expense_delete", lambda f: f[1].pk), only("lead", *EDITORS)),
     # This expense has no file: the people allowed reach "not found", everybody else is refused first.
     "funding:receipt": Case(_fund("funding:receipt", lambda f: f[1].pk), only("lead", *EDITORS, ok=404)),
-    "funding:group": Case(lambda w: _funding(w) and reverse("funding:group", args=[w.group.slug]),
-                          only("lead", *EDITORS)),
+    "funding:group": Case(
+        lambda w: _funding(w) and reverse("funding:group", args=[w.group.slug]), only("lead", *EDITORS)
+    ),
     "funding:request_new": Case(_g("funding:request_new"), only("lead")),
     "funding:expense_new": Case(_g("funding:expense_new"), only("lead")),
     "funding:visibility": post_only("lead", url=_g("funding:visibility")),
@@ -321,8 +356,7 @@ MATRIX: dict[str, Case] = {
     "spaces:announcement": Case(_sp("spaces:announcement", lambda o: o[0]), only(*SPACE_READERS)),
     "spaces:announcement_pin": post_only("lead", url=_sp("spaces:announcement_pin", lambda o: o[0])),
     "spaces:announcement_delete": post_only("lead", url=_sp("spaces:announcement_delete", lambda o: o[0])),
-    "spaces:announcement_file": Case(_sp("spaces:announcement_file", lambda o: o[0]),
-                                     only(*SPACE_READERS, ok=404)),
+    "spaces:announcement_file": Case(_sp("spaces:announcement_file", lambda o: o[0]), only(*SPACE_READERS, ok=404)),
     "spaces:threads": Case(_sp("spaces:threads"), only(*SPACE_READERS)),
     "spaces:thread_new": Case(_sp("spaces:thread_new"), only("member", "lead")),
     "spaces:thread": Case(_sp("spaces:thread", lambda o: o[1]), only(*SPACE_READERS)),
@@ -346,103 +380,193 @@ MATRIX: dict[str, Case] = {
 UNKNOWN = 987654321
 VARIANTS: dict[str, tuple[str, Case]] = {
     # A confidential space: its director sees counts on the front page and nothing else; G's people nothing.
-    "spaces:space[confidential]": ("spaces:space", Case(
-        lambda w: reverse("spaces:space", args=[w.confidential.slug]), only(*EDITORS))),
-    "spaces:threads[confidential]": ("spaces:threads", Case(
-        lambda w: reverse("spaces:threads", args=[w.confidential.slug]), only())),
-    "spaces:space[archived]": ("spaces:space", Case(
-        lambda w: reverse("spaces:space", args=[w.archived.slug]), signed_in(404))),
+    "spaces:space[confidential]": (
+        "spaces:space",
+        Case(lambda w: reverse("spaces:space", args=[w.confidential.slug]), only(*EDITORS)),
+    ),
+    "spaces:threads[confidential]": (
+        "spaces:threads",
+        Case(lambda w: reverse("spaces:threads", args=[w.confidential.slug]), only()),
+    ),
+    "spaces:space[archived]": (
+        "spaces:space",
+        Case(lambda w: reverse("spaces:space", args=[w.archived.slug]), signed_in(404)),
+    ),
     # IDOR: another group's objects through G's address answer 404 to everyone, G's leads included.
-    "spaces:thread[other group]": ("spaces:thread", Case(
-        _sp("spaces:thread", lambda o: o[1], group=lambda w: w.other), only(*SPACE_READERS, ok=404))),
-    "spaces:announcement_file[other group]": ("spaces:announcement_file", Case(
-        _sp("spaces:announcement_file", lambda o: o[0], group=lambda w: w.other), only(*SPACE_READERS, ok=404))),
-    "spaces:post_hide[other group]": ("spaces:post_hide", Case(
-        _sp("spaces:post_hide", lambda o: o[2], group=lambda w: w.other), only("lead", ok=404))),
-    "spaces:resource_delete[other group]": ("spaces:resource_delete", Case(
-        _sp("spaces:resource_delete", lambda o: o[3], group=lambda w: w.other), signed_in(405))),
-    "groups:detail[confidential]": ("groups:detail", Case(
-        lambda w: reverse("groups:detail", args=[w.confidential.slug]), signed_in(200))),
-    "groups:detail[archived]": ("groups:detail", Case(
-        lambda w: reverse("groups:detail", args=[w.archived.slug]), only(*EDITORS, others=404))),
+    "spaces:thread[other group]": (
+        "spaces:thread",
+        Case(_sp("spaces:thread", lambda o: o[1], group=lambda w: w.other), only(*SPACE_READERS, ok=404)),
+    ),
+    "spaces:announcement_file[other group]": (
+        "spaces:announcement_file",
+        Case(_sp("spaces:announcement_file", lambda o: o[0], group=lambda w: w.other), only(*SPACE_READERS, ok=404)),
+    ),
+    "spaces:post_hide[other group]": (
+        "spaces:post_hide",
+        Case(_sp("spaces:post_hide", lambda o: o[2], group=lambda w: w.other), only("lead", ok=404)),
+    ),
+    "spaces:resource_delete[other group]": (
+        "spaces:resource_delete",
+        Case(_sp("spaces:resource_delete", lambda o: o[3], group=lambda w: w.other), signed_in(405)),
+    ),
+    "groups:detail[confidential]": (
+        "groups:detail",
+        Case(lambda w: reverse("groups:detail", args=[w.confidential.slug]), signed_in(200)),
+    ),
+    "groups:detail[archived]": (
+        "groups:detail",
+        Case(lambda w: reverse("groups:detail", args=[w.archived.slug]), only(*EDITORS, others=404)),
+    ),
     "groups:detail[unknown]": ("groups:detail", Case(lambda w: "/groups/no-such-group/", signed_in(404))),
     # The director manages normal groups' rosters but never sees a confidential group's names.
-    "groups:roster[confidential]": ("groups:roster", Case(
-        lambda w: reverse("groups:roster", args=[w.confidential.slug]), only())),
-    "groups:export[confidential]": ("groups:export", Case(
-        lambda w: reverse("groups:export", args=[w.confidential.slug]), only())),
-    "groups:email[confidential]": ("groups:email", Case(
-        lambda w: reverse("groups:email", args=[w.confidential.slug]), only())),
-    "groups:roster[other group]": ("groups:roster", Case(
-        lambda w: reverse("groups:roster", args=[w.other.slug]), only("other_lead", "director", "superuser"))),
+    "groups:roster[confidential]": (
+        "groups:roster",
+        Case(lambda w: reverse("groups:roster", args=[w.confidential.slug]), only()),
+    ),
+    "groups:export[confidential]": (
+        "groups:export",
+        Case(lambda w: reverse("groups:export", args=[w.confidential.slug]), only()),
+    ),
+    "groups:email[confidential]": (
+        "groups:email",
+        Case(lambda w: reverse("groups:email", args=[w.confidential.slug]), only()),
+    ),
+    "groups:roster[other group]": (
+        "groups:roster",
+        Case(lambda w: reverse("groups:roster", args=[w.other.slug]), only("other_lead", "director", "superuser")),
+    ),
     "groups:roster[unknown]": ("groups:roster", Case(lambda w: "/groups/no-such-group/roster/", signed_in(404))),
-    "meetings:new[confidential]": ("meetings:new", Case(
-        lambda w: reverse("meetings:new", args=[w.confidential.slug]), only())),
+    "meetings:new[confidential]": (
+        "meetings:new",
+        Case(lambda w: reverse("meetings:new", args=[w.confidential.slug]), only()),
+    ),
     "meetings:new[unknown]": ("meetings:new", Case(lambda w: "/groups/no-such-group/meetings/new/", signed_in(404))),
     # Do not confirm that a confidential group's meeting exists.
-    "meetings:detail[confidential]": ("meetings:detail", Case(
-        lambda w: reverse("meetings:detail", args=[w.confidential_occurrence.pk]),
-        {**signed_in(404), "director": 200, "superuser": 200})),
-    "meetings:ics[confidential]": ("meetings:ics", Case(
-        lambda w: reverse("meetings:ics", args=[w.confidential_occurrence.pk]),
-        {**signed_in(404), "director": 200, "superuser": 200})),
-    "impact:feedback_results[confidential]": ("impact:feedback_results", Case(
-        lambda w: reverse("impact:feedback_results", args=[w.confidential_occurrence.pk]), only())),
-    "meetings:check_in_display[confidential]": ("meetings:check_in_display", Case(
-        lambda w: reverse("meetings:check_in_display", args=[w.confidential_occurrence.pk]), only())),
-    "meetings:attendance[confidential]": ("meetings:attendance", Case(
-        lambda w: reverse("meetings:attendance", args=[w.confidential_occurrence.pk]), only())),
-    "meetings:edit_occurrence[district event]": ("meetings:edit_occurrence", Case(
-        lambda w: reverse("meetings:edit_occurrence", args=[w.district_event.occurrences.first().pk]),
-        only(*EDITORS))),
+    "meetings:detail[confidential]": (
+        "meetings:detail",
+        Case(
+            lambda w: reverse("meetings:detail", args=[w.confidential_occurrence.pk]),
+            {**signed_in(404), "director": 200, "superuser": 200},
+        ),
+    ),
+    "meetings:ics[confidential]": (
+        "meetings:ics",
+        Case(
+            lambda w: reverse("meetings:ics", args=[w.confidential_occurrence.pk]),
+            {**signed_in(404), "director": 200, "superuser": 200},
+        ),
+    ),
+    "impact:feedback_results[confidential]": (
+        "impact:feedback_results",
+        Case(lambda w: reverse("impact:feedback_results", args=[w.confidential_occurrence.pk]), only()),
+    ),
+    "meetings:check_in_display[confidential]": (
+        "meetings:check_in_display",
+        Case(lambda w: reverse("meetings:check_in_display", args=[w.confidential_occurrence.pk]), only()),
+    ),
+    "meetings:attendance[confidential]": (
+        "meetings:attendance",
+        Case(lambda w: reverse("meetings:attendance", args=[w.confidential_occurrence.pk]), only()),
+    ),
+    "meetings:edit_occurrence[district event]": (
+        "meetings:edit_occurrence",
+        Case(
+            lambda w: reverse("meetings:edit_occurrence", args=[w.district_event.occurrences.first().pk]),
+            only(*EDITORS),
+        ),
+    ),
     "meetings:detail[unknown]": ("meetings:detail", Case(lambda w: f"/meetings/{UNKNOWN}/", signed_in(404))),
     "meetings:ics[unknown]": ("meetings:ics", Case(lambda w: f"/meetings/{UNKNOWN}.ics", signed_in(404))),
-    "meetings:edit_occurrence[unknown]": ("meetings:edit_occurrence", Case(
-        lambda w: f"/meetings/{UNKNOWN}/edit/", signed_in(404))),
-    "meetings:attendance[unknown]": ("meetings:attendance", Case(
-        lambda w: f"/meetings/{UNKNOWN}/attendance/", signed_in(404))),
-    "meetings:edit_meeting[unknown]": ("meetings:edit_meeting", Case(
-        lambda w: f"/meetings/series/{UNKNOWN}/edit/", signed_in(404))),
-    "meetings:feed[unknown token]": ("meetings:feed", Case(lambda w: "/me/calendar/not-a-real-token.ics",
-                                                           everyone(404))),
-    "meetings:public_schedule[not public]": ("meetings:public_schedule", Case(
-        lambda w: reverse("meetings:public_schedule", args=[w.confidential.slug]), everyone(404))),
-    "meetings:public_feed[not public]": ("meetings:public_feed", Case(
-        lambda w: reverse("meetings:public_feed", args=[w.other.slug]), everyone(404))),
-    "accounts:unsubscribe[forged token]": ("accounts:unsubscribe", Case(
-        lambda w: "/me/email/unsubscribe/forged-token/", everyone(400))),
+    "meetings:edit_occurrence[unknown]": (
+        "meetings:edit_occurrence",
+        Case(lambda w: f"/meetings/{UNKNOWN}/edit/", signed_in(404)),
+    ),
+    "meetings:attendance[unknown]": (
+        "meetings:attendance",
+        Case(lambda w: f"/meetings/{UNKNOWN}/attendance/", signed_in(404)),
+    ),
+    "meetings:edit_meeting[unknown]": (
+        "meetings:edit_meeting",
+        Case(lambda w: f"/meetings/series/{UNKNOWN}/edit/", signed_in(404)),
+    ),
+    "meetings:feed[unknown token]": (
+        "meetings:feed",
+        Case(lambda w: "/me/calendar/not-a-real-token.ics", everyone(404)),
+    ),
+    "meetings:public_schedule[not public]": (
+        "meetings:public_schedule",
+        Case(lambda w: reverse("meetings:public_schedule", args=[w.confidential.slug]), everyone(404)),
+    ),
+    "meetings:public_feed[not public]": (
+        "meetings:public_feed",
+        Case(lambda w: reverse("meetings:public_feed", args=[w.other.slug]), everyone(404)),
+    ),
+    "accounts:unsubscribe[forged token]": (
+        "accounts:unsubscribe",
+        Case(lambda w: "/me/email/unsubscribe/forged-token/", everyone(400)),
+    ),
     # A draft plan's existence is not revealed to readers.
-    "equity_plan:plan[draft]": ("equity_plan:plan", Case(
-        lambda w: reverse("equity_plan:plan", args=[w.draft_plan.slug]), only(*EDITORS, others=404, anonymous=404))),
-    "equity_plan:csv[draft]": ("equity_plan:csv", Case(
-        lambda w: reverse("equity_plan:csv", args=[w.draft_plan.slug]), only(*EDITORS, others=404, anonymous=404))),
+    "equity_plan:plan[draft]": (
+        "equity_plan:plan",
+        Case(
+            lambda w: reverse("equity_plan:plan", args=[w.draft_plan.slug]), only(*EDITORS, others=404, anonymous=404)
+        ),
+    ),
+    "equity_plan:csv[draft]": (
+        "equity_plan:csv",
+        Case(lambda w: reverse("equity_plan:csv", args=[w.draft_plan.slug]), only(*EDITORS, others=404, anonymous=404)),
+    ),
     "equity_plan:plan[unknown]": ("equity_plan:plan", Case(lambda w: "/plan/no-such-plan/", everyone(404))),
-    "equity_plan:item[unknown]": ("equity_plan:item", Case(
-        lambda w: reverse("equity_plan:item", args=[w.plan.slug, UNKNOWN]), everyone(404))),
+    "equity_plan:item[unknown]": (
+        "equity_plan:item",
+        Case(lambda w: reverse("equity_plan:item", args=[w.plan.slug, UNKNOWN]), everyone(404)),
+    ),
     # An item of one plan reached through another plan's address.
-    "equity_plan:item[other plan]": ("equity_plan:item", Case(
-        lambda w: reverse("equity_plan:item", args=[w.draft_plan.slug, w.item.pk]),
-        only(*EDITORS, ok=404, others=404, anonymous=404))),
-    "equity_plan:item_edit[unknown]": ("equity_plan:item_edit", Case(
-        lambda w: reverse("equity_plan:item_edit", args=[w.plan.slug, UNKNOWN]), only(*EDITORS, ok=404))),
-    "equity_plan:year_edit[unknown]": ("equity_plan:year_edit", Case(
-        lambda w: reverse("equity_plan:year_edit", args=[w.plan.slug, UNKNOWN]), only(*EDITORS, ok=404))),
-    "equity_plan:indicator_edit[unknown]": ("equity_plan:indicator_edit", Case(
-        lambda w: reverse("equity_plan:indicator_edit", args=[w.plan.slug, UNKNOWN]), only(*EDITORS, ok=404))),
+    "equity_plan:item[other plan]": (
+        "equity_plan:item",
+        Case(
+            lambda w: reverse("equity_plan:item", args=[w.draft_plan.slug, w.item.pk]),
+            only(*EDITORS, ok=404, others=404, anonymous=404),
+        ),
+    ),
+    "equity_plan:item_edit[unknown]": (
+        "equity_plan:item_edit",
+        Case(lambda w: reverse("equity_plan:item_edit", args=[w.plan.slug, UNKNOWN]), only(*EDITORS, ok=404)),
+    ),
+    "equity_plan:year_edit[unknown]": (
+        "equity_plan:year_edit",
+        Case(lambda w: reverse("equity_plan:year_edit", args=[w.plan.slug, UNKNOWN]), only(*EDITORS, ok=404)),
+    ),
+    "equity_plan:indicator_edit[unknown]": (
+        "equity_plan:indicator_edit",
+        Case(lambda w: reverse("equity_plan:indicator_edit", args=[w.plan.slug, UNKNOWN]), only(*EDITORS, ok=404)),
+    ),
     # The director sees a confidential group's figures (never its names); its members and others see nothing.
-    "funding:group[confidential]": ("funding:group", Case(
-        lambda w: reverse("funding:group", args=[w.confidential.slug]), only(*EDITORS))),
-    "funding:expense_delete[other group]": ("funding:expense_delete", Case(
-        lambda w: reverse("funding:expense_delete", args=[_funding(w, w.other)[1].pk]),
-        only("other_lead", *EDITORS))),
-    "funding:receipt[other group]": ("funding:receipt", Case(
-        lambda w: reverse("funding:receipt", args=[_funding(w, w.other)[1].pk]),
-        only("other_lead", *EDITORS, ok=404))),
-    "funding:cycle[unknown]": ("funding:cycle", Case(lambda w: f"/funding/cycles/{UNKNOWN}/",
-                                                     only(*EDITORS, ok=404))),
-    "admin:comments_comment_change[unknown]": ("admin:comments_comment_change", Case(
-        lambda w: reverse("admin:comments_comment_change", args=[UNKNOWN]),
-        {**everyone(LOGIN), "director": REDIRECT, "superuser": REDIRECT})),
+    "funding:group[confidential]": (
+        "funding:group",
+        Case(lambda w: reverse("funding:group", args=[w.confidential.slug]), only(*EDITORS)),
+    ),
+    "funding:expense_delete[other group]": (
+        "funding:expense_delete",
+        Case(
+            lambda w: reverse("funding:expense_delete", args=[_funding(w, w.other)[1].pk]), only("other_lead", *EDITORS)
+        ),
+    ),
+    "funding:receipt[other group]": (
+        "funding:receipt",
+        Case(
+            lambda w: reverse("funding:receipt", args=[_funding(w, w.other)[1].pk]),
+            only("other_lead", *EDITORS, ok=404),
+        ),
+    ),
+    "funding:cycle[unknown]": ("funding:cycle", Case(lambda w: f"/funding/cycles/{UNKNOWN}/", only(*EDITORS, ok=404))),
+    "admin:comments_comment_change[unknown]": (
+        "admin:comments_comment_change",
+        Case(
+            lambda w: reverse("admin:comments_comment_change", args=[UNKNOWN]),
+            {**everyone(LOGIN), "director": REDIRECT, "superuser": REDIRECT},
+        ),
+    ),
 }
 
 ALL_CASES: dict[str, Case] = {**MATRIX, **{label: case for label, (_route, case) in VARIANTS.items()}}
@@ -454,8 +578,9 @@ ALL_CASES: dict[str, Case] = {**MATRIX, **{label: case for label, (_route, case)
 def _walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
-            inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else (
-                entry.namespace or namespace)
+            inner = (
+                f"{namespace}:{entry.namespace}" if namespace and entry.namespace else (entry.namespace or namespace)
+            )
             yield from _walk(entry, prefix + str(entry.pattern), inner)
         elif isinstance(entry, URLPattern):
             name = f"{namespace}:{entry.name}" if namespace and entry.name else (entry.name or "")
@@ -540,8 +665,11 @@ def _forbidden_post_cases():
     cases = {**MATRIX, **{label: case for label, case in ALL_CASES.items() if label.endswith(POST_VARIANTS)}}
     for label, case in cases.items():
         for role in ROLES:
-            allowed = case.post_only_for if case.post_only_for is not None else [
-                who for who, status in case.get.items() if status not in REFUSED]
+            allowed = (
+                case.post_only_for
+                if case.post_only_for is not None
+                else [who for who, status in case.get.items() if status not in REFUSED]
+            )
             if role not in allowed:
                 yield pytest.param(label, role, id=f"{label}-{role}")
 

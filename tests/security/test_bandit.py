@@ -12,6 +12,10 @@ def test_it_passes_bandit_at_medium_and_high_severity():
     bandit = Path(sys.executable).with_name("bandit")
     result = subprocess.run(
         [str(bandit), "-r", *PACKAGES, "-c", "pyproject.toml", "-q", "-ll"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -32,9 +32,7 @@ def test_it_sends_the_other_security_headers(client, path):
 def test_it_marks_session_and_csrf_cookies_secure_and_http_only(client, staff):
     from tests.factories import PASSWORD
 
-    response = client.post(
-        "/accounts/login/", {"login": staff.email, "password": PASSWORD}, secure=True
-    )
+    response = client.post("/accounts/login/", {"login": staff.email, "password": PASSWORD}, secure=True)
     assert response.status_code == 302
     session_cookie = response.cookies["sessionid"]
     assert session_cookie["secure"] is True

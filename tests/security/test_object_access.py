@@ -35,8 +35,9 @@ def test_it_refuses_roster_actions_on_g_by_people_who_do_not_manage_g(browser, w
     target = _target(world, action)
     before = snapshot(target.pk)
     sign_in(browser, world, role)
-    response = browser.post(reverse("groups:roster", args=[world.group.slug]),
-                            {"action": action, "membership": target.pk, "message": "hi"})
+    response = browser.post(
+        reverse("groups:roster", args=[world.group.slug]), {"action": action, "membership": target.pk, "message": "hi"}
+    )
     assert response.status_code in (403, 404), f"{role} {action}: {response.status_code}"
     assert snapshot(target.pk) == before
 
@@ -51,8 +52,9 @@ def test_it_refuses_a_g_lead_acting_on_a_membership_outside_g(browser, world, ac
     }[foreign]
     before = snapshot(target_pk)
     sign_in(browser, world, "lead")
-    response = browser.post(reverse("groups:roster", args=[world.group.slug]),
-                            {"action": action, "membership": target_pk})
+    response = browser.post(
+        reverse("groups:roster", args=[world.group.slug]), {"action": action, "membership": target_pk}
+    )
     assert response.status_code in (400, 403, 404), f"{action} on {foreign}: {response.status_code}"
     assert snapshot(target_pk) == before
 
@@ -62,8 +64,9 @@ def test_it_keeps_the_director_out_of_a_confidential_groups_roster_actions(brows
     target = world.confidential_membership
     before = snapshot(target.pk)
     sign_in(browser, world, "director")
-    response = browser.post(reverse("groups:roster", args=[world.confidential.slug]),
-                            {"action": action, "membership": target.pk})
+    response = browser.post(
+        reverse("groups:roster", args=[world.confidential.slug]), {"action": action, "membership": target.pk}
+    )
     assert response.status_code in (403, 404)
     assert snapshot(target.pk) == before
 
@@ -80,8 +83,10 @@ def test_it_refuses_a_roster_export_to_someone_who_does_not_manage_the_group(bro
 def test_it_refuses_to_email_g_for_the_lead_of_another_group(browser, world):
     before = OutboxMessage.objects.count()
     sign_in(browser, world, "other_lead")
-    response = browser.post(reverse("groups:email", args=[world.group.slug]),
-                            {"subject": "Hello", "body": "A message that should not go out."})
+    response = browser.post(
+        reverse("groups:email", args=[world.group.slug]),
+        {"subject": "Hello", "body": "A message that should not go out."},
+    )
     assert response.status_code == 403
     assert OutboxMessage.objects.count() == before
 
@@ -111,8 +116,10 @@ def _cancelled(occurrence) -> bool:
 @pytest.mark.parametrize("role", ["other_lead", "member", "staff"])
 def test_it_refuses_changes_to_gs_meeting_by_people_who_do_not_lead_g(browser, world, route, role):
     sign_in(browser, world, role)
-    response = browser.post(reverse(route, args=[world.occurrence.pk]),
-                            {"reason": "gone", "date": "2030-01-01", "start_time": "10:00", "end_time": "11:00"})
+    response = browser.post(
+        reverse(route, args=[world.occurrence.pk]),
+        {"reason": "gone", "date": "2030-01-01", "start_time": "10:00", "end_time": "11:00"},
+    )
     assert response.status_code == 403
     assert not _cancelled(world.occurrence)
 
@@ -140,8 +147,9 @@ def test_it_marks_attendance_only_for_people_who_replied(browser, world):
     meeting_services.rsvp(occurrence=world.occurrence, user=member, response=RSVP.Response.GOING)
     Occurrence.objects.filter(pk=world.occurrence.pk).update(starts_at=timezone.now() - timedelta(minutes=30))
     sign_in(browser, world, "lead")
-    response = browser.post(reverse("meetings:attendance", args=[world.occurrence.pk]),
-                            {"attended": [member.pk, outsider.pk, UNKNOWN]})
+    response = browser.post(
+        reverse("meetings:attendance", args=[world.occurrence.pk]), {"attended": [member.pk, outsider.pk, UNKNOWN]}
+    )
     assert response.status_code in (200, 400)
     assert not RSVP.objects.filter(occurrence=world.occurrence, user=outsider).exists()
 
@@ -198,9 +206,16 @@ def test_it_refuses_moving_an_item_into_another_plans_workstream(browser, world)
 
     foreign = WorkstreamFactory(plan=world.draft_plan)
     sign_in(browser, world, "director")
-    response = browser.post(reverse("equity_plan:item_edit", args=[world.plan.slug, world.item.pk]), {
-        "workstream": foreign.pk, "title": "Moved", "status": "in_progress", "percent_complete": 10, "weight": 1,
-    })
+    response = browser.post(
+        reverse("equity_plan:item_edit", args=[world.plan.slug, world.item.pk]),
+        {
+            "workstream": foreign.pk,
+            "title": "Moved",
+            "status": "in_progress",
+            "percent_complete": 10,
+            "weight": 1,
+        },
+    )
     assert response.status_code in (200, 400)
     world.item.refresh_from_db()
     assert world.item.workstream_id == world.workstream.pk
@@ -254,8 +269,10 @@ def test_it_puts_no_agenda_or_names_on_the_public_schedule(browser, world, role)
     meeting_services.rsvp(occurrence=world.occurrence, user=world.user("member"), response=RSVP.Response.GOING)
     type(world.meeting).objects.filter(pk=world.meeting.pk).update(agenda="Private agenda: budget")
     sign_in(browser, world, role)
-    for url in (reverse("meetings:public_schedule", args=[world.group.slug]),
-                reverse("meetings:public_feed", args=[world.group.slug])):
+    for url in (
+        reverse("meetings:public_schedule", args=[world.group.slug]),
+        reverse("meetings:public_feed", args=[world.group.slug]),
+    ):
         body = browser.get(url).content.decode()
         assert "Private agenda" not in body
         assert "Milo Member" not in body and "Lena Lead" not in body

@@ -21,21 +21,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "file", nargs="+",
+            "file",
+            nargs="+",
             help="CSV file, or - to read standard input; or a OneRoster export: its zip, or users.csv and "
-                 "orgs.csv (and roles.csv for OneRoster 1.2)",
+            "orgs.csv (and roles.csv for OneRoster 1.2)",
         )
         parser.add_argument(
-            "--full", action="store_true",
+            "--full",
+            action="store_true",
             help="The file is the whole roster: deactivate active staff missing from it (never superusers).",
         )
         parser.add_argument("--dry-run", action="store_true", help="Check and count, write nothing.")
 
     def handle(self, *args, file: list[str], full: bool, dry_run: bool, **options):
         source = sys.stdin.buffer.read() if file == ["-"] else file
-        progress = partial(
-            _progress_bar, file=sys.stderr, disable=options["verbosity"] == 0
-        )
+        progress = partial(_progress_bar, file=sys.stderr, disable=options["verbosity"] == 0)
         try:
             result = import_roster(source, full=full, dry_run=dry_run, progress=progress)
         except FileNotFoundError:
@@ -51,5 +51,11 @@ class Command(BaseCommand):
 
 
 def _progress_bar(iterable, *, total: int, desc: str, file, disable):
-    return tqdm(iterable, total=total, desc=desc, file=file, unit="rows",
-                disable=True if total < PROGRESS_FROM_ROWS else disable)
+    return tqdm(
+        iterable,
+        total=total,
+        desc=desc,
+        file=file,
+        unit="rows",
+        disable=True if total < PROGRESS_FROM_ROWS else disable,
+    )
