@@ -87,7 +87,7 @@ INSTALLED_APPS = [
     "belong",
     "accounts",
     "groups",
-    "groups.meetings",
+    "meetings",
     "equity_plan",
     "comments",
     "funding",
@@ -217,7 +217,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "beat-heartbeat": {"task": "belong.tasks.beat_heartbeat", "schedule": 30.0},
     "outbox-sweep": {"task": "belong.tasks.sweep_outbox", "schedule": 60.0},
-    "meeting-reminders": {"task": "groups.meetings.tasks.send_due_reminders", "schedule": 300.0},
+    "meeting-reminders": {"task": "meetings.tasks.send_due_reminders", "schedule": 300.0},
     "comment-retention": {
         "task": "comments.tasks.purge_expired_comments",
         "schedule": crontab(hour=3, minute=15),

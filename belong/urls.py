@@ -18,7 +18,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("me/", include("accounts.urls")),
     path("groups/", include("groups.urls")),
-    path("", include("groups.meetings.urls")),
+    path("", include("meetings.urls")),
     path("", include("impact.urls")),
     path("plan/", include("equity_plan.urls")),
     path("comment/", include("comments.urls")),

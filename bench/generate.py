@@ -641,7 +641,7 @@ def _lead_ids(district: District) -> dict[str, int]:
 
 def _meetings(loader: Loader, rng: random.Random, text: Text, scale: float, district: District) -> dict[str, int]:
     try:
-        from groups.meetings.models import RSVP, Meeting, Occurrence
+        from meetings.models import RSVP, Meeting, Occurrence
     except ImportError:
         return {}
     if not (loader.has(Meeting) and loader.has(Occurrence)):

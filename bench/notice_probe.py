@@ -88,8 +88,8 @@ def _probe(args, state: Path) -> int:
 
     from belong import mail
     from belong.models import OutboxMessage
-    from groups.meetings import services
     from groups.models import Group
+    from meetings import services
 
     group = Group.objects.get(slug=args.group)
     lead = group.memberships.filter(role="lead").select_related("user").first().user

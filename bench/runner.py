@@ -946,7 +946,7 @@ def _schedule_notice(group, lead, transaction, timezone) -> tuple[str, int]:
 
     start = timezone.now() + timedelta(days=7)
     try:
-        from groups.meetings import services as meeting_services
+        from meetings import services as meeting_services
     except ImportError:
         meeting_services = None
     if meeting_services is not None and hasattr(meeting_services, "schedule_meeting"):

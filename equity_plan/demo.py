@@ -747,7 +747,7 @@ def _link_groups(item: ActionItem) -> None:
 
 def _link_meeting(item: ActionItem, title: str) -> None:
     # The meetings demo runs first in load_demo; without it there is simply nothing to link.
-    from groups.meetings.models import Meeting
+    from meetings.models import Meeting
 
     meeting = Meeting.objects.filter(title=title, group__isnull=True).first()
     if meeting is not None:

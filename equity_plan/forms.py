@@ -8,8 +8,8 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from groups.meetings.models import Meeting
 from groups.models import Group
+from meetings.models import Meeting
 
 from .models import ActionItem, Indicator, Measurement, Plan, PlanYear, Workstream
 

@@ -166,19 +166,19 @@ def item_updates(item: ActionItem) -> list[ProgressUpdate]:
 
 def item_meetings(item: ActionItem, user) -> list:
     """Linked meetings with their first date. Visitors only see district events and public schedules."""
-    from groups.meetings.models import Occurrence
+    from meetings.models import Occurrence
 
     meetings = item.meetings.select_related("group").prefetch_related(
         Prefetch("occurrences", queryset=Occurrence.objects.order_by("starts_at"), to_attr="dates")
     )
-    from groups.meetings.access import visible_audiences
+    from meetings.access import visible_audiences
 
     # The meetings' audience rule: an administrators-only event is listed to administrators only.
     meetings = meetings.filter(audience__in=visible_audiences(user))
     if not user.is_authenticated:
         meetings = meetings.filter(Q(group__isnull=True) | Q(group__public_schedule=True))
     elif not user.is_equity_director:
-        # Mirrors groups.meetings.access.can_view: a confidential group's meetings stay with its members.
+        # Mirrors meetings.access.can_view: a confidential group's meetings stay with its members.
         member_of = Q(group__memberships__user=user, group__memberships__status="active")
         meetings = meetings.filter(
             Q(group__isnull=True) | Q(group__is_confidential=False) | Q(group__public_schedule=True) | member_of

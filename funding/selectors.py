@@ -9,8 +9,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from groups.meetings.models import Meeting
 from groups.models import Group
+from meetings.models import Meeting
 
 from . import money
 from .models import Allocation, Category, Cycle, Expense, FundingRequest

@@ -252,7 +252,7 @@ def roster_exports(group: Group, limit: int = EXPORT_HISTORY_LIMIT) -> list:
 def upcoming_meetings_for_group(group: Group, limit: int = 3) -> list:
     """The group's next meetings from the meetings app, or [] while that app has none to offer."""
     try:
-        from groups.meetings.selectors import upcoming_for_group
+        from meetings.selectors import upcoming_for_group
     except ImportError:
         return []
     try:
@@ -271,7 +271,7 @@ def home_context_for(user) -> dict[str, Any]:
     )
     next_meetings: list = []
     try:
-        from groups.meetings.selectors import upcoming_for_user
+        from meetings.selectors import upcoming_for_user
     except ImportError:
         pass
     else:

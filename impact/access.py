@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from groups.meetings.access import get_occurrence_for_manager
-from groups.meetings.models import Occurrence
+from meetings.access import get_occurrence_for_manager
+from meetings.models import Occurrence
 
 from . import services
 

@@ -9,7 +9,7 @@ from belong.admin_privacy import (
     register_confidential_outbox_rows,
     register_private_model,
 )
-from groups.meetings.models import Meeting
+from meetings.models import Meeting
 
 from . import services
 from .models import CertificateSettings, FeedbackGiven, PublishedReply

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from accounts.models import EmailCategory
 from belong import mail
-from groups.meetings.emails import NothingToSend, _from_name, _shared
-from groups.meetings.models import Occurrence
+from meetings.emails import NothingToSend, _from_name, _shared
+from meetings.models import Occurrence
 
 
 # Ephemeral: the stored context holds the person's answer link, which must not linger once sent.

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from accounts.models import JobRole, School
 from comments.models import Comment, Topic
 from equity_plan.models import ActionItem
-from groups.meetings.models import RSVP, Occurrence, district_zone
 from groups.models import Group, GroupProposal, MembershipEvent
+from meetings.models import RSVP, Occurrence, district_zone
 
 from .models import FeedbackAnswer
 from .suppression import suppress

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Avg, Count
 
-from groups.meetings.models import RSVP, Occurrence
+from meetings.models import RSVP, Occurrence
 
 from .models import FeedbackAnswer
 
@@ -89,7 +89,7 @@ def participation(user) -> list[SchoolYear]:
     """The person's attended meetings by school year, newest first: one query."""
     from django.utils import timezone
 
-    from groups.meetings.models import district_zone
+    from meetings.models import district_zone
 
     replies = (
         RSVP.objects.filter(user=user, attended=True)

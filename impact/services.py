@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from belong import mail
-from groups.meetings.models import RSVP, Occurrence, district_zone
+from meetings.models import RSVP, Occurrence, district_zone
 
 from .models import IMPROVEMENT_MAX_LENGTH, FeedbackAnswer, FeedbackGiven, PublishedReply
 

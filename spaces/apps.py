@@ -17,8 +17,8 @@ class SpacesConfig(AppConfig):
         for model in (Announcement, Thread, Post, Report, Resource, Notification, NotificationPreference):
             register_private_model(model)
 
-        from groups.meetings.signals import meeting_changed
         from groups.signals import request_decided
+        from meetings.signals import meeting_changed
 
         from . import receivers
 

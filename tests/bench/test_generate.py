@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from bench import generate
 from comments.models import Comment
 from equity_plan.models import ActionItem, Plan
-from groups.meetings.models import Meeting, Occurrence
 from groups.models import Group, Membership
+from meetings.models import Meeting, Occurrence
 
 SCALE = 0.001
 

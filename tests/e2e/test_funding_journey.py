@@ -41,7 +41,7 @@ def _accessible(tab) -> None:
 
 
 def test_it_runs_a_groups_funding_from_allocation_to_the_finance_export(page, visit, smtp_mailer):
-    from groups.meetings.models import Audience, Meeting
+    from meetings.models import Audience, Meeting
     from tests.groups.factories import GroupFactory, LeadFactory, MembershipFactory
 
     harbor = GroupFactory(name="Open Harbor Circle", slug="open-harbor")

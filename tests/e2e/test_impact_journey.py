@@ -29,9 +29,9 @@ def _district(settings):
 
 
 def test_it_turns_a_meeting_into_attendance_feedback_and_the_annual_report(page, visit, smtp_mailer):
-    from groups.meetings import services as meetings
-    from groups.meetings.models import Occurrence, district_zone
     from impact import services
+    from meetings import services as meetings
+    from meetings.models import Occurrence, district_zone
     from tests.meetings.factories import GroupFactory, LeadFactory, MembershipFactory, first_occurrence, schedule
 
     harbor = GroupFactory(name="Harbor Lights Circle", slug="harbor-lights")

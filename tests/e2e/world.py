@@ -48,8 +48,8 @@ def build() -> World:
 
     from accounts.models import EmailCategory
     from comments.models import Comment
-    from groups.meetings.models import Audience
     from groups.models import Group, Membership
+    from meetings.models import Audience
     from tests.comments.factories import CommentFactory, TagFactory, TopicFactory
     from tests.equity_plan import factories as plan
     from tests.groups.factories import GroupFactory, LeadFactory, MembershipFactory, PendingFactory, ProposalFactory

@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from belong.models import SiteSettings
 from equity_plan import services
-from groups.meetings.models import Audience, Meeting
 from groups.models import Group
+from meetings.models import Audience, Meeting
 
 from ..factories import DirectorFactory, UserFactory
 from .factories import ActionItemFactory, ProgressUpdateFactory, WorkstreamFactory

@@ -7,7 +7,7 @@ from django.utils import timezone
 from equity_plan import demo, services
 from equity_plan.models import ActionItem, Indicator, Measurement, Plan, PlanYear, ProgressUpdate, Workstream
 from equity_plan.selectors import plan_overview
-from groups.meetings.models import Meeting
+from meetings.models import Meeting
 
 from ..factories import DirectorFactory, SuperuserFactory, UserFactory
 from .factories import ActionItemFactory, WorkstreamFactory

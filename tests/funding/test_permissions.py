@@ -133,7 +133,7 @@ def test_it_does_not_let_a_lead_draw_on_another_groups_approval(client, scene, w
 
 
 def test_it_does_not_let_a_lead_link_another_groups_meeting(client, scene, world):
-    from groups.meetings.models import Audience, Meeting
+    from meetings.models import Audience, Meeting
 
     start = datetime.datetime(2026, 10, 1, 16, tzinfo=datetime.UTC)
     theirs = Meeting.objects.create(

@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from belong.models import AuditLog, OutboxMessage
 from groups import services
-from groups.meetings import services as meeting_services
-from groups.meetings.models import RSVP, Occurrence
 from groups.models import Group, Membership
+from meetings import services as meeting_services
+from meetings.models import RSVP, Occurrence
 from tests.factories import DirectorFactory, SuperuserFactory, UserFactory
 from tests.meetings.factories import first_occurrence, schedule
 

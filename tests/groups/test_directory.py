@@ -166,7 +166,7 @@ def test_it_shows_the_groups_next_meetings_on_its_page(client, staff):
 
     from django.utils import timezone
 
-    meetings = pytest.importorskip("groups.meetings.models")
+    meetings = pytest.importorskip("meetings.models")
     group = GroupFactory()
     start = timezone.now() + timedelta(days=2)
     meeting = meetings.Meeting.objects.create(

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from groups.meetings.models import Occurrence
+from meetings.models import Occurrence
 from tests.comments.conftest import _comment_settings, submit, topic  # noqa: F401 - fixtures
 from tests.factories import UserFactory
 from tests.meetings.conftest import (  # noqa: F401 - fixtures

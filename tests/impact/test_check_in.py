@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 
-from groups.meetings import services
-from groups.meetings.models import RSVP, CheckInCode
 from groups.models import Membership
+from meetings import services
+from meetings.models import RSVP, CheckInCode
 from tests.factories import UserFactory
 from tests.groups.factories import ConfidentialGroupFactory
 from tests.meetings.factories import LeadFactory, MembershipFactory, first_occurrence, schedule

@@ -8,10 +8,10 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
-from groups.meetings import services as meetings
-from groups.meetings.models import district_zone
 from impact import services
 from impact.models import FeedbackAnswer, FeedbackGiven
+from meetings import services as meetings
+from meetings.models import district_zone
 from tests.meetings.factories import MembershipFactory
 
 from .conftest import move

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from groups.meetings import services as meetings
 from impact.models import CertificateSettings
 from impact.selectors import school_year_of
+from meetings import services as meetings
 from tests.factories import UserFactory
 from tests.groups.factories import ConfidentialGroupFactory
 from tests.meetings.factories import LeadFactory, MembershipFactory, first_occurrence, schedule

@@ -7,9 +7,9 @@ from datetime import date, datetime, time, timedelta
 import factory
 from django.utils import timezone
 
-from groups.meetings import services
-from groups.meetings.models import Audience, Meeting, Occurrence, district_zone
 from groups.models import Group, Membership
+from meetings import services
+from meetings.models import Audience, Meeting, Occurrence, district_zone
 from tests.factories import UserFactory
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from groups.meetings import services
-from groups.meetings.models import Audience
-from groups.meetings.selectors import public_schedule_for, upcoming_for_group
+from meetings import services
+from meetings.models import Audience
+from meetings.selectors import public_schedule_for, upcoming_for_group
 from tests.factories import UserFactory
 
 from .factories import first_occurrence, schedule

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar
 
-from groups.meetings import services
-from groups.meetings.models import Audience
+from meetings import services
+from meetings.models import Audience
 
 from .factories import first_occurrence, next_week, schedule
 

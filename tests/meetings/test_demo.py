@@ -7,8 +7,8 @@ import io
 import pytest
 from django.utils import timezone
 
-from groups.meetings import demo
-from groups.meetings.models import Audience, Meeting, Occurrence
+from meetings import demo
+from meetings.models import Audience, Meeting, Occurrence
 from tests.factories import AdministratorFactory, SchoolFactory, UserFactory
 
 from .factories import GroupFactory, LeadFactory

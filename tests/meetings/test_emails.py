@@ -10,8 +10,8 @@ from icalendar import Calendar
 
 from accounts.models import EmailCategory
 from belong.models import OutboxMessage
-from groups.meetings import services
-from groups.meetings.models import Audience
+from meetings import services
+from meetings.models import Audience
 from tests.factories import AdministratorFactory, UserFactory
 
 from .factories import MembershipFactory, first_occurrence, local, next_week, schedule
@@ -175,7 +175,7 @@ def test_it_sends_no_reminder_before_the_day_or_for_a_cancelled_meeting(group, l
 def test_it_runs_the_reminder_beat_task_by_its_scheduled_name(
     group, lead, member, settings, django_capture_on_commit_callbacks, mailoutbox
 ):
-    import groups.meetings.tasks  # noqa: F401 - the worker imports it through autodiscovery
+    import meetings.tasks  # noqa: F401 - the worker imports it through autodiscovery
     from belong.celery import app
 
     starts_at = (timezone.now() + timedelta(hours=3)).replace(second=0, microsecond=0)

@@ -12,7 +12,7 @@ from icalendar import Calendar
 
 from belong import mail
 from belong.models import OutboxMessage
-from groups.meetings import services
+from meetings import services
 
 from .factories import MembershipFactory, first_occurrence, schedule
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from groups.meetings import services
-from groups.meetings.models import RSVP, Audience, Meeting, Occurrence
+from meetings import services
+from meetings.models import RSVP, Audience, Meeting, Occurrence
 from tests.factories import SchoolFactory, UserFactory
 
 from .factories import GroupFactory, MembershipFactory, first_occurrence, next_week, schedule
@@ -252,7 +252,7 @@ def test_it_pins_the_queries_of_my_meetings_as_data_grows(client, django_assert_
 
 
 def test_it_pins_the_queries_of_a_groups_upcoming_list(django_assert_num_queries, group, lead, member):
-    from groups.meetings.selectors import upcoming_for_group, upcoming_for_user
+    from meetings.selectors import upcoming_for_group, upcoming_for_user
 
     for n in range(3):
         schedule(by=lead, group=group, day=next_week() + timedelta(days=n), invite=False, school=SchoolFactory())
@@ -334,7 +334,7 @@ def test_it_lets_a_lead_edit_and_cancel_a_whole_series(
 
 
 def test_it_lists_only_the_groups_own_upcoming_dates_in_order(group, lead, member):
-    from groups.meetings.selectors import public_schedule_for, upcoming_for_group
+    from meetings.selectors import public_schedule_for, upcoming_for_group
 
     other = GroupFactory()
     later = schedule(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from groups.meetings import services
+from meetings import services
 
 from .factories import first_occurrence, schedule
 

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar
 
-from groups.meetings import recurrence
-from groups.meetings.models import Audience
+from meetings import recurrence
+from meetings.models import Audience
 
 from .factories import local, schedule
 
@@ -60,7 +60,7 @@ def test_it_stores_and_exports_a_series_spanning_the_clock_change_at_the_same_lo
         assert timezone.localtime(occurrence.starts_at, NEW_YORK).strftime("%H:%M") == "15:30"
         assert timezone.localtime(occurrence.ends_at, NEW_YORK).strftime("%H:%M") == "16:30"
 
-    from groups.meetings import calendar
+    from meetings import calendar
 
     parsed = Calendar.from_ical(calendar.calendar_for(occurrences))
     starts = [event.decoded("dtstart") for event in parsed.walk("VEVENT")]

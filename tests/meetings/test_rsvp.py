@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 
-from groups.meetings import services
-from groups.meetings.models import RSVP, Audience
+from meetings import services
+from meetings.models import RSVP, Audience
 from tests.factories import AdministratorFactory, UserFactory
 
 from .factories import first_occurrence, schedule

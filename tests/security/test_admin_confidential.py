@@ -20,9 +20,9 @@ from accounts.models import EQUITY_DIRECTOR_GROUP, User
 from belong.admin_privacy import BelongAdminSite, lookup_is_safe
 from belong.models import AuditLog, OutboxMessage
 from groups import services as group_services
-from groups.meetings import services as meeting_services
-from groups.meetings.models import RSVP, Audience, Meeting, Occurrence
 from groups.models import Group, Membership, MembershipEvent
+from meetings import services as meeting_services
+from meetings.models import RSVP, Audience, Meeting, Occurrence
 from tests.factories import DirectorFactory, SuperuserFactory, UserFactory
 from tests.groups.factories import ConfidentialGroupFactory, GroupFactory, LeadFactory, MembershipFactory
 

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from belong.models import OutboxMessage
-from groups.meetings import services as meeting_services
-from groups.meetings.models import RSVP, Occurrence
 from groups.models import Membership
+from meetings import services as meeting_services
+from meetings.models import RSVP, Occurrence
 
 from .conftest import sign_in
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from groups import services as group_services
-from groups.meetings import services as meeting_services
 from groups.models import Group, Membership
+from meetings import services as meeting_services
 from spaces.models import Kind, Notification
 from tests.factories import UserFactory
 from tests.groups.factories import GroupFactory, LeadFactory

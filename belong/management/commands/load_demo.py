@@ -6,7 +6,7 @@ from django.db import transaction
 from belong import demo
 
 # Each app adds its demo data in `<app>/demo.py: load(stdout, people)`, in this order.
-APP_DEMOS = ["groups.demo", "groups.meetings.demo", "equity_plan.demo", "comments.demo", "funding.demo", "spaces.demo"]
+APP_DEMOS = ["groups.demo", "meetings.demo", "equity_plan.demo", "comments.demo", "funding.demo", "spaces.demo"]
 
 
 class Command(BaseCommand):

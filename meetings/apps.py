@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class MeetingsConfig(AppConfig):
-    name = "groups.meetings"
+    name = "meetings"
     label = "meetings"
     verbose_name = _("Meetings and events")
 
