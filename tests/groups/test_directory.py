@@ -145,22 +145,6 @@ def test_it_shows_an_adopted_charter_with_its_date(client, staff):
     assert "Charter in progress" not in page
 
 
-def test_it_gives_the_home_page_my_memberships():
-    user = UserFactory()
-    group = GroupFactory()
-    MembershipFactory(group=group, user=user)
-    context = selectors.home_context_for(user)
-    assert [m.group for m in context["my_memberships"]] == [group]
-    assert context["next_meetings"] == []
-
-
-def test_it_shows_my_groups_on_the_home_page(client, staff):
-    group = GroupFactory(name="Home Page Circle")
-    MembershipFactory(group=group, user=staff)
-    client.force_login(staff)
-    assert "Home Page Circle" in client.get("/").text
-
-
 def test_it_shows_the_groups_next_meetings_on_its_page(client, staff):
     from datetime import timedelta
 
