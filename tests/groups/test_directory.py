@@ -2,9 +2,8 @@
 
 import pytest
 
-from groups import selectors
 from groups.models import Group
-from tests.factories import AdministratorFactory, UserFactory
+from tests.factories import AdministratorFactory
 
 from .factories import GroupFactory, MembershipFactory
 
