@@ -261,6 +261,16 @@ def upcoming_meetings_for_group(group: Group, limit: int = 3) -> list:
         return list(upcoming_for_group(group))[:limit]
 
 
+def public_groups() -> list[Group]:
+    """Groups whose page and schedule anyone may read: name, summary, mission and goals only (no counts)."""
+    return list(
+        Group.objects.listed()
+        .filter(public_schedule=True)
+        .only("name", "slug", "summary", "mission", "colour", "status")
+        .order_by("name")
+    )
+
+
 def directory_for_welcome() -> list[Group]:
     """Groups a new hire is told about: active and forming, with their leads for "who to contact"."""
     return list(
