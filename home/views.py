@@ -6,5 +6,5 @@ from . import selectors
 
 
 def home(request):
-    context = selectors.signed_in(request.user) if request.user.is_authenticated else {}
+    context = selectors.signed_in(request.user) if request.user.is_authenticated else selectors.public()
     return render(request, "home/home.html", context)
