@@ -39,13 +39,14 @@ def test_it_lets_a_lead_choose_the_colour_and_records_who(client):
     client.force_login(lead.user)
     page = client.get(group.get_absolute_url()).text
     assert f'action="/groups/{group.slug}/colour/"' in page
-    response = client.post(f"/groups/{group.slug}/colour/", {"colour": "berry"})
+    chosen = "berry" if group.colour != "berry" else "teal"
+    response = client.post(f"/groups/{group.slug}/colour/", {"colour": chosen})
     assert response.status_code == 302
     group.refresh_from_db()
-    assert group.colour == "berry"
+    assert group.colour == chosen
     entry = AuditLog.objects.get(action="groups.colour_changed")
-    assert entry.actor == lead.user and entry.detail["to"] == "berry"
-    assert 'class="card h-100 group-card group-colour-berry"' in client.get("/groups/").text
+    assert entry.actor == lead.user and entry.detail["to"] == chosen
+    assert f'class="card h-100 group-card group-colour-{chosen}"' in client.get("/groups/").text
 
 
 def test_it_refuses_a_colour_outside_the_palette(client):
