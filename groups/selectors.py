@@ -261,22 +261,14 @@ def upcoming_meetings_for_group(group: Group, limit: int = 3) -> list:
         return list(upcoming_for_group(group))[:limit]
 
 
-def home_context_for(user) -> dict[str, Any]:
-    """The signed-in home page: the viewer's memberships and next meetings."""
-    memberships = list(
-        Membership.objects.filter(user=user)
-        .exclude(group__status=Group.Status.ARCHIVED)
-        .select_related("group")
-        .order_by("group__name")
+def public_groups() -> list[Group]:
+    """Groups whose page and schedule anyone may read: name, summary, mission and goals only (no counts)."""
+    return list(
+        Group.objects.listed()
+        .filter(public_schedule=True)
+        .only("name", "slug", "summary", "mission", "colour", "status")
+        .order_by("name")
     )
-    next_meetings: list = []
-    try:
-        from meetings.selectors import upcoming_for_user
-    except ImportError:
-        pass
-    else:
-        next_meetings = list(upcoming_for_user(user, limit=5))
-    return {"my_memberships": memberships, "next_meetings": next_meetings}
 
 
 def directory_for_welcome() -> list[Group]:

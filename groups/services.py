@@ -19,7 +19,7 @@ from belong.models import AuditLog
 
 from . import eligibility, signals
 from .eligibility import Decision, Outcome
-from .models import RESERVED_SLUGS, Group, GroupProposal, Membership, MembershipEvent
+from .models import RESERVED_SLUGS, Group, GroupColour, GroupProposal, Membership, MembershipEvent
 from .selectors import ROSTER_EXPORT_ACTION, ROSTER_VIEW_ACTION, count_of
 
 User = get_user_model()
@@ -212,6 +212,25 @@ def group_set_confidential(*, group: Group, confidential: bool, by) -> Group:
             "newly_hidden": newly_hidden,
             "hidden_members": still_hidden,
         },
+    )
+    return group
+
+
+@transaction.atomic
+def group_set_colour(*, group: Group, colour: str, by) -> Group:
+    """The lead's choice of the group's card colour, from the fixed palette (each meets 4.5:1 with white)."""
+    if colour not in GroupColour.values:
+        raise ValidationError(_("Choose one of the colours shown."))
+    if group.colour == colour:
+        return group
+    previous, group.colour = group.colour, colour
+    group.save(update_fields=["colour", "updated_at"])
+    AuditLog.objects.create(
+        actor=by,
+        action="groups.colour_changed",
+        object_type="groups.Group",
+        object_id=str(group.pk),
+        detail={"group": group.name, "from": previous, "to": colour},
     )
     return group
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -101,6 +102,10 @@ def reply(request, pk: int):
         )
     else:
         messages.success(request, _("Thank you: your reply is saved."))
+    # Replies sent from a list (the home page) go back to it.
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
     return redirect(occurrence)
 
 
@@ -114,7 +119,7 @@ def download(request, pk: int):
 @login_required
 def my_meetings(request):
     context = {
-        "upcoming": selectors.upcoming_for_user(request.user, limit=50),
+        "series": selectors.upcoming_series_for_user(request.user),
         "past": selectors.past_for_user(request.user, limit=20),
         "feed_url": request.build_absolute_uri(f"/me/calendar/{request.user.calendar_token}.ics"),
     }

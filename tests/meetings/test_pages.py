@@ -248,7 +248,7 @@ def test_it_pins_the_queries_of_my_meetings_as_data_grows(client, django_assert_
     add_meetings(8)
     with django_assert_num_queries(4):
         large = client.get("/me/meetings/")
-    assert len(large.context["upcoming"]) > len(small.context["upcoming"])
+    assert len(large.context["series"]) > len(small.context["series"])
 
 
 def test_it_pins_the_queries_of_a_groups_upcoming_list(django_assert_num_queries, group, lead, member):
@@ -280,10 +280,44 @@ def test_it_lists_upcoming_and_past_meetings_on_my_meetings(client, group, lead,
     )
     client.force_login(member)
     response = client.get("/me/meetings/")
-    assert [o.pk for o in response.context["upcoming"]] == [occurrence.pk]
+    assert [entry.next.pk for entry in response.context["series"]] == [occurrence.pk]
     assert [o.pk for o in response.context["past"]] == [past.pk]
     assert member.calendar_token in response.content.decode()
     assert b"/me/calendar/reset/" in response.content
+
+
+def test_it_shows_a_series_once_with_its_next_dates(client, group, lead, member):
+    meeting = schedule(
+        by=lead,
+        group=group,
+        title="Weekly circle",
+        recurrence="FREQ=WEEKLY",
+        repeat_until=next_week() + timedelta(weeks=8),
+    )
+    dates = list(meeting.occurrences.order_by("starts_at"))
+    client.force_login(member)
+    response = client.get("/me/meetings/")
+    [entry] = response.context["series"]
+    assert entry.next == dates[0]
+    assert entry.later == dates[1:4]
+    assert entry.more == len(dates) - 4
+    html = response.content.decode()
+    assert html.count(">Weekly circle<") == 1
+    for occurrence in dates[1:4]:
+        assert f'href="{occurrence.get_absolute_url()}"' in html
+
+
+def test_it_keeps_a_declined_meeting_listed_with_a_way_to_change_the_reply(client, group, lead, member):
+    occurrence = first_occurrence(schedule(by=lead, group=group, title="Declined gathering"))
+    services.rsvp(occurrence=occurrence, user=member, response="not_going")
+    client.force_login(member)
+    html = client.get("/me/meetings/").content.decode()
+    assert "Declined gathering" in html
+    assert "Change my reply" in html
+    # The calendar feed still leaves it out: a declined meeting has no place in the person's calendar.
+    from meetings.selectors import feed_for_user
+
+    assert occurrence not in feed_for_user(member)
 
 
 def test_it_refuses_an_inactive_or_unknown_users_feed(client):
