@@ -34,7 +34,11 @@ def audience_recipients(meeting: Meeting) -> QuerySet:
     users = get_user_model().objects.filter(is_active=True).filter(audience_filter(meeting.audience))
     if meeting.group_id is not None:
         users = users.filter(
-            Exists(Membership.objects.filter(user=OuterRef("pk"), group_id=meeting.group_id, status="active"))
+            Exists(
+                Membership.objects.filter(
+                    user=OuterRef("pk"), group_id=meeting.group_id, status=Membership.Status.ACTIVE
+                )
+            )
         )
     return users.only("id", "email", "preferred_language").order_by("id")
 

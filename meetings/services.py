@@ -19,7 +19,7 @@ from belong.models import AuditLog
 from groups.models import Group
 
 from . import selectors, signals
-from .access import check_in_refusal, membership_of, rsvp_refusal
+from .access import check_in_refusal, rsvp_refusal
 from .models import MAX_CAPACITY, RSVP, Audience, CheckInCode, Meeting, Occurrence
 from .recurrence import expand
 
@@ -310,7 +310,7 @@ def rsvp(*, occurrence: Occurrence, user, response: str) -> RSVP:
         .select_related("meeting", "meeting__group")
         .get(pk=occurrence.pk)
     )
-    refusal = rsvp_refusal(user, occurrence, membership_of(user, occurrence.meeting.group))
+    refusal = rsvp_refusal(user, occurrence)
     if refusal:
         raise RSVPRefused(refusal)
     reply = RSVP.objects.filter(occurrence=occurrence, user=user).first()
@@ -454,7 +454,7 @@ def check_in(*, code: str, user, now: datetime | None = None) -> tuple[Occurrenc
         .select_related("meeting", "meeting__group")
         .get(pk=found.occurrence_id)
     )
-    refusal = check_in_refusal(user, occurrence, membership_of(user, occurrence.meeting.group), now)
+    refusal = check_in_refusal(user, occurrence, now)
     if refusal:
         raise CheckInRefused(refusal)
     reply = RSVP.objects.filter(occurrence=occurrence, user=user).first()

@@ -16,17 +16,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from groups.access import get_group_for_lead, is_lead
+
 from . import calendar, selectors, services
 from .access import (
     can_manage,
     check_in_window,
-    get_group_for_lead,
     get_group_with_public_schedule,
     get_meeting_for_manager,
     get_occurrence_for_manager,
     get_occurrence_for_viewer,
-    is_lead,
-    membership_of,
     require_equity_director,
     rsvp_refusal,
 )
@@ -65,15 +64,15 @@ def _calendar_response(content: bytes, filename: str) -> HttpResponse:
 
 @login_required
 def detail(request, pk: int):
-    occurrence, membership = get_occurrence_for_viewer(request, pk)
+    occurrence = get_occurrence_for_viewer(request, pk)
     my_reply = RSVP.objects.filter(occurrence=occurrence, user=request.user).first()
     context = {
         "occurrence": occurrence,
         "meeting": occurrence.meeting,
         "counts": selectors.seat_counts(occurrence),
         "my_reply": my_reply,
-        "refusal": rsvp_refusal(request.user, occurrence, membership),
-        "can_manage": can_manage(request.user, occurrence.meeting, membership),
+        "refusal": rsvp_refusal(request.user, occurrence),
+        "can_manage": can_manage(request.user, occurrence.meeting),
         "responses": RSVP.Response.choices,
         "other_dates": Occurrence.objects.upcoming().filter(meeting=occurrence.meeting).exclude(pk=pk)[:6],
     }
@@ -83,7 +82,7 @@ def detail(request, pk: int):
 @login_required
 @require_POST
 def reply(request, pk: int):
-    occurrence, _membership = get_occurrence_for_viewer(request, pk)
+    occurrence = get_occurrence_for_viewer(request, pk)
     response = request.POST.get("response", "")
     if response not in RSVP.Response.values:
         messages.error(request, _("Choose going, maybe or not going."))
@@ -107,7 +106,7 @@ def reply(request, pk: int):
 @login_required
 @require_GET
 def download(request, pk: int):
-    occurrence, _membership = get_occurrence_for_viewer(request, pk)
+    occurrence = get_occurrence_for_viewer(request, pk)
     return _calendar_response(calendar.download(occurrence), f"meeting-{occurrence.pk}.ics")
 
 
@@ -171,7 +170,7 @@ def _schedule(request, *, group, district_event: bool):
 
 @login_required
 def new_group_meeting(request, slug: str):
-    group = get_group_for_lead(request, slug)
+    group = get_group_for_lead(request, slug, refusal=_("Only the group's leads can schedule its meetings."))
     return _schedule(request, group=group, district_event=False)
 
 
@@ -245,7 +244,7 @@ def cancel_occurrence(request, pk: int):
 def attendance(request, pk: int):
     occurrence = get_occurrence_for_manager(request, pk)
     group = occurrence.meeting.group
-    leads_sheet = group is None or is_lead(membership_of(request.user, group))
+    leads_sheet = group is None or is_lead(request.user, group)
     sheet = selectors.attendance_sheet(occurrence, include_hidden=leads_sheet)
     form = AttendanceForm(request.POST or None, sheet=sheet)
     if request.method == "POST" and form.is_valid():
