@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 LOGIN = "login"  # 302 to a sign-in page (the portal's or the admin's)
 REDIRECT = "redirect"  # 302 somewhere that is not a sign-in page
 REFUSED = {LOGIN, 403, 404}
-OUR_CODE = ("belong.", "accounts.", "groups.", "equity_plan.", "comments.", "funding.", "impact.")
+OUR_CODE = ("belong.", "accounts.", "groups.", "meetings.", "equity_plan.", "comments.", "funding.", "impact.")
 
 
 def everyone(status) -> dict:
