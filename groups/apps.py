@@ -28,8 +28,6 @@ class GroupsConfig(AppConfig):
         pre_delete.connect(_on_person_deleted, sender=get_user_model(), dispatch_uid="groups.on_person_deleted")
 
         # The HR import lives in accounts and knows nothing of groups: it announces, groups listens.
-        try:
-            from accounts.signals import staff_imported
-        except ImportError:
-            return
+        from accounts.signals import staff_imported
+
         staff_imported.connect(_on_staff_imported, dispatch_uid="groups.on_staff_imported")
