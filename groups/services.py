@@ -232,6 +232,7 @@ def approve_request(*, group: Group, membership: Membership, by, message: str = 
     membership.joined_at = timezone.now()
     membership.save(update_fields=["status", "joined_at"])
     _count(group, +1)
+    _audit_membership(by=by, action="groups.request_approved", membership=membership)
     mail.enqueue(
         kind="groups.request_approved", to=membership.user, context={"group_id": group.pk, "message": message.strip()}
     )
@@ -245,6 +246,7 @@ def decline_request(*, group: Group, membership: Membership, by, message: str = 
     if membership.status != Membership.Status.PENDING:
         raise RosterError(_("That request has already been decided."))
     user = membership.user
+    _audit_membership(by=by, action="groups.request_declined", membership=membership)
     membership.delete()
     mail.enqueue(kind="groups.request_declined", to=user, context={"group_id": group.pk, "message": message.strip()})
     signals.request_decided.send(sender=Membership, group=group, user=user, approved=False)
@@ -257,6 +259,7 @@ def remove_member(*, group: Group, membership: Membership, by) -> None:
         raise RosterError(_("To leave the group yourself, use the Leave button on the group's page."))
     if membership.status == Membership.Status.ACTIVE:
         _count(group, -1)
+    _audit_membership(by=by, action="groups.membership_removed", membership=membership)
     membership.delete()
 
 
@@ -270,6 +273,7 @@ def make_colead(*, group: Group, membership: Membership, by) -> Membership:
     membership.role = Membership.Role.LEAD
     membership.eligibility_flagged_at = None
     membership.save(update_fields=["role", "eligibility_flagged_at"])
+    _audit_membership(by=by, action="groups.colead_made", membership=membership)
     return membership
 
 
@@ -279,6 +283,7 @@ def keep_flagged_member(*, group: Group, membership: Membership, by) -> Membersh
     membership = _locked(membership, group)
     membership.eligibility_flagged_at = None
     membership.save(update_fields=["eligibility_flagged_at"])
+    _audit_membership(by=by, action="groups.flagged_member_kept", membership=membership)
     return membership
 
 
