@@ -1,6 +1,6 @@
 """OneRoster 1.1 / 1.2 bulk CSV exports (a zip, or users.csv + orgs.csv [+ roles.csv]) as an HR import.
 
-The files are turned into the HR import's rows and handed to `accounts.services.import_staff`, so the
+The files are turned into the HR import's rows and handed to `accounts.staff_import.import_staff`, so the
 preview, the all-or-nothing apply and every effect are the HR import's own. Students, guardians,
 parents and relatives are left out; staff roles map to job roles through the district's job-title
 table; each person's org — or, for a department, the school above it — becomes their school, and an org
@@ -27,7 +27,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import School, User
-from accounts.services import ImportResult, import_staff
+from accounts.staff_import import ImportResult, import_staff
 
 from .mapping import fold, job_role_for_title, school_lookup
 

@@ -9,7 +9,7 @@ from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 
 from accounts.models import JobRole, User
-from accounts.services import import_staff
+from accounts.staff_import import import_staff
 from belong.models import AuditLog
 from tests.factories import SchoolFactory, SuperuserFactory, UserFactory
 

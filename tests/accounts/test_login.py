@@ -48,7 +48,7 @@ def test_it_signs_in_with_a_code_sent_by_email(client, staff, mailoutbox, django
 def test_an_imported_person_without_a_password_signs_in_by_code(
     client, school, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from accounts.services import import_staff
+    from accounts.staff_import import import_staff
 
     from .factories import person, roster_csv
 

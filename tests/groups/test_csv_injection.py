@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import User
-from accounts.services import import_staff
+from accounts.staff_import import import_staff
 from belong.csv_export import csv_lines, csv_response, safe_cell
 from tests.accounts.factories import person, roster_csv
 from tests.factories import SchoolFactory, UserFactory
