@@ -28,7 +28,7 @@ from .signals import staff_imported
 
 
 @transaction.atomic
-def update_profile(*, user: User, preferred_name: str, preferred_language: str) -> User:
+def profile_update(*, user: User, preferred_name: str, preferred_language: str) -> User:
     user.preferred_name = preferred_name.strip()
     user.preferred_language = preferred_language
     user.save(update_fields=["preferred_name", "preferred_language"])
@@ -36,7 +36,7 @@ def update_profile(*, user: User, preferred_name: str, preferred_language: str) 
 
 
 @transaction.atomic
-def set_email_opt_outs(*, user: User, opt_outs: Iterable[str]) -> User:
+def email_opt_outs_set(*, user: User, opt_outs: Iterable[str]) -> User:
     allowed = set(EmailCategory.values)
     user.email_opt_outs = sorted(set(opt_outs) & allowed)
     user.save(update_fields=["email_opt_outs"])
@@ -44,7 +44,7 @@ def set_email_opt_outs(*, user: User, opt_outs: Iterable[str]) -> User:
 
 
 @transaction.atomic
-def unsubscribe(*, user_id: int, category: str) -> User:
+def email_unsubscribe(*, user_id: int, category: str) -> User:
     """Switch one kind of e-mail off (idempotent); the signed link is the authority, so no session needed."""
     if category not in EmailCategory.values:
         raise ValueError(f"Unknown e-mail category {category!r}")

@@ -317,7 +317,7 @@ def _wrap(progress: Callable[..., Iterable] | None, items: list, description: st
     return progress(items, total=len(items), desc=description) if progress else items
 
 
-def import_staff(
+def staff_import(
     rows_or_file: Any,
     *,
     full: bool,

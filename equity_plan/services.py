@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Model
+
+from accounts.models import User
 
 from .models import ActionItem, Indicator, Measurement, Plan, PlanYear, ProgressUpdate, Workstream
 
@@ -20,19 +23,19 @@ def _save(instance: Model, editor) -> None:
 
 
 @transaction.atomic
-def plan_save(*, plan: Plan, editor) -> Plan:
+def plan_save(*, plan: Plan, editor: User | None) -> Plan:
     _save(plan, editor)
     return plan
 
 
 @transaction.atomic
-def year_save(*, year: PlanYear, editor) -> PlanYear:
+def year_save(*, year: PlanYear, editor: User | None) -> PlanYear:
     _save(year, editor)
     return year
 
 
 @transaction.atomic
-def workstream_save(*, workstream: Workstream, editor) -> Workstream:
+def workstream_save(*, workstream: Workstream, editor: User | None) -> Workstream:
     if workstream.parent_id and not workstream.year_id:
         workstream.year_id = workstream.parent.year_id
     _save(workstream, editor)
@@ -41,7 +44,7 @@ def workstream_save(*, workstream: Workstream, editor) -> Workstream:
 
 @transaction.atomic
 def item_save(
-    *, item: ActionItem, editor, groups: Iterable | None = None, meetings: Iterable | None = None
+    *, item: ActionItem, editor: User | None, groups: Iterable | None = None, meetings: Iterable | None = None
 ) -> ActionItem:
     _save(item, editor)
     if groups is not None:
@@ -55,7 +58,7 @@ def item_save(
 def progress_update_post(
     *,
     item: ActionItem,
-    author,
+    author: User | None,
     reported_on: date,
     text: str,
     status: str,
@@ -82,13 +85,15 @@ def progress_update_post(
 
 
 @transaction.atomic
-def indicator_save(*, indicator: Indicator, editor) -> Indicator:
+def indicator_save(*, indicator: Indicator, editor: User | None) -> Indicator:
     _save(indicator, editor)
     return indicator
 
 
 @transaction.atomic
-def measurement_add(*, indicator: Indicator, editor, measured_on: date, value, note: str = "") -> Measurement:
+def measurement_add(
+    *, indicator: Indicator, editor: User | None, measured_on: date, value: Decimal, note: str = ""
+) -> Measurement:
     measurement = Measurement(indicator=indicator, measured_on=measured_on, value=value, note=note)
     _save(measurement, editor)
     return measurement

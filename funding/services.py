@@ -6,22 +6,21 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import EQUITY_DIRECTOR_GROUP
+from accounts.models import EQUITY_DIRECTOR_GROUP, User
 from belong import mail
 from belong.models import AuditLog
 from groups.models import Group, Membership
+from meetings.models import Meeting
 
 from . import receipts
 from .models import Allocation, Cycle, Expense, FundingRequest
-
-User = get_user_model()
 
 
 class FundingError(ValidationError):
@@ -59,7 +58,7 @@ def _directors() -> list:
 
 
 @transaction.atomic
-def cycle_create(*, name: str, starts_on: datetime.date, ends_on: datetime.date, total_cents: int, by) -> Cycle:
+def cycle_create(*, name: str, starts_on: datetime.date, ends_on: datetime.date, total_cents: int, by: User) -> Cycle:
     if ends_on <= starts_on:
         raise FundingError(_("A cycle must end after it starts."))
     if Cycle.objects.filter(name=name).exists():
@@ -72,7 +71,7 @@ def cycle_create(*, name: str, starts_on: datetime.date, ends_on: datetime.date,
 
 
 @transaction.atomic
-def allocation_set(*, cycle: Cycle, group: Group, amount_cents: int, reason: str, by) -> Allocation:
+def allocation_set(*, cycle: Cycle, group: Group, amount_cents: int, reason: str, by: User) -> Allocation:
     """Allocate to a group, or change its allocation (a change needs a reason, kept in the history)."""
     reason = reason.strip()
     # The row exists before it is locked, so that two first allocations at once are taken in turn.
@@ -102,7 +101,7 @@ def allocation_set(*, cycle: Cycle, group: Group, amount_cents: int, reason: str
 
 
 @transaction.atomic
-def totals_visibility_set(*, cycle: Cycle, group: Group, visible: bool, by) -> Allocation:
+def totals_visibility_set(*, cycle: Cycle, group: Group, visible: bool, by: User) -> Allocation:
     allocation = Allocation.objects.select_for_update().filter(cycle=cycle, group=group).first()
     if allocation is None:
         raise FundingError(_("The group has no allocation in this cycle yet: there are no totals to show."))
@@ -122,8 +121,8 @@ def request_create(
     purpose: str,
     planned_on: datetime.date,
     category: str,
-    meeting=None,
-    by,
+    meeting: Meeting | None = None,
+    by: User,
 ) -> FundingRequest:
     if meeting is not None and meeting.group_id != group.pk:
         raise FundingError(_("That meeting belongs to another group."))
@@ -152,7 +151,7 @@ def request_decide(
     decision: str,
     approved_cents: int | None = None,
     message: str = "",
-    by,
+    by: User,
 ) -> FundingRequest:
     """Approve in full ("approve"), in part ("partly", with the amount) or decline ("decline")."""
     locked = FundingRequest.objects.select_for_update().get(pk=funding_request.pk)
@@ -209,9 +208,9 @@ def expense_record(
     vendor: str,
     note: str = "",
     funding_request: FundingRequest | None = None,
-    meeting=None,
-    receipt=None,
-    by,
+    meeting: Meeting | None = None,
+    receipt: UploadedFile | None = None,
+    by: User,
 ) -> Expense:
     """Record an expense. Within the remainder of the approved request it draws on, it is spent at once;
     otherwise it waits for the director's approval.
@@ -263,7 +262,7 @@ def expense_record(
 
 
 @transaction.atomic
-def expense_decide(*, expense: Expense, approve: bool, message: str = "", by) -> Expense:
+def expense_decide(*, expense: Expense, approve: bool, message: str = "", by: User) -> Expense:
     locked = Expense.objects.select_for_update().get(pk=expense.pk)
     if locked.status != Expense.Status.AWAITING or locked.deleted_at:
         raise FundingError(_("That expense has already been decided."))
@@ -289,7 +288,7 @@ def expense_decide(*, expense: Expense, approve: bool, message: str = "", by) ->
 
 
 @transaction.atomic
-def expense_delete(*, expense: Expense, reason: str, by) -> Expense:
+def expense_delete(*, expense: Expense, reason: str, by: User) -> Expense:
     """Take an expense off the books. The row, its receipt and its history stay for the auditors."""
     locked = Expense.objects.select_for_update().get(pk=expense.pk)
     if locked.deleted_at:

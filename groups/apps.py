@@ -3,15 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _on_staff_imported(sender, *, created_ids=(), changed_ids=(), **kwargs):
-    from .services import handle_staff_imported
+    from .services import staff_imported_handle
 
-    handle_staff_imported(created_ids=created_ids, changed_ids=changed_ids)
+    staff_imported_handle(created_ids=created_ids, changed_ids=changed_ids)
 
 
 def _on_person_deleted(sender, *, instance, **kwargs):
-    from .services import count_leaves_of_deleted_person
+    from .services import deleted_person_leaves_count
 
-    count_leaves_of_deleted_person(user=instance)
+    deleted_person_leaves_count(user=instance)
 
 
 class GroupsConfig(AppConfig):

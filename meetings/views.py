@@ -88,7 +88,7 @@ def reply(request, pk: int):
         messages.error(request, _("Choose going, maybe or not going."))
         return redirect(occurrence)
     try:
-        answer = services.rsvp(occurrence=occurrence, user=request.user, response=response)
+        answer = services.rsvp_set(occurrence=occurrence, user=request.user, response=response)
     except services.RSVPRefused as refused:
         messages.error(request, refused.reason)
         return redirect(occurrence)
@@ -123,7 +123,7 @@ def my_meetings(request):
 @login_required
 @require_POST
 def reset_calendar(request):
-    services.reset_calendar_token(user=request.user)
+    services.calendar_token_reset(user=request.user)
     messages.success(
         request,
         _("Your calendar address has changed. Subscribe again with the new address; the old one no longer works."),
@@ -148,7 +148,7 @@ def _schedule(request, *, group, district_event: bool):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = services.schedule_meeting(by=request.user, group=group, **form.service_arguments())
+            meeting = services.meeting_schedule(by=request.user, group=group, **form.service_arguments())
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
@@ -186,7 +186,7 @@ def edit_meeting(request, pk: int):
     form = MeetingEditForm(request.POST or None, meeting=meeting)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_meeting(meeting=meeting, by=request.user, **form.cleaned_data)
+            services.meeting_update(meeting=meeting, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
@@ -200,7 +200,7 @@ def cancel_meeting(request, pk: int):
     meeting = get_meeting_for_manager(request, pk)
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.cancel_meeting(meeting=meeting, by=request.user, reason=form.cleaned_data["reason"])
+        services.meeting_cancel(meeting=meeting, by=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, _("Every upcoming date is cancelled. Everyone invited hears about it."))
         return redirect(meeting.occurrences.last())
     return render(request, "meetings/cancel.html", {"form": form, "meeting": meeting, "whole_series": True})
@@ -212,7 +212,7 @@ def edit_occurrence(request, pk: int):
     form = OccurrenceForm(request.POST or None, occurrence=occurrence)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_occurrence(occurrence=occurrence, by=request.user, **form.service_arguments())
+            services.occurrence_update(occurrence=occurrence, by=request.user, **form.service_arguments())
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
@@ -227,7 +227,7 @@ def cancel_occurrence(request, pk: int):
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.cancel_occurrence(occurrence=occurrence, by=request.user, reason=form.cleaned_data["reason"])
+            services.occurrence_cancel(occurrence=occurrence, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
@@ -249,7 +249,7 @@ def attendance(request, pk: int):
     form = AttendanceForm(request.POST or None, sheet=sheet)
     if request.method == "POST" and form.is_valid():
         try:
-            came = services.mark_attendance(
+            came = services.attendance_mark(
                 occurrence=occurrence,
                 by=request.user,
                 attended_user_ids=set(form.cleaned_data["attended"]),
@@ -297,7 +297,7 @@ def _qr_svg(data: str) -> str:
 def check_in_display(request, pk: int):
     """The page a lead projects or prints: the QR code, the short code, the window and a count (never names)."""
     occurrence = get_occurrence_for_manager(request, pk)
-    code = services.check_in_code_for(occurrence=occurrence)
+    code = services.check_in_code_get_or_create(occurrence=occurrence)
     url = settings.SITE_URL + reverse("meetings:check_in_code", args=[code.code])
     opens, closes = check_in_window(occurrence)
     context = {
@@ -337,7 +337,7 @@ def check_in(request):
     result = None
     if request.method == "POST" and form.is_valid():
         try:
-            occurrence, already = services.check_in(code=form.cleaned_data["code"], user=request.user)
+            occurrence, already = services.occurrence_check_in(code=form.cleaned_data["code"], user=request.user)
         except services.CheckInRefused as refused:
             form.add_error("code", refused.reason)
         else:

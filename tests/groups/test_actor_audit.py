@@ -30,29 +30,29 @@ def _entry(action: str, membership: Membership) -> AuditLog:
 
 def test_it_names_the_lead_who_approved_a_request(group, lead):
     request = PendingFactory(group=group)
-    services.approve_request(group=group, membership=request, by=lead)
+    services.request_approve(group=group, membership=request, by=lead)
     assert _entry("groups.request_approved", request).actor == lead
 
 
 def test_it_names_the_lead_who_declined_a_request(group, lead):
     request = PendingFactory(group=group)
-    services.decline_request(group=group, membership=request, by=lead)
+    services.request_decline(group=group, membership=request, by=lead)
     assert _entry("groups.request_declined", request).actor == lead
 
 
 def test_it_names_the_lead_who_removed_a_member(group, lead):
     member = MembershipFactory(group=group)
-    services.remove_member(group=group, membership=member, by=lead)
+    services.member_remove(group=group, membership=member, by=lead)
     assert _entry("groups.membership_removed", member).actor == lead
 
 
 def test_it_names_the_lead_who_made_a_colead(group, lead):
     member = MembershipFactory(group=group)
-    services.make_colead(group=group, membership=member, by=lead)
+    services.member_make_colead(group=group, membership=member, by=lead)
     assert _entry("groups.colead_made", member).actor == lead
 
 
 def test_it_names_the_lead_who_kept_a_flagged_member(group, lead):
     member = MembershipFactory(group=group)
-    services.keep_flagged_member(group=group, membership=member, by=lead)
+    services.member_keep_flagged(group=group, membership=member, by=lead)
     assert _entry("groups.flagged_member_kept", member).actor == lead

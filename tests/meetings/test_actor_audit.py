@@ -21,7 +21,7 @@ def _entry(action: str, object_type: str, pk: int) -> AuditLog:
 
 def test_it_names_who_changed_a_series(group, lead):
     meeting = schedule(by=lead, group=group)
-    services.update_meeting(meeting=meeting, by=lead, title="Renamed gathering")
+    services.meeting_update(meeting=meeting, by=lead, title="Renamed gathering")
     entry = _entry("meetings.meeting_changed", "meeting", meeting.pk)
     assert entry.actor == lead
     assert entry.detail == {"fields": ["title"]}
@@ -30,19 +30,19 @@ def test_it_names_who_changed_a_series(group, lead):
 def test_it_names_who_moved_one_date(group, lead):
     occurrence = first_occurrence(schedule(by=lead, group=group))
     day = next_week() + timedelta(days=1)
-    services.update_occurrence(occurrence=occurrence, by=lead, starts_at=local(day, 16), ends_at=local(day, 17))
+    services.occurrence_update(occurrence=occurrence, by=lead, starts_at=local(day, 16), ends_at=local(day, 17))
     assert _entry("meetings.occurrence_changed", "occurrence", occurrence.pk).actor == lead
 
 
 def test_it_names_who_cancelled_one_date(group, lead):
     occurrence = first_occurrence(schedule(by=lead, group=group))
-    services.cancel_occurrence(occurrence=occurrence, by=lead, reason="Snow day")
+    services.occurrence_cancel(occurrence=occurrence, by=lead, reason="Snow day")
     assert _entry("meetings.occurrence_cancelled", "occurrence", occurrence.pk).actor == lead
 
 
 def test_it_names_who_cancelled_a_series(group, lead):
     meeting = schedule(by=lead, group=group)
-    services.cancel_meeting(meeting=meeting, by=lead, reason="The group paused")
+    services.meeting_cancel(meeting=meeting, by=lead, reason="The group paused")
     entry = _entry("meetings.meeting_cancelled", "meeting", meeting.pk)
     assert entry.actor == lead
     assert entry.detail == {"dates": 1}
