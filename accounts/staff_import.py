@@ -174,11 +174,11 @@ def _read_rows(rows_or_file: Any) -> tuple[list[tuple[int, dict[str, str]]], lis
         records = [dict(record) for record in rows_or_file]
         if not records:
             return [], []
-        rows = [
+        parsed = [
             (index + 2, {_normalise_header(k): "" if v is None else str(v).strip() for k, v in record.items()})
             for index, record in enumerate(records)
         ]
-        return rows, _check_columns([_normalise_header(h) for h in records[0]])
+        return parsed, _check_columns([_normalise_header(h) for h in records[0]])
     header_line = text.split("\n", 1)[0]
     # Spreadsheets set to some locales export with semicolons; tab-separated exports are common too.
     delimiter = max(",;\t", key=header_line.count) if header_line.strip() else ","

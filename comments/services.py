@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -94,7 +95,7 @@ def _status_fields(status: str, today: date) -> dict:
 @transaction.atomic
 def comment_review(
     *,
-    comment_id: int,
+    comment_id: uuid.UUID | str,
     status: str,
     reply: str,
     legal_hold: bool,

@@ -10,6 +10,7 @@ import functools
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import django
 from django.conf import settings
@@ -189,7 +190,7 @@ def change_history(instance, limit: int = 50) -> list[dict]:
     history = instance.history.select_related("history_user").order_by("-history_date", "-history_id")
     records = list(history[: limit + 1])
     related_cache: dict = {}
-    entries = []
+    entries: list[dict[str, Any]] = []
     for newer, older in zip(records, [*records[1:], None], strict=True):
         if len(entries) == limit:
             break

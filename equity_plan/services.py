@@ -10,14 +10,15 @@ from django.db import transaction
 from django.db.models import Model
 
 from accounts.models import User
+from belong.history import record_author
 
 from .models import ActionItem, Indicator, Measurement, Plan, PlanYear, ProgressUpdate, Workstream
 
 
 def _save(instance: Model, editor) -> None:
-    # simple_history reads _history_user first, so the author is right outside a request too.
+    # simple_history reads the recorded author first, so the author is right outside a request too.
     if editor is not None:
-        instance._history_user = editor
+        record_author(instance, editor)
     instance.full_clean()
     instance.save()
 
@@ -36,7 +37,7 @@ def year_save(*, year: PlanYear, editor: User | None) -> PlanYear:
 
 @transaction.atomic
 def workstream_save(*, workstream: Workstream, editor: User | None) -> Workstream:
-    if workstream.parent_id and not workstream.year_id:
+    if not workstream.year_id and workstream.parent is not None:
         workstream.year_id = workstream.parent.year_id
     _save(workstream, editor)
     return workstream
@@ -77,7 +78,7 @@ def progress_update_post(
     )
     _save(update, author)
     latest = item.updates.order_by("-reported_on", "-id").first()
-    if latest.pk == update.pk:
+    if latest is not None and latest.pk == update.pk:
         item.status = status
         item.percent_complete = percent
         _save(item, author)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import EQUITY_DIRECTOR_GROUP, User
 from belong import mail
+from belong.history import record_author
 from belong.models import AuditLog
 from groups.models import Group, Membership
 from meetings.models import Meeting
@@ -64,7 +65,7 @@ def cycle_create(*, name: str, starts_on: datetime.date, ends_on: datetime.date,
     if Cycle.objects.filter(name=name).exists():
         raise FundingError(_("Another cycle already has that name."))
     cycle = Cycle(name=name, starts_on=starts_on, ends_on=ends_on, total_cents=total_cents, created_by=by)
-    cycle._history_user = by
+    record_author(cycle, by)
     cycle.save()
     _audit(by=by, action="funding.cycle_created", obj=cycle, total_cents=total_cents)
     return cycle
@@ -84,8 +85,7 @@ def allocation_set(*, cycle: Cycle, group: Group, amount_cents: int, reason: str
     allocation.amount_cents = amount_cents
     allocation.reason = reason
     allocation.updated_by = by
-    allocation._change_reason = reason
-    allocation._history_user = by
+    record_author(allocation, by, reason=reason)
     allocation.save()
     _audit(
         by=by,
@@ -106,7 +106,7 @@ def totals_visibility_set(*, cycle: Cycle, group: Group, visible: bool, by: User
     if allocation is None:
         raise FundingError(_("The group has no allocation in this cycle yet: there are no totals to show."))
     allocation.totals_visible_to_members = visible
-    allocation._history_user = by
+    record_author(allocation, by)
     allocation.updated_by = by
     allocation.save(update_fields=["totals_visible_to_members", "updated_by", "updated_at"])
     return allocation
@@ -136,7 +136,7 @@ def request_create(
         meeting=meeting,
         requested_by=by,
     )
-    funding_request._history_user = by
+    record_author(funding_request, by)
     funding_request.save()
     mail.enqueue_many(
         kind="funding.awaiting_decision", recipients=_directors(), context={"request_id": funding_request.pk}
@@ -170,8 +170,7 @@ def request_decide(
     locked.decision_message = message.strip()
     locked.decided_by = by
     locked.decided_at = timezone.now()
-    locked._change_reason = f"decision: {decision}"
-    locked._history_user = by
+    record_author(locked, by, reason=f"decision: {decision}")
     locked.save()
     _audit(
         by=by,
@@ -248,12 +247,14 @@ def expense_record(
     )
     if receipt:
         expense.receipt = receipt
-    expense._history_user = by
+    record_author(expense, by)
     try:
         expense.save()
     except BaseException:
         # The file is written before the row: a row that fails must not leave its receipt behind.
-        if expense.receipt and expense.receipt._committed:
+        # FieldFile._committed (True once the file is in storage) is private, so django-stubs leave it out.
+        written = expense.receipt and expense.receipt._committed  # type: ignore[attr-defined]
+        if written and expense.receipt.name:
             expense.receipt.storage.delete(expense.receipt.name)
         raise
     if status == Expense.Status.AWAITING:
@@ -270,8 +271,7 @@ def expense_decide(*, expense: Expense, approve: bool, message: str = "", by: Us
     locked.decision_message = message.strip()
     locked.decided_by = by
     locked.decided_at = timezone.now()
-    locked._change_reason = "decision: approved" if approve else "decision: declined"
-    locked._history_user = by
+    record_author(locked, by, reason="decision: approved" if approve else "decision: declined")
     locked.save()
     _audit(
         by=by,
@@ -297,8 +297,7 @@ def expense_delete(*, expense: Expense, reason: str, by: User) -> Expense:
         raise FundingError(_("Say why the expense is deleted; the reason is kept for the auditors."))
     locked.deleted_at = timezone.now()
     locked.deleted_by = by
-    locked._change_reason = reason.strip()
-    locked._history_user = by
+    record_author(locked, by, reason=reason.strip())
     locked.save(update_fields=["deleted_at", "deleted_by"])
     _audit(
         by=by,

@@ -24,7 +24,7 @@ PENDING = Membership.Status.PENDING
 LEAD = Membership.Role.LEAD
 
 
-def count_of(**filters) -> Subquery:
+def count_of(**filters: Any) -> Coalesce:
     """A per-group count of memberships matching `filters`, answered from the roster index."""
     matching = (
         Membership.objects.filter(group_id=OuterRef("pk"), **filters)

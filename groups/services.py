@@ -619,15 +619,15 @@ def membership_change(
 @transaction.atomic
 def membership_delete(*, membership: Membership, by: User) -> None:
     """Take someone off a normal group's roster from the admin (an active member counts as a leave)."""
-    membership = Membership.objects.select_for_update().select_related("group").filter(pk=membership.pk).first()
-    if membership is None:
+    locked = Membership.objects.select_for_update().select_related("group").filter(pk=membership.pk).first()
+    if locked is None:
         return
-    if membership.group.is_confidential:
+    if locked.group.is_confidential:
         raise _confidential_refusal()
-    if membership.status == Membership.Status.ACTIVE:
-        _count(membership.group, -1)
-    _audit_membership(by=by, action="groups.membership_removed", membership=membership)
-    membership.delete()
+    if locked.status == Membership.Status.ACTIVE:
+        _count(locked.group, -1)
+    _audit_membership(by=by, action="groups.membership_removed", membership=locked)
+    locked.delete()
 
 
 def deleted_person_leaves_count(*, user: User) -> int:

@@ -19,12 +19,13 @@ def can_manage(user, meeting: Meeting) -> bool:
     meetings of groups that are not confidential."""
     if not user.is_authenticated or not user.is_active:
         return False
-    if meeting.group_id is None:
+    group = meeting.group
+    if group is None:
         return user.is_equity_director
-    if group_access.is_lead(user, meeting.group):
+    if group_access.is_lead(user, group):
         return True
     # Attendance sheets name people: a confidential group's stay with its own leads.
-    return not meeting.group.is_confidential and user.is_equity_director
+    return not group.is_confidential and user.is_equity_director
 
 
 def can_view(user, meeting: Meeting) -> bool:
@@ -45,8 +46,8 @@ def listable_filter(user) -> Q:
         return Q(group__isnull=True) | Q(group__public_schedule=True)
     if user.is_equity_director:
         return Q()
-    member_of = Exists(
-        Membership.objects.filter(group_id=OuterRef("group_id"), user=user, status=Membership.Status.ACTIVE)
+    member_of = Q(
+        Exists(Membership.objects.filter(group_id=OuterRef("group_id"), user=user, status=Membership.Status.ACTIVE))
     )
     return Q(group__isnull=True) | Q(group__is_confidential=False) | Q(group__public_schedule=True) | member_of
 
@@ -83,10 +84,14 @@ def rsvp_refusal(user, occurrence: Occurrence) -> str | None:
         return _("This meeting was cancelled, so it no longer takes replies.")
     if occurrence.has_ended:
         return _("This meeting has already taken place.")
-    if (meeting.audience == Audience.MEMBERS or not can_view(user, meeting)) and not group_access.is_active_member(
-        user, meeting.group
+    group = meeting.group
+    # A district event (no group) is never for members only, and everyone may see it.
+    if (
+        group is not None
+        and (meeting.audience == Audience.MEMBERS or not can_view(user, meeting))
+        and not group_access.is_active_member(user, group)
     ):
-        return _("This meeting is for members of %(group)s. Join the group to reply.") % {"group": meeting.group.name}
+        return _("This meeting is for members of %(group)s. Join the group to reply.") % {"group": group.name}
     if meeting.audience == Audience.NON_ADMINISTRATORS and user.is_administrator:
         return _(
             "This event is for staff who are not administrators, so administrators cannot reply to it. "
@@ -155,12 +160,14 @@ def check_in_refusal(user, occurrence: Occurrence, now) -> str | None:
         return _("Check-in for this meeting has not opened yet: it opens at %(time)s.") % {"time": opens_at}
     if now > closes:
         return _("Check-in for this meeting has closed. Ask a lead to mark you present.")
-    if (meeting.audience == Audience.MEMBERS or not can_view(user, meeting)) and not group_access.is_active_member(
-        user, meeting.group
+    group = meeting.group
+    # A district event (no group) is never for members only, and everyone may see it.
+    if (
+        group is not None
+        and (meeting.audience == Audience.MEMBERS or not can_view(user, meeting))
+        and not group_access.is_active_member(user, group)
     ):
-        return _("This meeting is for members of %(group)s. Join the group to check in.") % {
-            "group": meeting.group.name
-        }
+        return _("This meeting is for members of %(group)s. Join the group to check in.") % {"group": group.name}
     if meeting.audience == Audience.NON_ADMINISTRATORS and user.is_administrator:
         return _("This event is for staff who are not administrators, so administrators cannot check in to it.")
     if meeting.audience == Audience.ADMINISTRATORS and not user.is_administrator:

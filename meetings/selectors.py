@@ -11,7 +11,7 @@ from django.utils import timezone
 from groups.models import Group, Membership
 
 from .access import visible_audiences
-from .models import RSVP, Audience, Meeting, Occurrence
+from .models import RSVP, Audience, Meeting, Occurrence, OccurrenceQuerySet
 
 # A private feed keeps recent meetings so calendars do not drop them the moment they end.
 FEED_PAST = timedelta(days=90)
@@ -70,7 +70,7 @@ def _with_reply_of(occurrences: QuerySet, user) -> QuerySet:
     )
 
 
-def for_user(user) -> QuerySet:
+def for_user(user) -> OccurrenceQuerySet:
     """The person's meetings: their groups' meetings they may attend, district events open to
     them, and anything they replied to. Meetings they declined are left out."""
     my_groups = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).values("group_id")
@@ -111,9 +111,11 @@ def upcoming_for_group(group: Group, user=None, limit: int | None = 5) -> list[O
     # The audience rule (access.audience_admits): the group's leads see every meeting they manage.
     shown = Q(meeting__audience__in=visible_audiences(user))
     if user is not None and user.is_authenticated:
-        shown |= Exists(
-            Membership.objects.filter(
-                group=group, user=user, role=Membership.Role.LEAD, status=Membership.Status.ACTIVE
+        shown |= Q(
+            Exists(
+                Membership.objects.filter(
+                    group=group, user=user, role=Membership.Role.LEAD, status=Membership.Status.ACTIVE
+                )
             )
         )
         occurrences = _with_reply_of(occurrences.filter(shown), user)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Exists, F, Max, OuterRef, QuerySet
 from django.utils import timezone
@@ -44,7 +45,7 @@ class SpaceError(Exception):
 class Upload:
     """A file already recognised by its content (spaces.forms): the file, its type and extension."""
 
-    file: object
+    file: File
     content_type: str
     extension: str
     name: str
@@ -85,7 +86,7 @@ def active_members(group: Group) -> QuerySet:
     ).only("id", "email", "preferred_language", "email_opt_outs")
 
 
-def wanting(users: QuerySet, kind: str, delivery: str) -> QuerySet:
+def wanting(users: QuerySet, kind: Kind, delivery: str) -> QuerySet:
     """Those of `users` whose preference for `kind` is `delivery` (a person without a row has the default)."""
     chosen = NotificationPreference.objects.filter(user_id=OuterRef("pk"), kind=kind)
     if DEFAULT_DELIVERY[kind] == delivery:
