@@ -163,6 +163,9 @@ class Group(models.Model):
 
     objects = GroupQuerySet.as_manager()
 
+    # Not a column: groups.access keeps the viewers' memberships here for the life of this instance.
+    _viewer_memberships: dict[int, Membership | None]
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("group")

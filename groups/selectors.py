@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, Protocol
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -24,7 +24,7 @@ PENDING = Membership.Status.PENDING
 LEAD = Membership.Role.LEAD
 
 
-def count_of(**filters) -> Subquery:
+def count_of(**filters: Any) -> Coalesce:
     """A per-group count of memberships matching `filters`, answered from the roster index."""
     matching = (
         Membership.objects.filter(group_id=OuterRef("pk"), **filters)
@@ -249,16 +249,26 @@ def roster_exports(group: Group, limit: int = EXPORT_HISTORY_LIMIT) -> list:
     )
 
 
+class UpcomingMeetingsSource(Protocol):
+    def __call__(self, group: Group, *, limit: int) -> list: ...
+
+
+# Groups shows a group's next meetings (its page, its welcome e-mail, its space) but must not import the
+# meetings app, which builds on groups. Meetings plugs its listing in here from MeetingsConfig.ready().
+_upcoming_meetings_source: UpcomingMeetingsSource | None = None
+
+
+def register_upcoming_meetings(source: UpcomingMeetingsSource) -> None:
+    """Called once at start-up by the app that lists meetings (meetings.apps)."""
+    global _upcoming_meetings_source
+    _upcoming_meetings_source = source
+
+
 def upcoming_meetings_for_group(group: Group, limit: int = 3) -> list:
-    """The group's next meetings from the meetings app, or [] while that app has none to offer."""
-    try:
-        from meetings.selectors import upcoming_for_group
-    except ImportError:
+    """The group's next meetings as anyone may see them, or [] when no meetings app is installed."""
+    if _upcoming_meetings_source is None:
         return []
-    try:
-        return list(upcoming_for_group(group, limit=limit))[:limit]
-    except TypeError:
-        return list(upcoming_for_group(group))[:limit]
+    return _upcoming_meetings_source(group, limit=limit)
 
 
 def public_groups() -> list[Group]:

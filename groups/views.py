@@ -141,7 +141,9 @@ def visibility(request, slug):
     membership = access.get_membership_for_self(request, group)
     form = VisibilityForm(request.POST)
     form.is_valid()  # a checkbox: anything but "on" means hidden
-    services.set_visibility(membership=membership, visible=form.cleaned_data.get("visible_to_members", False))
+    services.membership_set_visibility(
+        membership=membership, visible=form.cleaned_data.get("visible_to_members", False)
+    )
     if membership.visible_to_members:
         messages.success(request, _("Other members can now see your name on the member list."))
     else:
@@ -198,11 +200,11 @@ def _roster_page(request, group, *, action_form=None, invite_form=None, status=2
 
 
 ROSTER_ACTIONS = {
-    "approve": (services.approve_request, gettext_lazy("Request approved; they have been told by e-mail.")),
-    "decline": (services.decline_request, gettext_lazy("Request declined; they have been told by e-mail.")),
-    "remove": (services.remove_member, gettext_lazy("Removed from the group.")),
-    "colead": (services.make_colead, gettext_lazy("They now co-lead the group.")),
-    "keep": (services.keep_flagged_member, gettext_lazy("Kept as a member; the flag is cleared.")),
+    "approve": (services.request_approve, gettext_lazy("Request approved; they have been told by e-mail.")),
+    "decline": (services.request_decline, gettext_lazy("Request declined; they have been told by e-mail.")),
+    "remove": (services.member_remove, gettext_lazy("Removed from the group.")),
+    "colead": (services.member_make_colead, gettext_lazy("They now co-lead the group.")),
+    "keep": (services.member_keep_flagged, gettext_lazy("Kept as a member; the flag is cleared.")),
 }
 
 
@@ -217,7 +219,7 @@ def roster(request, slug):
         return _roster_page(request, group, action_form=form, status=400)
     action, done = ROSTER_ACTIONS[form.cleaned_data["action"]]
     kwargs = {"group": group, "membership": form.cleaned_data["membership"], "by": request.user}
-    if action in (services.approve_request, services.decline_request):
+    if action in (services.request_approve, services.request_decline):
         kwargs["message"] = form.cleaned_data["message"]
     try:
         action(**kwargs)
@@ -235,7 +237,7 @@ def invite(request, slug):
     form = InviteForm(request.POST)
     if form.is_valid():
         try:
-            services.invite_member(group=group, user=form.cleaned_data["user"], by=request.user)
+            services.member_invite(group=group, user=form.cleaned_data["user"], by=request.user)
         except ValidationError as error:
             form.add_error("email", error.messages[0])
     if not form.is_valid():
@@ -250,7 +252,7 @@ def email_group(request, slug):
     group = access.get_group_for_lead(request, slug)
     form = GroupEmailForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        count = services.email_group(group=group, sender=request.user, **form.cleaned_data)
+        count = services.group_email(group=group, sender=request.user, **form.cleaned_data)
         messages.success(
             request,
             ngettext(
@@ -272,7 +274,7 @@ def export_roster(request, slug):
     group = access.get_group_for_lead(request, slug)
     form = ExportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        export = services.export_roster_csv(
+        export = services.roster_export_csv(
             group=group,
             by=request.user,
             purpose=form.cleaned_data["purpose"],
@@ -294,7 +296,7 @@ def export_roster(request, slug):
 def propose(request):
     form = ProposalForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        services.propose_group(proposer=request.user, **form.cleaned_data)
+        services.group_propose(proposer=request.user, **form.cleaned_data)
         messages.success(request, _("Thank you! The equity director will review your idea and reply by e-mail."))
         return redirect("groups:directory")
     return render(request, "groups/propose.html", {"form": form}, status=400 if request.method == "POST" else 200)

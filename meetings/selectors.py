@@ -12,7 +12,7 @@ from django.utils import timezone
 from groups.models import Group, Membership
 
 from .access import visible_audiences
-from .models import RSVP, Audience, Meeting, Occurrence
+from .models import RSVP, Audience, Meeting, Occurrence, OccurrenceQuerySet
 
 # A private feed keeps recent meetings so calendars do not drop them the moment they end.
 FEED_PAST = timedelta(days=90)
@@ -35,7 +35,11 @@ def audience_recipients(meeting: Meeting) -> QuerySet:
     users = get_user_model().objects.filter(is_active=True).filter(audience_filter(meeting.audience))
     if meeting.group_id is not None:
         users = users.filter(
-            Exists(Membership.objects.filter(user=OuterRef("pk"), group_id=meeting.group_id, status="active"))
+            Exists(
+                Membership.objects.filter(
+                    user=OuterRef("pk"), group_id=meeting.group_id, status=Membership.Status.ACTIVE
+                )
+            )
         )
     return users.only("id", "email", "preferred_language").order_by("id")
 
@@ -67,7 +71,7 @@ def _with_reply_of(occurrences: QuerySet, user) -> QuerySet:
     )
 
 
-def for_user(user, *, include_declined: bool = False) -> QuerySet:
+def for_user(user, *, include_declined: bool = False) -> OccurrenceQuerySet:
     """The person's meetings: their groups' meetings they may attend, district events open to
     them, and anything they replied to. Meetings they declined are left out (calendar feeds) unless
     `include_declined` (the pages where they may change their reply)."""
@@ -140,9 +144,11 @@ def upcoming_for_group(group: Group, user=None, limit: int | None = 5) -> list[O
     # The audience rule (access.audience_admits): the group's leads see every meeting they manage.
     shown = Q(meeting__audience__in=visible_audiences(user))
     if user is not None and user.is_authenticated:
-        shown |= Exists(
-            Membership.objects.filter(
-                group=group, user=user, role=Membership.Role.LEAD, status=Membership.Status.ACTIVE
+        shown |= Q(
+            Exists(
+                Membership.objects.filter(
+                    group=group, user=user, role=Membership.Role.LEAD, status=Membership.Status.ACTIVE
+                )
             )
         )
         occurrences = _with_reply_of(occurrences.filter(shown), user)

@@ -41,7 +41,7 @@ def test_it_turns_a_meeting_into_attendance_feedback_and_the_annual_report(page,
     start = timezone.now() - timedelta(minutes=10)
     Occurrence.objects.filter(pk=occurrence.pk).update(starts_at=start, ends_at=start + timedelta(hours=1))
     for person in members[3:5]:
-        meetings.rsvp(occurrence=Occurrence.objects.get(pk=occurrence.pk), user=person, response="going")
+        meetings.rsvp_set(occurrence=Occurrence.objects.get(pk=occurrence.pk), user=person, response="going")
 
     # The lead projects the check-in page: a QR code and a short code.
     sign_in(page, lead.email, PASSWORD)

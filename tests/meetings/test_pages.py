@@ -161,7 +161,7 @@ def test_it_lets_only_the_equity_director_schedule_district_events(client, staff
 
 def test_it_shows_seats_and_the_waitlist_and_takes_replies(client, group, lead, member):
     occurrence = first_occurrence(schedule(by=lead, group=group, capacity=1))
-    services.rsvp(occurrence=occurrence, user=lead, response="going")
+    services.rsvp_set(occurrence=occurrence, user=lead, response="going")
     client.force_login(member)
     page = client.get(occurrence.get_absolute_url()).content.decode()
     assert "1 of 1 seats taken" in page
@@ -207,7 +207,7 @@ def test_it_lets_a_lead_mark_attendance_only_after_the_meeting_starts(client, gr
     occurrence = first_occurrence(schedule(by=lead, group=group))
     absent = MembershipFactory(group=group).user
     for person in (member, absent):
-        services.rsvp(occurrence=occurrence, user=person, response="going")
+        services.rsvp_set(occurrence=occurrence, user=person, response="going")
     client.force_login(lead)
     early = client.post(f"/meetings/{occurrence.pk}/attendance/", {"attended": [member.pk]})
     assert "once the meeting has started" in early.content.decode()
@@ -237,7 +237,7 @@ def test_it_pins_the_queries_of_my_meetings_as_data_grows(client, django_assert_
                 invite=False,
                 school=SchoolFactory(),
             )
-            services.rsvp(occurrence=first_occurrence(meeting), user=member, response="going")
+            services.rsvp_set(occurrence=first_occurrence(meeting), user=member, response="going")
         schedule(group=None, title="District event", audience=Audience.ALL_STAFF, invite=False)
 
     add_meetings(2)
@@ -274,7 +274,7 @@ def test_it_pins_the_queries_of_a_groups_upcoming_list(django_assert_num_queries
 def test_it_lists_upcoming_and_past_meetings_on_my_meetings(client, group, lead, member):
     occurrence = first_occurrence(schedule(by=lead, group=group, title="Coming soon"))
     past = first_occurrence(schedule(by=lead, group=group, title="Long ago"))
-    services.rsvp(occurrence=past, user=member, response="going")
+    services.rsvp_set(occurrence=past, user=member, response="going")
     Occurrence.objects.filter(pk=past.pk).update(
         starts_at=timezone.now() - timedelta(days=3), ends_at=timezone.now() - timedelta(days=3, hours=-1)
     )
@@ -337,7 +337,7 @@ def test_it_lets_a_lead_edit_and_cancel_a_whole_series(
         invite=False,
     )
     first, second, third = meeting.occurrences.order_by("starts_at")
-    services.update_occurrence(
+    services.occurrence_update(
         occurrence=second, by=lead, starts_at=second.starts_at, ends_at=second.ends_at, address="Gym"
     )
     client.force_login(lead)

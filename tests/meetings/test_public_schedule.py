@@ -28,7 +28,7 @@ def public_group(group, lead, member):
         agenda="Private agenda",
         capacity=20,
     )
-    services.rsvp(occurrence=first_occurrence(meeting), user=member, response="going")
+    services.rsvp_set(occurrence=first_occurrence(meeting), user=member, response="going")
     return group
 
 
@@ -71,7 +71,7 @@ def test_it_sets_no_cookie_and_consumes_no_message_for_a_signed_in_visitor(clien
 
 def test_it_shows_a_cancelled_date_as_cancelled(client, public_group, lead):
     occurrence = public_group.meetings.get().occurrences.get()
-    services.cancel_occurrence(occurrence=occurrence, by=lead)
+    services.occurrence_cancel(occurrence=occurrence, by=lead)
     html = client.get(f"/groups/{public_group.slug}/schedule/").content.decode()
     assert "Cancelled" in html
 

@@ -83,9 +83,11 @@ def _unsubscribe_token(w) -> str:
 
 
 def _feedback_link(w) -> str:
-    from impact.services import feedback_token
+    from impact.services import feedback_token_create
 
-    return reverse("impact:feedback", args=[feedback_token(occurrence_id=w.occurrence.pk, user_id=w.user("member").pk)])
+    return reverse(
+        "impact:feedback", args=[feedback_token_create(occurrence_id=w.occurrence.pk, user_id=w.user("member").pk)]
+    )
 
 
 def _g(name, **kwargs):
