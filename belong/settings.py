@@ -120,8 +120,8 @@ MIDDLEWARE = [
     "belong.middleware.BadInputMiddleware",
 ]
 
-# bench/ serves the portal plus a bare reference view through its own URLconf.
-ROOT_URLCONF = env.str("ROOT_URLCONF", default="belong.urls")
+# bench/settings.py points this at its own URLconf (the portal plus a bare reference view).
+ROOT_URLCONF = "belong.urls"
 WSGI_APPLICATION = "belong.wsgi.application"
 
 TEMPLATES = [
