@@ -54,7 +54,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Lower, Now
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils import translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -599,8 +599,31 @@ def _recipient_accepts(row: OutboxMessage) -> bool:
     return row.recipient.wants_email(category)
 
 
+# The one copy of the salt: accounts' unsubscribe page reads the tokens signed here.
+UNSUBSCRIBE_SALT = "belong.unsubscribe"
+
+# The path of the one-click unsubscribe page for a token; the app that serves that page sets it in its
+# AppConfig.ready() (accounts). Unset, messages go without an unsubscribe link.
+_unsubscribe_path: Callable[[str], str] | None = None
+
+
+def set_unsubscribe_page(path_of: Callable[[str], str]) -> None:
+    """Register `path_of(token) -> URL path` of the page where a recipient opts out of a category."""
+    global _unsubscribe_path
+    _unsubscribe_path = path_of
+
+
 def unsubscribe_token(row: OutboxMessage, category: str) -> str:
-    return signing.dumps({"u": row.recipient_id, "c": category}, salt="belong.unsubscribe", compress=True)
+    return signing.dumps({"u": row.recipient_id, "c": category}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def _unsubscribe_url(row: OutboxMessage, category: str) -> str | None:
+    if _unsubscribe_path is None:
+        return None
+    try:
+        return f"{settings.SITE_URL}{_unsubscribe_path(unsubscribe_token(row, category))}"
+    except NoReverseMatch:
+        return None  # a URLconf without the page (a trimmed-down one for a probe)
 
 
 class RenderCache:
@@ -743,16 +766,11 @@ def build_message(row: OutboxMessage, renders: RenderCache | None = None) -> Ema
         }
         headers = dict(rendered.headers)
         category = entry.category if entry else None
-        if category and row.recipient_id:
-            try:
-                path = reverse("accounts:unsubscribe", args=[unsubscribe_token(row, category)])
-            except NoReverseMatch:
-                path = None
-            if path:
-                url = f"{settings.SITE_URL}{path}"
-                context["unsubscribe_url"] = url
-                headers["List-Unsubscribe"] = f"<{url}>"
-                headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        url = _unsubscribe_url(row, category) if category and row.recipient_id else None
+        if url:
+            context["unsubscribe_url"] = url
+            headers["List-Unsubscribe"] = f"<{url}>"
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         subject = " ".join(render_to_string(f"emails/{row.kind}.subject.txt", context).split())
         text = render_to_string(f"emails/{row.kind}.txt", context)
         try:
