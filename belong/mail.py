@@ -43,6 +43,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
+from celery import signature
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ObjectDoesNotExist
@@ -180,6 +181,11 @@ def enqueue_many(
     return len(rows)
 
 
+# The Celery task that delivers a batch, by name: belong.tasks imports this module, never the reverse
+# (BelongConfig.ready() imports belong.tasks, so the task is registered in every process).
+DELIVER_BATCH_TASK = "belong.tasks.deliver_outbox_batch"
+
+
 def queue_delivery(batch: uuid.UUID) -> None:
     """Hand a batch to Celery; when the broker is down the sweeper delivers it later.
 
@@ -187,18 +193,16 @@ def queue_delivery(batch: uuid.UUID) -> None:
     own connection loop (even with `retry=False`) sleeps about 6 s before giving up, which held every
     request that queues an e-mail for 6 s a batch while Redis was down.
     """
-    from .tasks import deliver_outbox_batch
-
-    app = deliver_outbox_batch.app
+    delivery = signature(DELIVER_BATCH_TASK, args=[str(batch)])
     try:
         # Django's setting decides (tests and local runs switch it per test); Celery's own copy of it
         # can be left stale by code that re-points the app at another broker.
         if settings.CELERY_TASK_ALWAYS_EAGER:
-            deliver_outbox_batch.apply(args=[str(batch)])
+            delivery.apply()
             return
-        with app.pool.acquire(block=True, timeout=5) as connection:
+        with delivery.app.pool.acquire(block=True, timeout=5) as connection:
             connection.ensure_connection(max_retries=0)
-            deliver_outbox_batch.apply_async(args=[str(batch)], retry=False, connection=connection)
+            delivery.apply_async(retry=False, connection=connection)
     except Exception as error:
         log.warning(
             "Outbox batch %s not queued (%s); the sweeper will deliver it.",
