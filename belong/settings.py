@@ -276,7 +276,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 OUTBOX_BATCH_SIZE = _int("OUTBOX_BATCH_SIZE", 200, minimum=1)
 OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
 OUTBOX_STALE_SECONDS = _int("OUTBOX_STALE_SECONDS", 120, minimum=1)
-# --- E-mail delivery once, and failures seen (belong/mail.py, belong/delivery.py) ---
+# --- E-mail delivery once, and failures seen (belong/mail/, belong/delivery.py) -----
 # A message the server took but never confirmed is resent once, after this wait (database clock).
 OUTBOX_UNCERTAIN_RESEND_SECONDS = _int("OUTBOX_UNCERTAIN_RESEND_SECONDS", 6 * 3600, minimum=60)
 # VERP: with a domain set, the envelope sender is bounces+<row>.<signature>@<domain>; the mail server for
