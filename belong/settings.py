@@ -474,17 +474,25 @@ if len(FUNDING_CURRENCY) != 3 or not FUNDING_CURRENCY.isalpha():
 FUNDING_RECEIPT_MAX_BYTES = _int("FUNDING_RECEIPT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 # The district's fiscal year starts on the first of this month (July): a new cycle's default dates.
 FUNDING_CYCLE_START_MONTH = _int("FUNDING_CYCLE_START_MONTH", 7, minimum=1)
-FUNDING_RECEIPTS_STORAGE = env.str("FUNDING_RECEIPTS_STORAGE", default="local")
-if FUNDING_RECEIPTS_STORAGE == "local":
-    # Outside STATIC_ROOT and never routed: whitenoise and the URLconf cannot reach it.
-    STORAGES["funding_receipts"] = {
-        "BACKEND": "funding.storage.PrivateFileSystemStorage",
+# Receipts and group spaces' files share this folder (README: PRIVATE_MEDIA_ROOT).
+_PRIVATE_MEDIA_ROOT = env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / ".data" / "private"))
+
+
+def _private_folder_storage(backend: str) -> dict:
+    """Outside STATIC_ROOT and never routed: whitenoise and the URLconf cannot reach it; owner-only modes."""
+    return {
+        "BACKEND": backend,
         "OPTIONS": {
-            "location": env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / ".data" / "private")),
+            "location": _PRIVATE_MEDIA_ROOT,
             "file_permissions_mode": 0o600,
             "directory_permissions_mode": 0o700,
         },
     }
+
+
+FUNDING_RECEIPTS_STORAGE = env.str("FUNDING_RECEIPTS_STORAGE", default="local")
+if FUNDING_RECEIPTS_STORAGE == "local":
+    STORAGES["funding_receipts"] = _private_folder_storage("funding.storage.PrivateFileSystemStorage")
 elif FUNDING_RECEIPTS_STORAGE == "s3":
     if not env.str("FUNDING_S3_BUCKET", default=""):
         raise ImproperlyConfigured("FUNDING_RECEIPTS_STORAGE=s3 needs FUNDING_S3_BUCKET.")
@@ -508,14 +516,7 @@ else:
 
 # --- Group spaces: attachments and library files in a private storage (no URL; an access-checked view serves
 # them), the edit window, the weekly digest's hour (district time) and batch size.
-STORAGES["spaces_files"] = {
-    "BACKEND": "belong.private_files.PrivateFileSystemStorage",
-    "OPTIONS": {
-        "location": env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / ".data" / "private")),
-        "file_permissions_mode": 0o600,
-        "directory_permissions_mode": 0o700,
-    },
-}
+STORAGES["spaces_files"] = _private_folder_storage("belong.private_files.PrivateFileSystemStorage")
 SPACES_FILE_MAX_BYTES = _int("SPACES_FILE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 SPACES_EDIT_WINDOW_SECONDS = _int("SPACES_EDIT_WINDOW_SECONDS", 15 * 60, minimum=0)
 SPACES_DIGEST_HOUR = _int("SPACES_DIGEST_HOUR", 7, minimum=0)
