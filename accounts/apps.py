@@ -7,4 +7,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Staff accounts")
 
     def ready(self) -> None:
+        from django.urls import reverse
+
+        from belong import mail
+
         from . import emails  # noqa: F401 - registers the e-mail kinds
+
+        # Every message a recipient may opt out of links to this app's one-click unsubscribe page.
+        mail.set_unsubscribe_page(lambda token: reverse("accounts:unsubscribe", args=[token]))

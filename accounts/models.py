@@ -72,15 +72,7 @@ class EmailCategory(models.TextChoices):
     NEWS = "news", _("Welcome and news about Belong")
 
 
-class UserQuerySet(models.QuerySet):
-    def administrators(self):
-        return self.filter(job_role__in=ADMINISTRATOR_ROLES)
-
-    def non_administrators(self):
-        return self.exclude(job_role__in=ADMINISTRATOR_ROLES)
-
-
-class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra):

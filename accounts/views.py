@@ -11,11 +11,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from belong.mail import UNSUBSCRIBE_SALT
+
 from . import services
 from .forms import EmailPreferencesForm, ProfileForm
 from .models import EmailCategory, User
-
-UNSUBSCRIBE_SALT = "belong.unsubscribe"
 
 
 @login_required

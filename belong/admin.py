@@ -7,6 +7,20 @@ from .admin_privacy import audit_rows_to_hide, outbox_rows_to_hide
 from .models import AuditLog, OutboxMessage, SiteSettings, SuppressedAddress
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An admin that lists and shows, never adds, changes or deletes: those go through services, which
+    check and audit-log them (the apps' read-only admins use it too)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
@@ -67,8 +81,9 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(SuppressedAddress)
-class SuppressedAddressAdmin(admin.ModelAdmin):
-    """The addresses the outbox no longer sends to; clearing one (the mailbox is fixed) is audit-logged."""
+class SuppressedAddressAdmin(ReadOnlyAdmin):
+    """The addresses the outbox no longer sends to; clearing one (the mailbox is fixed) goes through the
+    service, which audit-logs who did it (an action, not "delete selected")."""
 
     list_display = ["email", "reply_code", "source", "reason", "created_at"]
     list_filter = ["source"]
@@ -76,15 +91,6 @@ class SuppressedAddressAdmin(admin.ModelAdmin):
     readonly_fields = ["email", "reason", "reply_code", "source", "created_at", "message"]
     actions = ["clear"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # clearing goes through the service, which logs who did it (no "delete selected")
 
     @admin.action(description=_("Clear: try e-mail to these addresses again"), permissions=["clear"])
     def clear(self, request, queryset):
@@ -102,7 +108,7 @@ class SuppressedAddressAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
+class AuditLogAdmin(ReadOnlyAdmin):
     """Who did what. Rows about a confidential group (a lead's roster export, an attendance sheet) are
     left out for everyone, superusers included: their actor is one of the group's leads. A count says
     how many are kept out of view."""
@@ -132,12 +138,3 @@ class AuditLogAdmin(admin.ModelAdmin):
                 % {"count": count},
             }
         return super().changelist_view(request, extra_context)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

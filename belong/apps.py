@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class BelongConfig(AppConfig):
     name = "belong"
     verbose_name = _("Belong portal")
+
+    def ready(self) -> None:
+        # The outbox queues its delivery task by name; importing the tasks here registers it in every
+        # process (web, worker, shell), so an eager run (tests, local) finds it too.
+        from . import tasks  # noqa: F401

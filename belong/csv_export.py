@@ -84,6 +84,10 @@ def csv_streaming_response(
     filename: str, header: Iterable, rows: Iterable[Iterable], *, bom: bool = False
 ) -> StreamingHttpResponse:
     """A CSV download produced as it is sent, in flat memory, for exports of any size."""
-    return _attachment(
-        StreamingHttpResponse(csv_lines(header, rows, bom=bom), content_type="text/csv; charset=utf-8"), filename
-    )
+    return csv_lines_streaming_response(filename, csv_lines(header, rows, bom=bom))
+
+
+def csv_lines_streaming_response(filename: str, lines: Iterable[str]) -> StreamingHttpResponse:
+    """Stream lines `csv_lines` wrote: for an export that must do something (an audit row) before its
+    first line, and so hands over its lines rather than its rows."""
+    return _attachment(StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8"), filename)

@@ -122,8 +122,8 @@ MIDDLEWARE = [
     "belong.middleware.BadInputMiddleware",
 ]
 
-# bench/ serves the portal plus a bare reference view through its own URLconf.
-ROOT_URLCONF = env.str("ROOT_URLCONF", default="belong.urls")
+# bench/settings.py points this at its own URLconf (the portal plus a bare reference view).
+ROOT_URLCONF = "belong.urls"
 WSGI_APPLICATION = "belong.wsgi.application"
 
 TEMPLATES = [
@@ -278,7 +278,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 OUTBOX_BATCH_SIZE = _int("OUTBOX_BATCH_SIZE", 200, minimum=1)
 OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
 OUTBOX_STALE_SECONDS = _int("OUTBOX_STALE_SECONDS", 120, minimum=1)
-# --- E-mail delivery once, and failures seen (belong/mail.py, belong/delivery.py) ---
+# --- E-mail delivery once, and failures seen (belong/mail/, belong/delivery.py) -----
 # A message the server took but never confirmed is resent once, after this wait (database clock).
 OUTBOX_UNCERTAIN_RESEND_SECONDS = _int("OUTBOX_UNCERTAIN_RESEND_SECONDS", 6 * 3600, minimum=60)
 # VERP: with a domain set, the envelope sender is bounces+<row>.<signature>@<domain>; the mail server for
@@ -476,17 +476,25 @@ if len(FUNDING_CURRENCY) != 3 or not FUNDING_CURRENCY.isalpha():
 FUNDING_RECEIPT_MAX_BYTES = _int("FUNDING_RECEIPT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 # The district's fiscal year starts on the first of this month (July): a new cycle's default dates.
 FUNDING_CYCLE_START_MONTH = _int("FUNDING_CYCLE_START_MONTH", 7, minimum=1)
-FUNDING_RECEIPTS_STORAGE = env.str("FUNDING_RECEIPTS_STORAGE", default="local")
-if FUNDING_RECEIPTS_STORAGE == "local":
-    # Outside STATIC_ROOT and never routed: whitenoise and the URLconf cannot reach it.
-    STORAGES["funding_receipts"] = {
-        "BACKEND": "funding.storage.PrivateFileSystemStorage",
+# Receipts and group spaces' files share this folder (README: PRIVATE_MEDIA_ROOT).
+_PRIVATE_MEDIA_ROOT = env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / ".data" / "private"))
+
+
+def _private_folder_storage(backend: str) -> dict:
+    """Outside STATIC_ROOT and never routed: whitenoise and the URLconf cannot reach it; owner-only modes."""
+    return {
+        "BACKEND": backend,
         "OPTIONS": {
-            "location": env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / ".data" / "private")),
+            "location": _PRIVATE_MEDIA_ROOT,
             "file_permissions_mode": 0o600,
             "directory_permissions_mode": 0o700,
         },
     }
+
+
+FUNDING_RECEIPTS_STORAGE = env.str("FUNDING_RECEIPTS_STORAGE", default="local")
+if FUNDING_RECEIPTS_STORAGE == "local":
+    STORAGES["funding_receipts"] = _private_folder_storage("funding.storage.PrivateFileSystemStorage")
 elif FUNDING_RECEIPTS_STORAGE == "s3":
     if not env.str("FUNDING_S3_BUCKET", default=""):
         raise ImproperlyConfigured("FUNDING_RECEIPTS_STORAGE=s3 needs FUNDING_S3_BUCKET.")
@@ -510,14 +518,7 @@ else:
 
 # --- Group spaces: attachments and library files in a private storage (no URL; an access-checked view serves
 # them), the edit window, the weekly digest's hour (district time) and batch size.
-STORAGES["spaces_files"] = {
-    "BACKEND": "belong.private_files.PrivateFileSystemStorage",
-    "OPTIONS": {
-        "location": env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / ".data" / "private")),
-        "file_permissions_mode": 0o600,
-        "directory_permissions_mode": 0o700,
-    },
-}
+STORAGES["spaces_files"] = _private_folder_storage("belong.private_files.PrivateFileSystemStorage")
 SPACES_FILE_MAX_BYTES = _int("SPACES_FILE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 SPACES_EDIT_WINDOW_SECONDS = _int("SPACES_EDIT_WINDOW_SECONDS", 15 * 60, minimum=0)
 SPACES_DIGEST_HOUR = _int("SPACES_DIGEST_HOUR", 7, minimum=0)

@@ -10,6 +10,7 @@ BEAT_KEY = "beat:last-tick"
 
 
 @shared_task(
+    name=mail.DELIVER_BATCH_TASK,
     acks_late=True,
     autoretry_for=(smtplib.SMTPException, OSError),
     retry_backoff=True,

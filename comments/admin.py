@@ -14,14 +14,13 @@ from django.contrib.admin.options import ActionLocation
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Value
-from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from belong.csv_export import csv_lines
+from belong.csv_export import csv_lines, csv_lines_streaming_response
 
 from . import hidden, services
 from .access import can_review
@@ -312,10 +311,8 @@ class CommentAdmin(ReviewerOnly, admin.ModelAdmin):
     @admin.action(description=_("Export selected comments as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
         services.comment_access_record(actor=request.user, action="comments.export", detail={"count": queryset.count()})
-        response = StreamingHttpResponse(export_rows(queryset), content_type="text/csv; charset=utf-8")
         filename = f"public-comments-{timezone.localdate().isoformat()}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return csv_lines_streaming_response(filename, export_rows(queryset))
 
 
 @admin.register(Topic)

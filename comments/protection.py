@@ -41,10 +41,6 @@ log = logging.getLogger(__name__)
 _TOKEN_SALT = "belong.comments.form"  # noqa: S105 - a signing namespace, not a secret # nosec B105
 
 
-def _setting(name: str, default: int) -> int:
-    return int(getattr(settings, name, default))
-
-
 # --- Pages that must not know who is visiting --------------------------------------------------------
 
 
@@ -138,7 +134,7 @@ def address_prefix(address: str) -> bytes:
 
 
 def bucket_bits() -> int:
-    return min(max(_setting("COMMENT_ADDRESS_BUCKET_BITS", 14), 1), MAX_BUCKET_BITS)
+    return min(max(settings.COMMENT_ADDRESS_BUCKET_BITS, 1), MAX_BUCKET_BITS)
 
 
 def address_bucket(salt: bytes, address: str, bits: int | None = None) -> int:
@@ -162,18 +158,18 @@ class Limit:
 def submission_limit() -> Limit:
     return Limit(
         "submit",
-        _setting("COMMENT_RATE_LIMIT_COUNT", 10),
-        _setting("COMMENT_RATE_LIMIT_WINDOW_SECONDS", 3600),
-        total=_setting("COMMENT_GLOBAL_LIMIT", 300),
-        unverified_total=_setting("COMMENT_UNVERIFIED_GLOBAL_LIMIT", 30),
+        settings.COMMENT_RATE_LIMIT_COUNT,
+        settings.COMMENT_RATE_LIMIT_WINDOW_SECONDS,
+        total=settings.COMMENT_GLOBAL_LIMIT,
+        unverified_total=settings.COMMENT_UNVERIFIED_GLOBAL_LIMIT,
     )
 
 
 def receipt_limit() -> Limit:
     return Limit(
         "receipt",
-        _setting("COMMENT_RECEIPT_RATE_LIMIT_COUNT", 20),
-        _setting("COMMENT_RECEIPT_RATE_LIMIT_WINDOW_SECONDS", 3600),
+        settings.COMMENT_RECEIPT_RATE_LIMIT_COUNT,
+        settings.COMMENT_RECEIPT_RATE_LIMIT_WINDOW_SECONDS,
     )
 
 
@@ -231,7 +227,7 @@ def touch_windows() -> None:
     """TOUCH the keys a submission writes, so Redis' idle time reports the last page view, not the last
     submission (see the README on `maxmemory-policy` for the operator's side)."""
     now = int(time.time())
-    hours = _setting("COMMENT_FORM_MAX_AGE_SECONDS", 86400) // NONCE_WINDOW_SECONDS + 1
+    hours = settings.COMMENT_FORM_MAX_AGE_SECONDS // NONCE_WINDOW_SECONDS + 1
     keys = [
         cache.make_key(f"comments:rl:{limit.scope}:{_window(limit.window)[0]}")
         for limit in (submission_limit(), receipt_limit())
@@ -252,7 +248,7 @@ NONCE_WINDOW_SECONDS = 3600
 
 
 def pow_difficulty() -> int:
-    return min(max(_setting("COMMENT_POW_DIFFICULTY", 16), 0), 32)
+    return min(max(settings.COMMENT_POW_DIFFICULTY, 0), 32)
 
 
 def new_form_token() -> str:
@@ -324,7 +320,7 @@ class TokenProblem:
 
 def check_form_token(token: str) -> tuple[str | None, FormToken | None]:
     """(problem, token): problem is None when the token is genuine, fresh, old enough and unspent."""
-    max_age = _setting("COMMENT_FORM_MAX_AGE_SECONDS", 86400)
+    max_age = settings.COMMENT_FORM_MAX_AGE_SECONDS
     try:
         payload = signing.loads(token or "", salt=_TOKEN_SALT, max_age=max_age)
     except signing.SignatureExpired:
@@ -334,7 +330,7 @@ def check_form_token(token: str) -> tuple[str | None, FormToken | None]:
     parsed = _parse(payload)
     if parsed is None:
         return TokenProblem.MISSING, None
-    if time.time() - parsed.issued < _setting("COMMENT_FORM_MIN_SECONDS", 2):
+    if time.time() - parsed.issued < settings.COMMENT_FORM_MIN_SECONDS:
         return TokenProblem.TOO_FAST, parsed
     try:
         spent = _redis().sismember(_nonce_key(parsed.issued), parsed.nonce)
@@ -352,7 +348,7 @@ def use_form_token(token: FormToken) -> bool:
     of that hour has expired, with an expiry on an hour boundary: neither the key, its TTL nor its idle
     time says when the form was sent.
     """
-    max_age = _setting("COMMENT_FORM_MAX_AGE_SECONDS", 86400)
+    max_age = settings.COMMENT_FORM_MAX_AGE_SECONDS
     ends = -(-(token.issued + max_age) // NONCE_WINDOW_SECONDS) * NONCE_WINDOW_SECONDS + NONCE_WINDOW_SECONDS
     key = _nonce_key(token.issued)
     try:

@@ -190,7 +190,7 @@ def comment_purge_expired(*, today: date | None = None) -> int:
     Works in short batches so a large backlog never holds long locks; the outbox rows that carry a
     deleted comment's disclosed address go with it.
     """
-    days = int(getattr(settings, "COMMENT_RETENTION_DAYS", 365))
+    days = settings.COMMENT_RETENTION_DAYS
     cutoff = (today or timezone.localdate()) - timedelta(days=days)
     expired = Comment.objects.filter(
         status=Status.CLOSED, closed_on__lt=cutoff, legal_hold=False, topic__legal_hold=False

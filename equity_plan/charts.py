@@ -74,56 +74,96 @@ def indicator_chart(indicator, measurements: Sequence) -> Chart:
     series = sorted(measurements, key=lambda m: m.measured_on)
     unit = indicator.unit
     baseline, target = Decimal(indicator.baseline), Decimal(indicator.target)
-    values = [baseline, target, *(Decimal(m.value) for m in series)]
-    low, high = min(values), max(values)
-    # A flat series still needs a visible band around it; counts and shares never go below zero.
-    pad = (high - low) / 10 if high != low else (abs(low) / 10 or Decimal(1))
-    floor_at_zero = low >= 0
-    low, high = low - pad, high + pad
-    if floor_at_zero:
-        low = max(low, Decimal(0))
-    step = _nice_step((high - low) / 4)
-    low, high = (
-        (low / step).to_integral_value(rounding=ROUND_FLOOR) * step,
-        (high / step).to_integral_value(rounding=ROUND_CEILING) * step,
-    )
-
-    plot_top, plot_bottom = TOP, HEIGHT - BOTTOM
-    plot_left, plot_right = LEFT, WIDTH - RIGHT
-
-    def y_of(value) -> float:
-        share = (Decimal(value) - low) / (high - low)
-        return float(plot_bottom - share * (plot_bottom - plot_top))
-
-    days = [m.measured_on for m in series]
-    first, last = (min(days), max(days)) if days else (None, None)
-
-    def x_of(day: date) -> float:
-        if first is None or first == last:
-            return (plot_left + plot_right) / 2
-        share = (day - first).days / (last - first).days
-        return plot_left + share * (plot_right - plot_left)
-
+    scale = _ValueScale.around([baseline, target, *(Decimal(m.value) for m in series)])
+    days = _DayScale([m.measured_on for m in series])
     points = [
         Point(
-            x=x_of(m.measured_on),
-            y=y_of(m.value),
+            x=days.x_of(m.measured_on),
+            y=scale.y_of(m.value),
             value=format_value(m.value, unit),
             label=f"{date_format(m.measured_on, 'SHORT_DATE_FORMAT')}: {format_value(m.value, unit)}",
             day=m.measured_on,
         )
         for m in series
     ]
-    # Long units would not fit beside the axis; they are in the title, description and table.
-    tick_unit = unit if unit == "%" else ""
-    ticks = [(y_of(v), format_value(v, tick_unit)) for v in _ticks(low, high, step)]
-    x_labels = []
-    if len(points) == 1:
-        x_labels.append((points[0].x, date_format(points[0].day, "M Y"), "middle"))
-    elif points:
-        x_labels.append((points[0].x, date_format(points[0].day, "M Y"), "start"))
-        x_labels.append((points[-1].x, date_format(points[-1].day, "M Y"), "end"))
+    return Chart(
+        chart_id=f"indicator-{indicator.pk or 'new'}",
+        title=indicator.name,
+        description=_description(indicator, series, baseline, target),
+        points=points,
+        baseline_y=scale.y_of(baseline),
+        target_y=scale.y_of(target),
+        baseline_label=_("Baseline %(value)s") % {"value": format_value(baseline, unit)},
+        target_label=_("Target %(value)s") % {"value": format_value(target, unit)},
+        y_ticks=scale.ticks(unit),
+        x_labels=_x_labels(points),
+    )
 
+
+@dataclass(frozen=True)
+class _ValueScale:
+    """The value axis: round bounds a little beyond the values, and where a value sits on the plot."""
+
+    low: Decimal
+    high: Decimal
+    step: Decimal
+
+    @classmethod
+    def around(cls, values: list[Decimal]) -> _ValueScale:
+        low, high = min(values), max(values)
+        # A flat series still needs a visible band around it; counts and shares never go below zero.
+        pad = (high - low) / 10 if high != low else (abs(low) / 10 or Decimal(1))
+        floor_at_zero = low >= 0
+        low, high = low - pad, high + pad
+        if floor_at_zero:
+            low = max(low, Decimal(0))
+        step = _nice_step((high - low) / 4)
+        return cls(
+            low=(low / step).to_integral_value(rounding=ROUND_FLOOR) * step,
+            high=(high / step).to_integral_value(rounding=ROUND_CEILING) * step,
+            step=step,
+        )
+
+    def y_of(self, value) -> float:
+        plot_top, plot_bottom = TOP, HEIGHT - BOTTOM
+        share = (Decimal(value) - self.low) / (self.high - self.low)
+        return float(plot_bottom - share * (plot_bottom - plot_top))
+
+    def ticks(self, unit: str) -> list[tuple[float, str]]:
+        # Long units would not fit beside the axis; they are in the title, description and table.
+        tick_unit = unit if unit == "%" else ""
+        return [(self.y_of(v), format_value(v, tick_unit)) for v in _ticks(self.low, self.high, self.step)]
+
+
+class _DayScale:
+    """The time axis: the first measurement at the left edge, the last at the right (one alone: centred)."""
+
+    def __init__(self, days: list[date]) -> None:
+        self.first, self.last = (min(days), max(days)) if days else (None, None)
+
+    def x_of(self, day: date) -> float:
+        plot_left, plot_right = LEFT, WIDTH - RIGHT
+        if self.first is None or self.first == self.last:
+            return (plot_left + plot_right) / 2
+        share = (day - self.first).days / (self.last - self.first).days
+        return plot_left + share * (plot_right - plot_left)
+
+
+def _x_labels(points: list[Point]) -> list[tuple[float, str, str]]:
+    """The month of the first and last point under the axis (one point: one label, centred)."""
+    if len(points) == 1:
+        return [(points[0].x, date_format(points[0].day, "M Y"), "middle")]
+    if points:
+        return [
+            (points[0].x, date_format(points[0].day, "M Y"), "start"),
+            (points[-1].x, date_format(points[-1].day, "M Y"), "end"),
+        ]
+    return []
+
+
+def _description(indicator, series: list, baseline: Decimal, target: Decimal) -> str:
+    """What the chart shows, in words, for screen readers: the goal, then the measurements."""
+    unit = indicator.unit
     direction = _("lower is better") if indicator.direction == "decrease" else _("higher is better")
     summary = _("Baseline %(baseline)s, target %(target)s (%(direction)s).") % {
         "baseline": format_value(baseline, unit),
@@ -144,22 +184,11 @@ def indicator_chart(indicator, measurements: Sequence) -> Chart:
             len(series),
         ) % {
             "count": len(series),
-            "first": date_format(first, "DATE_FORMAT"),
-            "last": date_format(last, "DATE_FORMAT"),
+            "first": date_format(series[0].measured_on, "DATE_FORMAT"),
+            "last": date_format(series[-1].measured_on, "DATE_FORMAT"),
             "value": format_value(series[-1].value, unit),
         }
-    return Chart(
-        chart_id=f"indicator-{indicator.pk or 'new'}",
-        title=indicator.name,
-        description=f"{summary} {detail}",
-        points=points,
-        baseline_y=y_of(baseline),
-        target_y=y_of(target),
-        baseline_label=_("Baseline %(value)s") % {"value": format_value(baseline, unit)},
-        target_label=_("Target %(value)s") % {"value": format_value(target, unit)},
-        y_ticks=ticks,
-        x_labels=x_labels,
-    )
+    return f"{summary} {detail}"
 
 
 def _nice_step(rough: Decimal) -> Decimal:

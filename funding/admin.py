@@ -9,18 +9,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from belong.admin import ReadOnlyAdmin
+
 from .models import Allocation, Cycle, Expense, FundingRequest
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Cycle)

@@ -3,12 +3,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import is_director
+from belong.csv_export import csv_lines_streaming_response
 from groups import access as group_access
 
 from . import access, exports, selectors, services
@@ -118,12 +119,9 @@ def allocate(request, pk):
 @login_required
 def export(request, pk):
     cycle = access.get_cycle_for_director(request, pk)
-    response = StreamingHttpResponse(
-        exports.cycle_csv(cycle=cycle, by=request.user), content_type="text/csv; charset=utf-8"
+    return csv_lines_streaming_response(
+        f"funding-cycle-{cycle.pk}-expenses.csv", exports.cycle_csv(cycle=cycle, by=request.user)
     )
-    response["Content-Disposition"] = f'attachment; filename="funding-cycle-{cycle.pk}-expenses.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @login_required

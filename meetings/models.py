@@ -176,14 +176,6 @@ class Occurrence(models.Model):
         return reverse("meetings:detail", args=[self.pk])
 
     @property
-    def start(self):
-        return self.starts_at
-
-    @property
-    def end(self):
-        return self.ends_at
-
-    @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Q
 
+from belong.admin import ReadOnlyAdmin
 from belong.admin_privacy import register_confidential_outbox_rows
 
 from .models import Announcement, Resource, Thread
@@ -21,20 +22,11 @@ def _digest_mail() -> Q:
 register_confidential_outbox_rows(_digest_mail)
 
 
-class NormalGroupsReadOnlyAdmin(admin.ModelAdmin):
+class NormalGroupsReadOnlyAdmin(ReadOnlyAdmin):
     list_select_related = ["group"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(group__is_confidential=False)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Announcement)

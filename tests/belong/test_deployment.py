@@ -24,7 +24,7 @@ PYTHON = sys.executable
 VENV_BIN = Path(sys.executable).parent
 READERS = {"str", "bool", "int", "list", "db_url", "_bool", "_int", "_list"}
 # Read by settings but deliberately not configurable in the compose deployment.
-NOT_IN_COMPOSE = {"CELERY_TASK_ALWAYS_EAGER", "EMAIL_FILE_DIR", "ROOT_URLCONF"}
+NOT_IN_COMPOSE = {"CELERY_TASK_ALWAYS_EAGER", "EMAIL_FILE_DIR"}
 
 
 def settings_variables() -> set[str]:

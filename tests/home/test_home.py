@@ -134,9 +134,9 @@ def test_it_shows_a_lead_requests_flags_and_their_next_meetings_replies(client, 
     MembershipFactory(group=group, eligibility_flagged_at=timezone.now())
     members = [MembershipFactory(group=group).user for _ in range(3)]
     occurrence = first_occurrence(schedule(by=lead, group=group, invite=False))
-    meeting_services.rsvp(occurrence=occurrence, user=members[0], response="going")
-    meeting_services.rsvp(occurrence=occurrence, user=members[1], response="going")
-    meeting_services.rsvp(occurrence=occurrence, user=members[2], response="not_going")
+    meeting_services.rsvp_set(occurrence=occurrence, user=members[0], response="going")
+    meeting_services.rsvp_set(occurrence=occurrence, user=members[1], response="going")
+    meeting_services.rsvp_set(occurrence=occurrence, user=members[2], response="not_going")
     client.force_login(lead)
     main = _main(client.get("/"))
     assert "2 requests waiting" in main

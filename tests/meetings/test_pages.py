@@ -309,7 +309,7 @@ def test_it_shows_a_series_once_with_its_next_dates(client, group, lead, member)
 
 def test_it_keeps_a_declined_meeting_listed_with_a_way_to_change_the_reply(client, group, lead, member):
     occurrence = first_occurrence(schedule(by=lead, group=group, title="Declined gathering"))
-    services.rsvp(occurrence=occurrence, user=member, response="not_going")
+    services.rsvp_set(occurrence=occurrence, user=member, response="not_going")
     client.force_login(member)
     html = client.get("/me/meetings/").content.decode()
     assert "Declined gathering" in html

@@ -1,4 +1,7 @@
-"""The demo district: fictional schools and staff shaped like the seed districts' programs."""
+"""The demo district: fictional schools and staff shaped like the seed districts' programs.
+
+First of the demo modules `manage.py load_demo` runs (accounts comes first in INSTALLED_APPS): it fills
+`people`, the named demo accounts every later app's demo gives roles to."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from functools import cache
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group as PermissionGroup
 
-from accounts.models import EQUITY_DIRECTOR_GROUP, JobRole, School, User
+from .models import EQUITY_DIRECTOR_GROUP, JobRole, School, User
 
 DEMO_PASSWORD = "belong-demo-2026"  # noqa: S105 - printed for the local demo only # nosec B105
 DOMAIN = "district.example"
@@ -116,6 +119,35 @@ STAFF_ROLES = [
 ]
 
 
+# The people the README's demo logins name: (role and e-mail local part, name, job, site, other fields).
+NAMED_PEOPLE = [
+    ("teacher", "Maya Okonkwo", JobRole.TEACHER, "riverside-high", {"hire_date": date(2019, 8, 20)}),
+    ("principal", "Gregory Lindqvist", JobRole.PRINCIPAL, "maple-street", {"hire_date": date(2012, 7, 1)}),
+    ("lead", "Rafael Castellanos", JobRole.COUNSELOR, "cedar-hill", {"hire_date": date(2016, 8, 15)}),
+    (
+        "director",
+        "Dr. Simone Achterberg",
+        JobRole.DISTRICT_ADMINISTRATOR,
+        "central-office",
+        {"hire_date": date(2014, 7, 1), "is_staff": True},
+    ),
+    (
+        "hr",
+        "Tomasz Brennan",
+        JobRole.CENTRAL_OFFICE,
+        "central-office",
+        {"hire_date": date(2010, 1, 4), "is_staff": True},
+    ),
+    (
+        "admin",
+        "Site Administrator",
+        JobRole.TECHNOLOGY,
+        "central-office",
+        {"is_staff": True, "is_superuser": True},
+    ),
+]
+
+
 @cache
 def _demo_password_hash() -> str:
     # Hash once: hashing ~200 times with the production hasher takes over a minute.
@@ -140,8 +172,8 @@ def _person(email: str, full_name: str, role: str, school: School, **extra) -> U
     return user
 
 
-def load(stdout) -> dict[str, User]:
-    """Create the district's schools and ~200 fictional staff; returns the named demo people."""
+def load(stdout, people: dict[str, User]) -> None:
+    """Create the district's schools and ~200 fictional staff; adds the named demo people to `people`."""
     schools = {}
     for name, code, address in SCHOOLS:
         schools[code], _ = School.objects.get_or_create(code=code, defaults={"name": name, "address": address})
@@ -163,51 +195,16 @@ def load(stdout) -> dict[str, User]:
             )
             n += 1
 
-    people = {
-        "teacher": _person(
-            f"teacher@{DOMAIN}", "Maya Okonkwo", JobRole.TEACHER, schools["riverside-high"], hire_date=date(2019, 8, 20)
-        ),
-        "principal": _person(
-            f"principal@{DOMAIN}",
-            "Gregory Lindqvist",
-            JobRole.PRINCIPAL,
-            schools["maple-street"],
-            hire_date=date(2012, 7, 1),
-        ),
-        "lead": _person(
-            f"lead@{DOMAIN}",
-            "Rafael Castellanos",
-            JobRole.COUNSELOR,
-            schools["cedar-hill"],
-            hire_date=date(2016, 8, 15),
-        ),
-        "director": _person(
-            f"director@{DOMAIN}",
-            "Dr. Simone Achterberg",
-            JobRole.DISTRICT_ADMINISTRATOR,
-            schools["central-office"],
-            hire_date=date(2014, 7, 1),
-            is_staff=True,
-        ),
-        "hr": _person(
-            f"hr@{DOMAIN}",
-            "Tomasz Brennan",
-            JobRole.CENTRAL_OFFICE,
-            schools["central-office"],
-            hire_date=date(2010, 1, 4),
-            is_staff=True,
-        ),
-        "admin": _person(
-            f"admin@{DOMAIN}",
-            "Site Administrator",
-            JobRole.TECHNOLOGY,
-            schools["central-office"],
-            is_staff=True,
-            is_superuser=True,
-        ),
-    }
+    for role, full_name, job_role, school_code, extra in NAMED_PEOPLE:
+        people[role] = _person(f"{role}@{DOMAIN}", full_name, job_role, schools[school_code], **extra)
     people["director"].groups.add(PermissionGroup.objects.get(name=EQUITY_DIRECTOR_GROUP))
     hr_group, _ = PermissionGroup.objects.get_or_create(name="HR")
     people["hr"].groups.add(hr_group)
     stdout.write(f"  district: {School.objects.count()} sites, {User.objects.count()} staff accounts")
-    return people
+
+
+def report(stdout, people: dict[str, User]) -> None:
+    """How to sign in as each named demo person, printed once every app has loaded its demo."""
+    stdout.write(f"Every demo account's password is {DEMO_PASSWORD!r}:")
+    for role, user in people.items():
+        stdout.write(f"  {role:<10} {user.email:<28} {user.full_name}")
