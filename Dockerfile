@@ -11,9 +11,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     VIRTUAL_ENV=/opt/venv \
     PATH=/opt/venv/bin:$PATH
 RUN python -m venv /opt/venv
-# Exactly the locked versions (every dependency is pinned in the lock, so --no-deps).
+# Exactly the locked versions (every dependency is pinned in the lock, so --no-deps), each file checked
+# against its hash. requirements.lock has no `dev` extra: the embedded PostgreSQL/Redis never ship here.
 COPY requirements.lock /tmp/requirements.lock
-RUN pip install --no-deps -r /tmp/requirements.lock && pip check && rm /tmp/requirements.lock
+RUN pip install --no-deps --require-hashes -r /tmp/requirements.lock && pip check && rm /tmp/requirements.lock
 
 FROM base AS build
 # gettext's msgfmt compiles translations; it stays out of the runtime image.

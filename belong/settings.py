@@ -55,7 +55,7 @@ SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "insecure-development-key-only-for-debug"  # noqa: S105 - DEBUG only # nosec B105
+    SECRET_KEY = "insecure-development-key-only-for-debug"  # noqa: S105 - DEBUG only
 
 ALLOWED_HOSTS = _list("ALLOWED_HOSTS", "localhost,127.0.0.1" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS")
@@ -81,9 +81,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
-    "django_htmx",
     "simple_history",
-    "import_export",
     "belong",
     "accounts",
     "groups",
@@ -113,7 +111,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "belong.middleware.SecurityHeadersMiddleware",
     "belong.middleware.AdminMFARequiredMiddleware",
@@ -317,12 +314,12 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     # Per address only: a per-e-mail part ("5/m/key", "3/m/key") let anyone keep a colleague from getting
     # a reset link or sign-in code; accounts/throttle.py's EmailedRequestThrottle adds per-account limits.
-    "reset_password": "20/m/ip",  # nosec B105 - a rate-limit spec, not a password
+    "reset_password": "20/m/ip",
     "request_login_code": "20/m/ip",
 }
 ACCOUNT_FORMS = {
     "request_login_code": "accounts.forms.RequestLoginCodeForm",
-    "reset_password": "accounts.forms.ResetPasswordForm",  # nosec B105 - a form's path, not a password
+    "reset_password": "accounts.forms.ResetPasswordForm",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Belong] "
 # --- Sign-in throttling (accounts/throttle.py): slows guessing, never locks the owner out ---------------

@@ -38,7 +38,7 @@ from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 
-_TOKEN_SALT = "belong.comments.form"  # noqa: S105 - a signing namespace, not a secret # nosec B105
+_TOKEN_SALT = "belong.comments.form"  # noqa: S105 - a signing namespace, not a secret
 
 
 # --- Pages that must not know who is visiting --------------------------------------------------------

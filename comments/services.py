@@ -174,7 +174,7 @@ def comment_blur_order(*, today: date | None = None) -> int:
     since = (today or timezone.localdate()) - timedelta(days=1)
     table = connection.ops.quote_name(Comment._meta.db_table)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET sequence = sequence WHERE submitted_on >= %s", [since])  # noqa: S608 # nosec B608
+        cursor.execute(f"UPDATE {table} SET sequence = sequence WHERE submitted_on >= %s", [since])  # noqa: S608
         rewritten = cursor.rowcount
     # A separate statement after the commit, so the old row versions (with their own ids) are dead to all
     # and not copied; CLUSTER takes a brief exclusive lock on the table.

@@ -117,9 +117,9 @@ def feedback_blur_order() -> int:
     answers = connection.ops.quote_name(FeedbackAnswer._meta.db_table)
     given = connection.ops.quote_name(FeedbackGiven._meta.db_table)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {answers} SET rating = rating")  # noqa: S608 # nosec B608 - table names only
+        cursor.execute(f"UPDATE {answers} SET rating = rating")  # noqa: S608 - table names only
         rewritten = cursor.rowcount
-        cursor.execute(f"UPDATE {given} SET user_id = user_id")  # noqa: S608 # nosec B608 - table names only
+        cursor.execute(f"UPDATE {given} SET user_id = user_id")  # noqa: S608 - table names only
     # After the commit, so the old row versions are dead to all and not copied.
     pkey = connection.ops.quote_name(f"{FeedbackAnswer._meta.db_table}_pkey")
     with connection.cursor() as cursor:

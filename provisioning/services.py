@@ -14,7 +14,7 @@ from belong.models import AuditLog
 
 from .models import ScimScope, ScimToken
 
-TOKEN_PREFIX = "belong_scim_"  # noqa: S105 - a label, not a secret # nosec B105
+TOKEN_PREFIX = "belong_scim_"  # noqa: S105 - a label, not a secret
 
 
 def hash_token(raw: str) -> str:

@@ -1,9 +1,11 @@
-# Sourced by scripts/run and scripts/test: a Python 3.12 virtualenv in .venv with the locked packages.
-# Usage: source scripts/_bootstrap.sh requirements.lock
+# Sourced by scripts/run, scripts/test and scripts/stop: a Python 3.12 virtualenv in .venv with exactly
+# the packages of one lock, each checked against the hash the lock records (scripts/lock writes them).
+# Usage: source scripts/_bootstrap.sh requirements-dev.lock
+#        source scripts/_bootstrap.sh                 (no lock: only find_python, for scripts/lock)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-LOCK="${1:-requirements.lock}"
+LOCK="${1:-}"
 
 find_python() {
   if [ -n "${PYTHON:-}" ]; then echo "$PYTHON"; return; fi
@@ -20,6 +22,8 @@ find_python() {
   exit 1
 }
 
+if [ -z "$LOCK" ]; then return 0; fi
+
 if [ ! -x .venv/bin/python ]; then
   echo "==> Creating .venv with $(find_python)"
   "$(find_python)" -m venv .venv
@@ -28,7 +32,9 @@ STAMP=".venv/.installed-$(basename "$LOCK")-$(sha256sum "$LOCK" | cut -c1-16)"
 if [ ! -f "$STAMP" ]; then
   echo "==> Installing $LOCK"
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet --no-deps -r "$LOCK"
+  # --require-hashes: a package whose file does not match the lock's hash is refused, not installed.
+  # --no-deps: the lock already names every dependency.
+  .venv/bin/python -m pip install --quiet --require-hashes --no-deps -r "$LOCK"
   .venv/bin/python -m pip check >/dev/null || .venv/bin/python -m pip check
   rm -f .venv/.installed-"$(basename "$LOCK")"-*
   touch "$STAMP"

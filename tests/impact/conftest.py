@@ -10,6 +10,7 @@ from django.utils import timezone
 from meetings.models import Occurrence
 from tests.comments.conftest import _comment_settings, submit, topic  # noqa: F401 - fixtures
 from tests.factories import UserFactory
+from tests.groups.factories import GroupFactory, LeadFactory
 from tests.meetings.conftest import (  # noqa: F401 - fixtures
     _district_time_zone,
     administrator,
@@ -17,7 +18,7 @@ from tests.meetings.conftest import (  # noqa: F401 - fixtures
     member,
     other_lead,
 )
-from tests.meetings.factories import GroupFactory, LeadFactory, first_occurrence, schedule
+from tests.meetings.factories import first_occurrence, schedule
 
 
 def move(occurrence: Occurrence, *, starts_in: timedelta, length: timedelta = timedelta(hours=1)) -> Occurrence:

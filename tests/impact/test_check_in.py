@@ -11,8 +11,8 @@ from groups.models import Membership
 from meetings import services
 from meetings.models import RSVP, CheckInCode
 from tests.factories import UserFactory
-from tests.groups.factories import ConfidentialGroupFactory
-from tests.meetings.factories import LeadFactory, MembershipFactory, first_occurrence, schedule
+from tests.groups.factories import ConfidentialGroupFactory, LeadFactory, MembershipFactory
+from tests.meetings.factories import first_occurrence, schedule
 
 from .conftest import move
 

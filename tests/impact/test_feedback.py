@@ -12,7 +12,7 @@ from impact import services
 from impact.models import FeedbackAnswer, FeedbackGiven
 from meetings import services as meetings
 from meetings.models import district_zone
-from tests.meetings.factories import MembershipFactory
+from tests.groups.factories import MembershipFactory
 
 from .conftest import move
 

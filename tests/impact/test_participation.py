@@ -11,8 +11,8 @@ from impact.models import CertificateSettings
 from impact.selectors import school_year_of
 from meetings import services as meetings
 from tests.factories import UserFactory
-from tests.groups.factories import ConfidentialGroupFactory
-from tests.meetings.factories import LeadFactory, MembershipFactory, first_occurrence, schedule
+from tests.groups.factories import ConfidentialGroupFactory, LeadFactory, MembershipFactory
+from tests.meetings.factories import first_occurrence, schedule
 
 from .conftest import move
 

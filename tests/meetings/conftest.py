@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import AdministratorFactory, UserFactory
-
-from .factories import GroupFactory, LeadFactory, MembershipFactory
+from tests.groups.factories import GroupFactory, LeadFactory, MembershipFactory
 
 
 @pytest.fixture(autouse=True)

@@ -1,41 +1,16 @@
-"""Factories for meetings' tests. Meetings are made through the real service, as leads make them."""
+"""Meetings for tests, made through the real service as leads make them.
+
+Groups and memberships come from tests/groups/factories.py, the one set of them for every app's tests."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-import factory
 from django.utils import timezone
 
-from groups.models import Group, Membership
+from groups.models import Group
 from meetings import services
 from meetings.models import Audience, Meeting, Occurrence, district_zone
-from tests.factories import UserFactory
-
-
-class GroupFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Group
-        skip_postgeneration_save = True
-
-    name = factory.Sequence(lambda n: f"Meeting Circle {n}")
-    slug = factory.Sequence(lambda n: f"meeting-circle-{n}")
-    summary = "Staff gathering for conversation and community."
-
-
-class MembershipFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Membership
-
-    group = factory.SubFactory(GroupFactory)
-    user = factory.SubFactory(UserFactory)
-    role = Membership.Role.MEMBER
-    status = Membership.Status.ACTIVE
-    joined_at = factory.LazyFunction(timezone.now)
-
-
-class LeadFactory(MembershipFactory):
-    role = Membership.Role.LEAD
 
 
 def local(day: date, hour: int, minute: int = 0) -> datetime:

@@ -114,7 +114,7 @@ def test_it_answers_404_for_an_unknown_feed_token_and_after_a_reset(client, memb
 
 
 def test_it_leaves_meetings_of_other_groups_and_declined_ones_out_of_the_feed(client, group, lead, member, other_lead):
-    from .factories import GroupFactory
+    from tests.groups.factories import GroupFactory
 
     schedule(by=other_lead, group=GroupFactory(), title="Someone else's meeting")
     declined = first_occurrence(schedule(by=lead, group=group, title="Declined one"))

@@ -10,8 +10,7 @@ from django.utils import timezone
 from meetings import demo
 from meetings.models import Audience, Meeting, Occurrence
 from tests.factories import AdministratorFactory, SchoolFactory, UserFactory
-
-from .factories import GroupFactory, LeadFactory
+from tests.groups.factories import GroupFactory, LeadFactory
 
 pytestmark = pytest.mark.django_db
 

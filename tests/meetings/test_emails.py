@@ -13,8 +13,9 @@ from belong.models import OutboxMessage
 from meetings import services
 from meetings.models import Audience
 from tests.factories import AdministratorFactory, UserFactory
+from tests.groups.factories import MembershipFactory
 
-from .factories import MembershipFactory, first_occurrence, local, next_week, schedule
+from .factories import first_occurrence, local, next_week, schedule
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,9 @@ from icalendar import Calendar
 from belong import mail
 from belong.models import OutboxMessage
 from meetings import services
+from tests.groups.factories import MembershipFactory
 
-from .factories import MembershipFactory, first_occurrence, schedule
+from .factories import first_occurrence, schedule
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,9 @@ from django.utils import timezone
 from meetings import services
 from meetings.models import RSVP, Audience, Meeting, Occurrence
 from tests.factories import SchoolFactory, UserFactory
+from tests.groups.factories import GroupFactory, MembershipFactory
 
-from .factories import GroupFactory, MembershipFactory, first_occurrence, next_week, schedule
+from .factories import first_occurrence, next_week, schedule
 
 pytestmark = pytest.mark.django_db
 

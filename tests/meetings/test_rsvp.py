@@ -86,7 +86,7 @@ def test_it_waitlists_when_full_and_promotes_the_first_in_line_with_an_email(
 def test_it_fills_new_seats_from_the_waitlist_when_capacity_grows(lead, group):
     meeting = schedule(by=lead, group=group, capacity=1)
     occurrence = first_occurrence(meeting)
-    from .factories import MembershipFactory
+    from tests.groups.factories import MembershipFactory
 
     people = [MembershipFactory(group=group).user for _ in range(3)]
     for person in people:

@@ -38,7 +38,7 @@ def test_it_refuses_roster_actions_on_g_by_people_who_do_not_manage_g(browser, w
     response = browser.post(
         reverse("groups:roster", args=[world.group.slug]), {"action": action, "membership": target.pk, "message": "hi"}
     )
-    assert response.status_code in (403, 404), f"{role} {action}: {response.status_code}"
+    assert response.status_code == 403, f"{role} {action}: {response.status_code}"
     assert snapshot(target.pk) == before
 
 
@@ -55,7 +55,8 @@ def test_it_refuses_a_g_lead_acting_on_a_membership_outside_g(browser, world, ac
     response = browser.post(
         reverse("groups:roster", args=[world.group.slug]), {"action": action, "membership": target_pk}
     )
-    assert response.status_code in (400, 403, 404), f"{action} on {foreign}: {response.status_code}"
+    # The lead manages g, so the roster answers with a form error (400): the membership is not one of g's.
+    assert response.status_code == 400, f"{action} on {foreign}: {response.status_code}"
     assert snapshot(target_pk) == before
 
 
@@ -67,7 +68,7 @@ def test_it_keeps_the_director_out_of_a_confidential_groups_roster_actions(brows
     response = browser.post(
         reverse("groups:roster", args=[world.confidential.slug]), {"action": action, "membership": target.pk}
     )
-    assert response.status_code in (403, 404)
+    assert response.status_code == 403
     assert snapshot(target.pk) == before
 
 
@@ -150,7 +151,7 @@ def test_it_marks_attendance_only_for_people_who_replied(browser, world):
     response = browser.post(
         reverse("meetings:attendance", args=[world.occurrence.pk]), {"attended": [member.pk, outsider.pk, UNKNOWN]}
     )
-    assert response.status_code in (200, 400)
+    assert response.status_code == 200
     assert not RSVP.objects.filter(occurrence=world.occurrence, user=outsider).exists()
 
 
@@ -216,7 +217,7 @@ def test_it_refuses_moving_an_item_into_another_plans_workstream(browser, world)
             "weight": 1,
         },
     )
-    assert response.status_code in (200, 400)
+    assert response.status_code == 200
     world.item.refresh_from_db()
     assert world.item.workstream_id == world.workstream.pk
 
@@ -259,9 +260,8 @@ def test_it_hides_a_confidential_groups_memberships_from_the_director_in_the_adm
     listing = browser.get(reverse("admin:groups_membership_changelist")).content.decode()
     assert "Cai Quiet" not in listing
     change = browser.get(reverse("admin:groups_membership_change", args=[world.confidential_membership.pk]))
-    assert change.status_code in (302, 403, 404)
-    if change.status_code == 302:
-        assert "Cai Quiet" not in browser.get(change["Location"]).content.decode()
+    assert change.status_code == 302
+    assert "Cai Quiet" not in browser.get(change["Location"]).content.decode()
 
 
 @pytest.mark.parametrize("role", ["anonymous", "staff"])
