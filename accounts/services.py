@@ -97,7 +97,10 @@ def staff_upsert(
         .values_list("user_id", flat=True)
         .first()
     )
-    clash = User.objects.filter(email__iexact=email).exclude(pk=getattr(user, "pk", None)).exists()
+    same_address = User.objects.filter(email__iexact=email)
+    if user is not None:
+        same_address = same_address.exclude(pk=user.pk)
+    clash = same_address.exists()
     if clash or (owner is not None and owner != getattr(user, "pk", None)):
         raise ValidationError(_("%(email)s is already used by another account.") % {"email": email}, code="unique")
     if user is None:

@@ -424,7 +424,7 @@ def _plan_and_apply(valid: list[_Row], result: ImportResult, *, actor: User | No
 def _existing_people() -> dict[str, dict[str, Any]]:
     """Every account, by lower-cased e-mail, with the facts the import compares."""
     return {
-        person["email_lower"]: person
+        person["email_lower"]: dict(person)
         for person in User.objects.annotate(email_lower=Lower("email")).values(
             "id",
             "email_lower",
