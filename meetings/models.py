@@ -43,11 +43,11 @@ ZONE_NAMES = {
 
 def zone_in_words(name: str | None = None) -> str:
     """The district's time zone (settings.TIME_ZONE, from DISTRICT_TIME_ZONE) in words; any zone not
-    listed is named by its city ("America/Boise": "the time in Boise")."""
+    listed is named by its city ("America/Boise": "the Boise time zone")."""
     name = name or settings.TIME_ZONE
     if name in ZONE_NAMES:
         return str(ZONE_NAMES[name])
-    return gettext("the time in %(city)s") % {"city": name.rsplit("/", 1)[-1].replace("_", " ")}
+    return gettext("the %(city)s time zone") % {"city": name.rsplit("/", 1)[-1].replace("_", " ")}
 
 
 def times_are_in() -> str:

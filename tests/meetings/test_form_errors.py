@@ -59,7 +59,7 @@ def test_it_states_the_time_zone_in_words(client, group, lead, settings):
 
 @pytest.mark.parametrize(
     ("zone", "words"),
-    [("America/Chicago", "Central Time (Chicago)"), ("America/Boise", "the time in Boise"), ("UTC", "(UTC)")],
+    [("America/Chicago", "Central Time (Chicago)"), ("America/Boise", "the Boise time zone"), ("UTC", "(UTC)")],
 )
 def test_it_names_other_zones_in_words(settings, zone, words):
     settings.TIME_ZONE = zone
