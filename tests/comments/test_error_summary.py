@@ -61,3 +61,13 @@ def test_it_explains_in_the_pages_language(submit):
         page = submit(topic="", body="", HTTP_ACCEPT_LANGUAGE="es").text
     assert "Write your comment before sending it." not in page
     assert 'lang="es"' in page
+
+
+def test_it_words_every_refusal_itself_so_each_can_be_translated(submit):
+    # Django has no catalog for some of the page's languages (Haitian Creole): its defaults would stay English.
+    page = submit(disclose="on", name="N" * 300, email=f"{'a' * 250}@example.com", relationship="alien").text
+    summary = _summary(page)
+    assert "Shorten your name to 200 characters or fewer." in summary
+    assert "Shorten the e-mail address to 254 characters or fewer" in summary
+    assert "Choose one of the options in the list." in summary
+    assert "Ensure this value" not in page and "Select a valid choice" not in page
