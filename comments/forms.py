@@ -79,19 +79,25 @@ class CommentForm(forms.Form):
         required=False,
         single_line=True,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        # Django has no Haitian Creole catalog: every message a visitor can meet is the form's own.
+        error_messages={"max_length": _("Shorten your name to %(limit_value)s characters or fewer.")},
     )
     email = forms.EmailField(
         label=_("Your e-mail address"),
         required=False,
         max_length=254,
         help_text=_("If you give one, the district's reply is also sent to this address."),
-        error_messages={"invalid": _("Enter a complete e-mail address, like name@example.com, or leave it empty.")},
+        error_messages={
+            "invalid": _("Enter a complete e-mail address, like name@example.com, or leave it empty."),
+            "max_length": _("Shorten the e-mail address to %(limit_value)s characters or fewer, or leave it empty."),
+        },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     relationship = forms.ChoiceField(
         label=_("You are a"),
         required=False,
         choices=[("", _("Prefer not to say")), *Relationship.choices],
+        error_messages={"invalid_choice": _("Choose one of the options in the list.")},
     )
     # The honeypot: hidden from people by CSS and from assistive technology by aria-hidden.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
@@ -151,7 +157,10 @@ class ReceiptForm(forms.Form):
                 "class": "form-control receipt-input",
             }
         ),
-        error_messages={"required": _("Enter your receipt code.")},
+        error_messages={
+            "required": _("Enter your receipt code."),
+            "max_length": _("A receipt code has 16 digits. Check the code and try again."),
+        },
     )
 
     def clean_code(self) -> str:

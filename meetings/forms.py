@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import School
 
-from .models import MAX_CAPACITY, Audience, Meeting, Occurrence, district_zone
+from .models import MAX_CAPACITY, Audience, Meeting, Occurrence, district_zone, times_are_in
 from .recurrence import Repeat, last_possible_day, rule_for
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -86,8 +86,16 @@ class WhenFieldsMixin(StyledForm):
         if ends_at <= starts_at:
             self.add_error("end_time", _("The meeting must end after it starts."))
         if starts_at <= timezone.now() and starts_at != allow_unchanged_start:
-            self.add_error("date", _("That date and time have already passed. Choose a time in the future."))
+            # A day gone by is the date's fault; earlier today, the start time's.
+            if day < timezone.localdate(timezone=district_zone()):
+                self.add_error("date", _("That date and time have already passed. Choose a time in the future."))
+            else:
+                self.add_error("start_time", _("That time has already passed today. Choose a later time."))
         cleaned["starts_at"], cleaned["ends_at"] = starts_at, ends_at
+
+    def zone_sentence(self) -> str:
+        """ "Times are in Eastern Time (New York).", shown above the fields."""
+        return times_are_in()
 
 
 class MeetingForm(WhenFieldsMixin, PlaceFieldsMixin, forms.Form):
@@ -143,6 +151,9 @@ class MeetingForm(WhenFieldsMixin, PlaceFieldsMixin, forms.Form):
         self.clean_when(cleaned)
         self.clean_place(cleaned)
         day, until, repeat = cleaned.get("date"), cleaned.get("repeat_until"), cleaned.get("repeat") or ""
+        if until and not repeat and not self.has_error("repeat"):
+            # Otherwise the date would be silently ignored and one meeting scheduled.
+            self.add_error("repeat", _("Choose how often the meeting repeats, or clear “Repeat until”."))
         if repeat and day and until:
             if until < day:
                 self.add_error("repeat_until", _("The last meeting cannot come before the first."))

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import BooleanField, F, Func, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import School
@@ -25,6 +26,32 @@ MAX_CAPACITY = 2000
 
 def district_zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
+
+
+# The zones a US district is in, named the way people say them: a form never shows "America/New_York".
+ZONE_NAMES = {
+    "America/New_York": _("Eastern Time (New York)"),
+    "America/Chicago": _("Central Time (Chicago)"),
+    "America/Denver": _("Mountain Time (Denver)"),
+    "America/Phoenix": _("Mountain Time without daylight saving (Phoenix)"),
+    "America/Los_Angeles": _("Pacific Time (Los Angeles)"),
+    "America/Anchorage": _("Alaska Time (Anchorage)"),
+    "Pacific/Honolulu": _("Hawaii Time (Honolulu)"),
+    "UTC": _("Coordinated Universal Time (UTC)"),
+}
+
+
+def zone_in_words(name: str | None = None) -> str:
+    """The district's time zone (settings.TIME_ZONE, from DISTRICT_TIME_ZONE) in words; any zone not
+    listed is named by its city ("America/Boise": "the Boise time zone")."""
+    name = name or settings.TIME_ZONE
+    if name in ZONE_NAMES:
+        return str(ZONE_NAMES[name])
+    return gettext("the %(city)s time zone") % {"city": name.rsplit("/", 1)[-1].replace("_", " ")}
+
+
+def times_are_in() -> str:
+    return gettext("Times are in %(zone)s.") % {"zone": zone_in_words()}
 
 
 class Audience(models.TextChoices):

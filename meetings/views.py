@@ -43,7 +43,7 @@ from .forms import (
 from .models import RSVP, Occurrence
 
 # Service errors name the model's fields; the forms ask for a date and times instead.
-FORM_FIELD_FOR = {"starts_at": "date", "ends_at": "end_time"}
+FORM_FIELD_FOR = {"starts_at": "start_time", "ends_at": "end_time"}
 
 
 def _add_service_errors(form, error: ValidationError) -> None:
@@ -302,6 +302,11 @@ def _qr_svg(data: str) -> str:
 def check_in_display(request, pk: int):
     """The page a lead projects or prints: the QR code, the short code, the window and a count (never names)."""
     occurrence = get_occurrence_for_manager(request, pk)
+    hours_form = CreditHoursForm(initial={"credit_hours": occurrence.meeting.credit_hours})
+    return _check_in_display(request, occurrence, hours_form)
+
+
+def _check_in_display(request, occurrence, hours_form, *, status: int = 200):
     code = services.check_in_code_get_or_create(occurrence=occurrence)
     url = settings.SITE_URL + reverse("meetings:check_in_code", args=[code.code])
     opens, closes = check_in_window(occurrence)
@@ -314,9 +319,9 @@ def check_in_display(request, pk: int):
         "opens": opens,
         "closes": closes,
         "present": RSVP.objects.filter(occurrence=occurrence, attended=True).count(),
-        "hours_form": CreditHoursForm(initial={"credit_hours": occurrence.meeting.credit_hours}),
+        "hours_form": hours_form,
     }
-    return render(request, "meetings/check_in_display.html", context)
+    return render(request, "meetings/check_in_display.html", context, status=status)
 
 
 @login_required
@@ -324,14 +329,16 @@ def check_in_display(request, pk: int):
 def credit_hours(request, pk: int):
     meeting = get_meeting_for_manager(request, pk)
     form = CreditHoursForm(request.POST)
-    if form.is_valid():
-        services.meeting_set_credit_hours(meeting=meeting, hours=form.cleaned_data["credit_hours"], by=request.user)
-        messages.success(request, _("Saved."))
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
     occurrence = meeting.occurrences.upcoming().first() or meeting.occurrences.last()
+    if not form.is_valid():
+        # Shown next to the field, with what was typed, rather than as a message on another page.
+        return _check_in_display(request, occurrence, form, status=400)
+    try:
+        services.meeting_set_credit_hours(meeting=meeting, hours=form.cleaned_data["credit_hours"], by=request.user)
+    except ValidationError as error:
+        _add_service_errors(form, error)
+        return _check_in_display(request, occurrence, form, status=400)
+    messages.success(request, _("Saved."))
     return redirect(occurrence)
 
 

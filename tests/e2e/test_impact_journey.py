@@ -78,7 +78,10 @@ def test_it_turns_a_meeting_into_attendance_feedback_and_the_annual_report(page,
     late.goto("/check-in/")
     late.get_by_label("Check-in code").fill(code.lower())
     late.get_by_role("button", name="Check in").click()
-    expect(late.get_by_text("Check-in for this meeting has closed. Ask a lead to mark you present.")).to_be_visible()
+    # Said in the error summary, which links to the code field, and next to the field.
+    closed = "Check-in for this meeting has closed. Ask a lead to mark you present."
+    expect(late.locator("[data-error-summary]").get_by_role("link", name=closed)).to_be_visible()
+    expect(late.locator("#id_code_error")).to_contain_text(closed)
 
     # The lead marks the two who replied "going" by hand; the three who checked in stay ticked.
     page.goto(f"/meetings/{occurrence.pk}/attendance/")

@@ -108,7 +108,7 @@ def test_it_lets_a_lead_schedule_a_meeting_and_a_member_reply_and_download_it(pa
     page.get_by_label("Title").fill("Autumn potluck")
     page.get_by_label("Agenda").fill("Bring a dish from home.")
     next_week = (date.today() + timedelta(days=7)).isoformat()
-    page.get_by_label("Date", exact=True).fill(next_week)
+    page.get_by_label("Date (required)").fill(next_week)
     page.get_by_label("Starts at").fill("15:30")
     page.get_by_label("Ends at").fill("16:30")
     page.get_by_label("Other address").fill("Harbor View K-8 School library, 9 Harbor Way")

@@ -106,7 +106,7 @@ def test_it_will_not_make_a_pending_request_co_lead(lead_client, approval_group)
 def test_it_answers_bad_roster_input_with_a_clear_message(lead_client, approval_group, data):
     response = lead_client.post(_roster(approval_group), data)
     assert response.status_code == 400
-    assert "That did not work" in response.text
+    assert "There is a problem" in response.text
 
 
 def test_it_refuses_another_groups_membership_ids(lead_client, approval_group):

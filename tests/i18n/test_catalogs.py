@@ -44,7 +44,10 @@ PUBLIC_SOURCES = {
     "templates/belong/accessibility.html",
     # The anonymous comment form, the page that shows the receipt code, and the receipt check.
     "templates/comments/form.html",
-    "templates/comments/_field.html",
+    "templates/forms/error_summary.html",
+    "templates/forms/_field_messages.html",
+    "templates/bootstrap5/field.html",
+    "belong/templatetags/belong_forms.py",
     "templates/comments/sent.html",
     "templates/comments/receipt.html",
     "comments/forms.py",
