@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TabbedTranslationAdmin  # language tabs (settings: MODELTRANSLATION_*)
 
 from . import delivery
 from .admin_privacy import audit_rows_to_hide, outbox_rows_to_hide
@@ -8,7 +9,7 @@ from .models import AuditLog, OutboxMessage, SiteSettings, SuppressedAddress
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(TabbedTranslationAdmin):
     def has_add_permission(self, request):
         return not SiteSettings.objects.exists()
 
