@@ -447,6 +447,10 @@ LANGUAGES = [
 # Languages complete for the whole portal; the others cover the public pages.
 PORTAL_LANGUAGES = ["en", "es"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and times people read come from the locale: one formats module per language, used by templates as
+# |date:"DATETIME_FORMAT" / "DATE_FORMAT" / "TIME_FORMAT" (e-mails and calendar text too).
+FORMAT_MODULE_PATH = ["belong.formats"]
+
 # Content in every language (django-modeltranslation): each translated field gets one column per language
 # (`title_en`, `title_es`, …). The district's language (LANGUAGE_CODE) holds what was there before and is
 # the first fallback; after it, any language that has the text (a lead may have typed it only in Spanish),
