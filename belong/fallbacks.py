@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import get_language
 from modeltranslation.fields import NONE, TranslationFieldDescriptor
 from modeltranslation.utils import build_localized_fieldname, resolution_order
@@ -37,6 +38,11 @@ def fallback_language(obj: Any, field: str) -> str | None:
     if shown is None or page is None or shown == page:
         return None
     return shown
+
+
+def translated_columns(path: str) -> list[str]:
+    """`topic__name` -> ["topic__name_en", "topic__name_es", ...]: every language's column, for only()/values()."""
+    return [build_localized_fieldname(path, code) for code, _name in settings.LANGUAGES]
 
 
 class TranslatedSelect(forms.Select):

@@ -186,7 +186,7 @@ class GroupAdmin(TabbedTranslationAdmin, SimpleHistoryAdmin):
         return [MembershipInline]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)  # modeltranslation's takes it by name
         if "eligible_roles" in form.base_fields:
             # A multiple choice instead of comma-separated text.
             field = Group._meta.get_field("eligible_roles")
