@@ -462,7 +462,8 @@ MODELTRANSLATION_CUSTOM_FIELDS = ("ArrayField",)
 # Slugs are made from the district language's title, whatever the editor's admin language.
 MODELTRANSLATION_PREPOPULATE_LANGUAGE = LANGUAGE_CODE
 # The admin's language tabs need jQuery UI's tabs; served from our origin (the CSP allows no CDN).
-MODELTRANSLATION_JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui-tabs.js"
+# modeltranslation reads this name without its MODELTRANSLATION_ prefix.
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui-tabs.js"
 TIME_ZONE = env.str("DISTRICT_TIME_ZONE", default="America/New_York")
 USE_I18N = True
 USE_TZ = True

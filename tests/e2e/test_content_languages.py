@@ -115,3 +115,26 @@ def test_it_runs_arabic_pages_right_to_left_and_marks_english_fallbacks(
         assert footer.count() == 2  # the non-discrimination statement and the contact office
     finally:
         context.close()
+
+
+def test_it_edits_each_language_in_its_own_tab_in_the_admin(browser, live_server, browser_settings, db):
+    from groups.models import Group
+    from tests.e2e.conftest import csp_refusals
+    from tests.factories import SuperuserFactory
+
+    group = Group.objects.create(name_en="Asian Belong Group", slug="asian", summary_en="Community.")
+    context, tab = reader(browser, live_server, "en", SuperuserFactory())
+    try:
+        tab.goto(f"/admin/groups/group/{group.pk}/change/")
+
+        # jQuery UI's tabs (served from our origin) turn each field's languages into tabs.
+        assert tab.locator(".ui-tabs-nav").count() > 0
+        tab.locator(".ui-tabs-nav a", has_text="es").first.click()
+        tab.locator("#id_name_es").fill("Grupo Belong Asiático")
+        tab.locator("input[name=_save]").click()
+        tab.wait_for_url("**/admin/groups/group/")
+        assert csp_refusals(tab) == []
+    finally:
+        context.close()
+    group.refresh_from_db()
+    assert (group.name_en, group.name_es) == ("Asian Belong Group", "Grupo Belong Asiático")
