@@ -12,6 +12,8 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 from modeltranslation.fields import NONE, TranslationFieldDescriptor
 from modeltranslation.utils import build_localized_fieldname, resolution_order
@@ -43,6 +45,17 @@ def fallback_language(obj: Any, field: str) -> str | None:
 def translated_columns(path: str) -> list[str]:
     """`topic__name` -> ["topic__name_en", "topic__name_es", ...]: every language's column, for only()/values()."""
     return [build_localized_fieldname(path, code) for code, _name in settings.LANGUAGES]
+
+
+def translated_order(field: str) -> Coalesce:
+    """Order by `field` as the reader sees it: their language, else the fallbacks, never NULLs in a heap.
+
+    modeltranslation turns order_by("name") into the reader's column only (name_ar), where every group
+    not yet translated is NULL and the order among them is arbitrary.
+    """
+    languages = resolution_order(get_language() or settings.LANGUAGE_CODE, None)
+    columns = [build_localized_fieldname(field, lang) for lang in languages]
+    return Coalesce(*columns, Value(""))
 
 
 class TranslatedSelect(forms.Select):

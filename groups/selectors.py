@@ -16,6 +16,7 @@ from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 from modeltranslation.utils import get_language as translated_language
 
+from belong.fallbacks import translated_order
 from belong.models import AuditLog
 from belong.pagination import paginate, window
 
@@ -60,7 +61,7 @@ def directory_queryset(user):
             my_role=Subquery(mine.values("role")[:1]),
         )
         .prefetch_related("eligible_schools")
-        .order_by("status", "name")
+        .order_by("status", translated_order("name"))
     )
 
 
@@ -76,7 +77,7 @@ def search(queryset, text: str):
     return (
         queryset.annotate(search_document=vector, search_rank=SearchRank(vector, query))
         .filter(Q(search_document=query) | by_name)
-        .order_by("-search_rank", "name")
+        .order_by("-search_rank", translated_order("name"))
     )
 
 
@@ -293,8 +294,8 @@ def directory_for_welcome() -> list[Group]:
         Group.objects.listed()
         .filter(is_confidential=False)
         .prefetch_related(_leads_prefetch())
-        .order_by("status", "name")
-    ) + list(Group.objects.listed().filter(is_confidential=True).order_by("status", "name"))
+        .order_by("status", translated_order("name"))
+    ) + list(Group.objects.listed().filter(is_confidential=True).order_by("status", translated_order("name")))
 
 
 # --- Equity director's overview: aggregates only ------------------------------------------------------

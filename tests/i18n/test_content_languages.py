@@ -193,3 +193,19 @@ def test_it_writes_dates_and_times_in_the_one_style_of_each_locale(
         assert date_format(moment, "DATETIME_FORMAT") == expected_datetime
         assert date_format(moment, "DATE_FORMAT") == expected_date
         assert date_format(moment, "TIME_FORMAT") == expected_time
+
+
+def test_it_lists_the_directory_alphabetically_as_each_reader_sees_the_names():
+    from tests.factories import UserFactory
+
+    make_group(name_en="Beta", slug="beta")
+    make_group(name_en="Alpha", name_es="Zeta", slug="alpha")
+    user = UserFactory()
+
+    with translation.override("ar"):  # nothing in Arabic: the English names, in order
+        arabic = [g.slug for g in selectors.directory_queryset(user)]
+    with translation.override("es"):  # "Zeta" (Spanish) after "Beta" (English fallback)
+        spanish = [g.slug for g in selectors.directory_queryset(user)]
+
+    assert arabic == ["alpha", "beta"]
+    assert spanish == ["beta", "alpha"]
