@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TabbedTranslationAdmin  # language tabs (settings: MODELTRANSLATION_*)
 
 from . import delivery
 from .admin_privacy import audit_rows_to_hide, outbox_rows_to_hide
@@ -22,7 +23,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(TabbedTranslationAdmin):
     def has_add_permission(self, request):
         return not SiteSettings.objects.exists()
 

@@ -62,6 +62,8 @@ CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # Editor-typed words in every language (`name_es`, …); must come before the admin to patch its forms.
+    "modeltranslation",
     # Trust (admin and confidential data): the admin site refuses lookups on private data in every admin.
     "belong.admin_apps.BelongAdminConfig",
     "django.contrib.auth",
@@ -444,6 +446,23 @@ LANGUAGES = [
 # Languages complete for the whole portal; the others cover the public pages.
 PORTAL_LANGUAGES = ["en", "es"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and times people read come from the locale: one formats module per language, used by templates as
+# |date:"DATETIME_FORMAT" / "DATE_FORMAT" / "TIME_FORMAT" (e-mails and calendar text too).
+FORMAT_MODULE_PATH = ["belong.formats"]
+
+# Content in every language (django-modeltranslation): each translated field gets one column per language
+# (`title_en`, `title_es`, …). The district's language (LANGUAGE_CODE) holds what was there before and is
+# the first fallback; after it, any language that has the text (a lead may have typed it only in Spanish),
+# so a page never shows an empty title. Templates mark a fallback with lang/dir ({% trans_field %}).
+MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE
+MODELTRANSLATION_FALLBACK_LANGUAGES = (LANGUAGE_CODE, *[code for code, _name in LANGUAGES if code != LANGUAGE_CODE])
+# A group's goals are an ArrayField of lines; translated like the other fields.
+MODELTRANSLATION_CUSTOM_FIELDS = ("ArrayField",)
+# Slugs are made from the district language's title, whatever the editor's admin language.
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = LANGUAGE_CODE
+# The admin's language tabs need jQuery UI's tabs; served from our origin (the CSP allows no CDN).
+# modeltranslation reads this name without its MODELTRANSLATION_ prefix.
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui-tabs.js"
 TIME_ZONE = env.str("DISTRICT_TIME_ZONE", default="America/New_York")
 USE_I18N = True
 USE_TZ = True

@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TabbedTranslationAdmin  # language tabs (settings: MODELTRANSLATION_*)
 
 from belong.csv_export import csv_lines, csv_lines_streaming_response
 
@@ -316,7 +317,7 @@ class CommentAdmin(ReviewerOnly, admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(ReviewerOnly, admin.ModelAdmin):
+class TopicAdmin(ReviewerOnly, TabbedTranslationAdmin):
     list_display = ["name", "is_open", "legal_hold", "position", "comment_count"]
     # No list_editable: Django's inline list inputs carry no labels (WCAG 1.3.1); edit on the change form.
     search_fields = ["name"]

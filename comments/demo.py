@@ -10,7 +10,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from belong.demo import add_translations
+
 from . import receipts
+from .demo_es import SPANISH
 from .models import Comment, Relationship, Tag, Topic
 
 TOPICS = [
@@ -141,6 +144,7 @@ def load(stdout, people) -> None:
         if was_created:
             created += 1
             comment.tags.set([tags[index % len(tags)]] if index % 3 else [])
+    add_translations(Topic.objects.all(), ["name", "description"], SPANISH)
     stdout.write(
         f"  comments: {Topic.objects.count()} topics, {Comment.objects.count()} comments ({created} new); "
         f"try receipt code {receipts.display(demo_code(1))}"

@@ -8,6 +8,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from belong.fallbacks import TranslatedSelect
+
 from . import receipts
 from .models import BODY_MAX_LENGTH, NAME_MAX_LENGTH, Relationship, Topic
 
@@ -46,6 +48,7 @@ class CommentForm(forms.Form):
         label=_("Topic"),
         queryset=Topic.objects.filter(is_open=True),
         empty_label=_("Choose a topic"),
+        widget=TranslatedSelect,  # a topic not yet translated says it is in English (lang="en")
         error_messages={
             "required": _("Choose the topic your comment is about."),
             "invalid_choice": _("That topic is not open for comments. Choose one from the list."),

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.db.models import Count
 
+from belong.fallbacks import translated_columns
+
 from . import receipts
 from .models import Comment, Topic
 
@@ -15,7 +17,8 @@ def comment_for_receipt(code: str) -> Comment | None:
     return (
         Comment.objects.select_related("topic")
         .filter(receipt_hash__in=receipts.candidate_hashes(code))
-        .only("status", "status_changed_on", "submitted_on", "reply", "replied_on", "topic__name")
+        # The topic's name in every language, so the page can fall back without another query.
+        .only("status", "status_changed_on", "submitted_on", "reply", "replied_on", *translated_columns("topic__name"))
         .first()
     )
 

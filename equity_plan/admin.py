@@ -1,4 +1,5 @@
 from django.contrib import admin
+from modeltranslation.admin import TabbedTranslationAdmin  # language tabs (settings: MODELTRANSLATION_*)
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
@@ -11,7 +12,7 @@ class PlanYearInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(TabbedTranslationAdmin, SimpleHistoryAdmin):
     list_display = ["title", "start_year", "end_year", "approval_status", "approved_on", "is_published"]
     list_filter = ["is_published", "approval_status"]
     search_fields = ["title", "summary"]
@@ -20,14 +21,14 @@ class PlanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PlanYear)
-class PlanYearAdmin(SimpleHistoryAdmin):
+class PlanYearAdmin(TabbedTranslationAdmin, SimpleHistoryAdmin):
     list_display = ["__str__", "plan", "starts_on", "ends_on"]
     list_filter = ["plan"]
     list_select_related = ["plan"]
 
 
 @admin.register(Workstream)
-class WorkstreamAdmin(SimpleHistoryAdmin):
+class WorkstreamAdmin(TabbedTranslationAdmin, SimpleHistoryAdmin):
     list_display = ["__str__", "kind", "plan", "year", "parent", "weight"]
     list_filter = ["plan", "kind"]
     list_select_related = ["plan", "year", "parent"]
@@ -48,7 +49,7 @@ class ProgressUpdateInline(admin.TabularInline):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(SimpleHistoryAdmin):
+class ActionItemAdmin(TabbedTranslationAdmin, SimpleHistoryAdmin):
     list_display = ["title", "workstream", "owner_body", "due_on", "status", "percent_complete", "weight"]
     list_filter = ["status", "workstream__plan"]
     list_select_related = ["workstream"]
@@ -59,7 +60,7 @@ class ActionItemAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(SimpleHistoryAdmin):
+class ProgressUpdateAdmin(TabbedTranslationAdmin, SimpleHistoryAdmin):
     list_display = ["reported_on", "item", "new_status", "new_percent", "author"]
     list_filter = ["new_status", "item__workstream__plan"]
     list_select_related = ["item", "author"]
@@ -88,7 +89,7 @@ class MeasurementInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(TabbedTranslationAdmin, SimpleHistoryAdmin):
     list_display = ["name", "workstream", "unit", "baseline", "target", "direction"]
     list_select_related = ["workstream"]
     search_fields = ["name"]

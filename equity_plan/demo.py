@@ -14,7 +14,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from belong.demo import add_translations
+
 from . import services
+from .demo_es import SPANISH
 from .models import ActionItem, Indicator, Measurement, Plan, PlanYear, ProgressUpdate, Workstream
 
 S = ActionItem.Status
@@ -757,5 +760,14 @@ def _link_meeting(item: ActionItem, title: str) -> None:
 def load(stdout, people) -> None:
     editor = people.get("director")
     plans = [_load_deib(people, editor), _load_policy(people, editor), _load_district_plan(people, editor)]
+    for model, fields in [
+        (Plan, ["title", "summary", "source"]),
+        (PlanYear, ["title", "theme"]),
+        (Workstream, ["title", "description"]),
+        (ActionItem, ["title", "description"]),
+        (ProgressUpdate, ["text"]),
+        (Indicator, ["name", "unit"]),
+    ]:
+        add_translations(model.objects.all(), fields, SPANISH)
     items = ActionItem.objects.filter(workstream__plan__in=plans).count()
     stdout.write(f"  equity plan: {len(plans)} plans, {items} action items")

@@ -14,6 +14,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TabbedTranslationAdmin  # language tabs (settings: MODELTRANSLATION_*)
 from simple_history.admin import SimpleHistoryAdmin
 
 from belong.admin_privacy import (
@@ -148,7 +149,7 @@ class GroupAdminForm(forms.ModelForm):
 
 
 @admin.register(Group)
-class GroupAdmin(SimpleHistoryAdmin):
+class GroupAdmin(TabbedTranslationAdmin, SimpleHistoryAdmin):
     form = GroupAdminForm
     list_display = ["name", "status", "focus", "join_policy", "is_confidential", "member_count", "lead_count"]
     list_filter = ["status", "focus", "join_policy", "is_confidential", "excludes_administrators"]
@@ -185,7 +186,7 @@ class GroupAdmin(SimpleHistoryAdmin):
         return [MembershipInline]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)  # modeltranslation's takes it by name
         if "eligible_roles" in form.base_fields:
             # A multiple choice instead of comma-separated text.
             field = Group._meta.get_field("eligible_roles")

@@ -8,7 +8,9 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from accounts.models import JobRole, School, User
+from belong.demo import add_translations
 
+from .demo_es import SPANISH
 from .models import Group, GroupColour, GroupProposal, Membership, MembershipEvent
 
 F = Group.Focus
@@ -327,6 +329,9 @@ def load(stdout, people: dict[str, User]) -> None:
             audience="Any staff member who speaks, or is learning, a language our families speak at home.",
             would_lead=True,
         )
+    add_translations(
+        Group.objects.all(), ["name", "summary", "description", "mission", "goals", "audience", "charter"], SPANISH
+    )
     school_count = School.objects.count()
     stdout.write(
         f"  groups: {Group.objects.count()} groups ({created_groups} new), "

@@ -21,8 +21,13 @@ SEARCH_CONFIG = "english"
 
 
 def search_vector() -> SearchVector:
-    """The full-text document of a group; the GIN index below is built on this exact expression."""
-    return SearchVector("name", "summary", "description", config=SEARCH_CONFIG)
+    """The full-text document of a group; the GIN index below is built on this exact expression.
+
+    It reads the district language's columns (`name_en`, …: django-modeltranslation, groups/translation.py),
+    the words every group has; selectors.search adds a plain match on the reader's language.
+    """
+    lang = settings.LANGUAGE_CODE.replace("-", "_")
+    return SearchVector(f"name_{lang}", f"summary_{lang}", f"description_{lang}", config=SEARCH_CONFIG)
 
 
 class GroupQuerySet(models.QuerySet):

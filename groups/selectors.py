@@ -7,12 +7,16 @@ from datetime import date, datetime, time
 from typing import Any, Protocol
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Page
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from modeltranslation.utils import build_localized_fieldname
+from modeltranslation.utils import get_language as translated_language
 
+from belong.fallbacks import translated_order
 from belong.models import AuditLog
 from belong.pagination import paginate, window
 
@@ -57,7 +61,7 @@ def directory_queryset(user):
             my_role=Subquery(mine.values("role")[:1]),
         )
         .prefetch_related("eligible_schools")
-        .order_by("status", "name")
+        .order_by("status", translated_order("name"))
     )
 
 
@@ -65,10 +69,15 @@ def search(queryset, text: str):
     """PostgreSQL full-text search over name, summary and description, best matches first."""
     query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
     vector = search_vector()  # the indexed expression, so the GIN index can answer the match
+    # A reader in another language finds a group by its words in that language too (no index: few groups).
+    reader, district = translated_language(), settings.LANGUAGE_CODE
+    by_name = Q(**{f"{build_localized_fieldname('name', district)}__icontains": text})
+    for field in ("name", "summary"):
+        by_name |= Q(**{f"{build_localized_fieldname(field, reader)}__icontains": text})
     return (
         queryset.annotate(search_document=vector, search_rank=SearchRank(vector, query))
-        .filter(Q(search_document=query) | Q(name__icontains=text))
-        .order_by("-search_rank", "name")
+        .filter(Q(search_document=query) | by_name)
+        .order_by("-search_rank", translated_order("name"))
     )
 
 
@@ -287,8 +296,8 @@ def directory_for_welcome() -> list[Group]:
         Group.objects.listed()
         .filter(is_confidential=False)
         .prefetch_related(_leads_prefetch())
-        .order_by("status", "name")
-    ) + list(Group.objects.listed().filter(is_confidential=True).order_by("status", "name"))
+        .order_by("status", translated_order("name"))
+    ) + list(Group.objects.listed().filter(is_confidential=True).order_by("status", translated_order("name")))
 
 
 # --- Equity director's overview: aggregates only ------------------------------------------------------

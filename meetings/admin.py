@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TabbedTranslationAdmin  # language tabs (settings: MODELTRANSLATION_*)
 
 from belong.admin_privacy import (
     register_confidential_audit_rows,
@@ -92,7 +93,7 @@ class OccurrenceInline(ReadOnlyInPortal, admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ReadOnlyInPortal, admin.ModelAdmin):
+class MeetingAdmin(ReadOnlyInPortal, TabbedTranslationAdmin):
     list_display = ["title", "group", "audience", "starts_at", "recurrence", "status", "sequence"]
     list_filter = ["audience", "status"]
     search_fields = ["title", "group__name"]

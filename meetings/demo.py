@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from accounts.models import School, User
+from belong.demo import add_translations
 from groups.models import Group, Membership
 
 from . import services
@@ -25,6 +26,29 @@ MONTHLY = [
     ("Asian Belong Group", None, "Golden Lotus Bakery, 88 Market Street", 12),
 ]
 PUBLIC_SCHEDULE_GROUP = "LGBTQ+ Belong Group"
+MONTHLY_TITLE = "{group}: monthly meeting"
+MONTHLY_AGENDA = "First Tuesday of every month: check-in, the month's topic, and planning what comes next."
+
+# Spanish for the texts above (and each group's name from groups/demo_es.py), so /es/ reads in Spanish.
+SPANISH = {
+    KICK_OFF: "Inicio de los Grupos de Recursos para Empleados",
+    ADMINISTRATORS_EVENT: "Grupos de Recursos para Empleados: una sesión para administradores",
+    (
+        "Human Resources and the Educators of Color Committee launch Employee Resource Groups. Come help "
+        "form and plan these volunteer-driven groups. For all staff except administrators: a separate "
+        "event for administrators follows."
+    ): (
+        "Recursos Humanos y el Comité de Educadores de Color ponen en marcha los Grupos de Recursos para "
+        "Empleados. Venga a ayudar a formar y planificar estos grupos de voluntarios. Para todo el personal "
+        "excepto los administradores: después habrá un evento aparte para administradores."
+    ),
+    "How principals and district leaders can support Employee Resource Groups at their sites.": (
+        "Cómo los directores y los líderes del distrito pueden apoyar a los Grupos de Recursos para Empleados "
+        "en sus centros."
+    ),
+    MONTHLY_AGENDA: "El primer martes de cada mes: ronda de saludo, el tema del mes y planificación de lo que sigue.",
+}
+MONTHLY_TITLE_ES = "{group}: reunión mensual"
 
 
 def _at(day: date, hour: int, minute: int) -> datetime:
@@ -100,8 +124,8 @@ def load(stdout, people: dict[str, User]) -> None:
             .select_related("user")
             .first()
         )
-        _event(
-            f"{group.name}: monthly meeting",
+        monthly = _event(
+            MONTHLY_TITLE.format(group=group.name_en),
             by=lead.user if lead else director,
             group=group,
             audience=Audience.MEMBERS,
@@ -111,11 +135,14 @@ def load(stdout, people: dict[str, User]) -> None:
             address=address or "",
             capacity=capacity,
             recurrence=rule_for(Repeat.MONTHLY_WEEKDAY, first_tuesday),
-            agenda="First Tuesday of every month: check-in, the month's topic, and planning what comes next.",
+            agenda=MONTHLY_AGENDA,
         )
+        if group.name_es and not monthly.title_es:
+            Meeting.objects.filter(pk=monthly.pk).update(title_es=MONTHLY_TITLE_ES.format(group=group.name_es))
         series += 1
 
     Group.objects.filter(name=PUBLIC_SCHEDULE_GROUP).update(public_schedule=True)
+    add_translations(Meeting.objects.all(), ["title", "agenda"], SPANISH)
 
     # A few replies so the pages have something to show.
     first_kick_off = kick_off.occurrences.order_by("starts_at").first()

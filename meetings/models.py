@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import BooleanField, F, Func, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -196,7 +197,7 @@ class Occurrence(models.Model):
 
     def __str__(self) -> str:
         local = timezone.localtime(self.starts_at, district_zone())
-        when = local.strftime("%Y-%m-%d %H:%M")
+        when = date_format(local, "DATETIME_FORMAT")  # the reader's locale (belong/formats), as on pages
         return f"{self.meeting.title} · {when}"
 
     def get_absolute_url(self) -> str:

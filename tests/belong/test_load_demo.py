@@ -2,9 +2,10 @@ from belong.management.commands.load_demo import demo_modules
 
 
 def test_it_finds_each_apps_demo_in_installed_apps_order():
-    # accounts first: it makes the people every later demo gives roles to; meetings before the equity
-    # plan, which links a meeting when there is one.
+    # belong first (the footer's Spanish), then accounts: it makes the people every later demo gives roles
+    # to; meetings before the equity plan, which links a meeting when there is one.
     assert [module.__name__ for module in demo_modules()] == [
+        "belong.demo",
         "accounts.demo",
         "groups.demo",
         "meetings.demo",

@@ -65,7 +65,7 @@ def test_it_draws_a_single_measurement_as_a_centred_point_without_a_line():
     assert len(circles) == 1
     assert float(circles[0].get("cx")) == (chart.plot_left + chart.plot_right) / 2
     assert root.find(f".//{SVG}polyline") is None
-    assert "One measurement: 59.5% on Oct. 15, 2026." in root.find(f"{SVG}desc").text
+    assert "One measurement: 59.5% on October 15, 2026." in root.find(f"{SVG}desc").text
     assert ys_within_plot(chart)
 
 
@@ -91,7 +91,7 @@ def test_it_draws_a_target_below_the_baseline_for_lower_is_better():
     assert chart.points[0].x == chart.plot_left and chart.points[-1].x == chart.plot_right
     desc = root.find(f"{SVG}desc").text
     assert "(lower is better)" in desc
-    assert "3 measurements from June 30, 2026 to Dec. 31, 2026; latest 10.9 referrals." in desc
+    assert "3 measurements from June 30, 2026 to December 31, 2026; latest 10.9 referrals." in desc
     assert len(root.find(f".//{SVG}polyline").get("points").split()) == 3
     assert ys_within_plot(chart)
 

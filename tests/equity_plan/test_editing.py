@@ -259,7 +259,7 @@ def test_it_posts_an_update_through_the_admin_and_moves_the_item(client, plan, s
         {
             "item": item.pk,
             "reported_on": "2026-02-01",
-            "text": "Done.",
+            "text_en": "Done.",  # one field per language in the admin; English is the district's
             "new_status": "complete",
             "new_percent": 100,
         },

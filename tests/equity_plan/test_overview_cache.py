@@ -252,8 +252,9 @@ def test_it_shows_changes_and_deletes_made_in_the_admin(client, small_plan, sett
             "parent": "",
             "kind": stream.kind,
             "code": "7.1",
-            "title": "Renamed in the admin",
-            "description": "",
+            # The admin has a tab per language (django-modeltranslation): the district's is title_en.
+            "title_en": "Renamed in the admin",
+            "description_en": "",
             "weight": 1,
             "position": 0,
         },

@@ -13,16 +13,17 @@ pytestmark = pytest.mark.django_db
 
 def _form_data(group, **changes):
     data = {
-        "name": group.name,
+        # One field per language (django-modeltranslation); the district's language is required.
+        "name_en": group.name,
         "slug": group.slug,
-        "summary": group.summary,
+        "summary_en": group.summary,
         "status": group.status,
         "focus": group.focus,
-        "description": group.description,
-        "mission": "",
-        "goals": "",
-        "audience": "",
-        "charter": "",
+        "description_en": group.description,
+        "mission_en": "",
+        "goals_en": "",
+        "audience_en": "",
+        "charter_en": "",
         "charter_adopted_on": "",
         "contact_email": "",
         "join_policy": group.join_policy,

@@ -31,16 +31,16 @@ SECRET_NAMES = ("Hugo Secret-Hidden", "Lila Secret-Listed", "Jo Joined-Hidden")
 
 def _admin_form(group: Group, **changes) -> dict:
     data = {
-        "name": group.name,
+        "name_en": group.name,
         "slug": group.slug,
-        "summary": group.summary,
+        "summary_en": group.summary,
         "status": group.status,
         "focus": group.focus,
-        "description": group.description,
-        "mission": "",
-        "goals": "",
-        "audience": "",
-        "charter": "",
+        "description_en": group.description,
+        "mission_en": "",
+        "goals_en": "",
+        "audience_en": "",
+        "charter_en": "",
         "charter_adopted_on": "",
         "contact_email": "",
         "join_policy": group.join_policy,

@@ -1,0 +1,13 @@
+"""Portuguese: "5 de janeiro de 2027", "5 de janeiro de 2027, 15:30".
+
+The one date and time style of the portal for this language (settings.FORMAT_MODULE_PATH): templates use
+|date:"DATETIME_FORMAT", "DATE_FORMAT" or "TIME_FORMAT", never a format of their own.
+"""
+
+DATE_FORMAT = r"j \d\e F \d\e Y"
+TIME_FORMAT = "H:i"
+DATETIME_FORMAT = r"j \d\e F \d\e Y, H:i"
+SHORT_DATE_FORMAT = "d/m/Y"
+SHORT_DATETIME_FORMAT = "d/m/Y H:i"
+YEAR_MONTH_FORMAT = r"F \d\e Y"
+MONTH_DAY_FORMAT = r"j \d\e F"
