@@ -16,7 +16,7 @@ def spread_colours(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('groups', '0007_membership_hidden_consent'),
+        ('groups', '0008_content_in_every_language'),
     ]
 
     operations = [
