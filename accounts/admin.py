@@ -12,10 +12,9 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from provisioning.oneroster import import_roster  # HR CSV or a OneRoster export
-
 from .forms import StaffImportForm
 from .models import School, User
+from .staff_import import roster_import  # an HR CSV, or any format an app registers (OneRoster)
 
 # The checked file waits here between the preview and the confirmation (Redis: any web process sees it).
 PENDING_IMPORT_KEY = "accounts:staff-import:{token}"
@@ -81,7 +80,7 @@ class UserAdmin(DjangoUserAdmin):
         if request.method == "POST" and form.is_valid():
             content = form.cleaned_data["file"].read()
             full = form.cleaned_data["full"]
-            result = import_roster(content, full=full, dry_run=True)
+            result = roster_import(content, full=full, dry_run=True)
             context["result"] = result
             if result.ok:
                 token = secrets.token_urlsafe(24)
@@ -100,7 +99,7 @@ class UserAdmin(DjangoUserAdmin):
         if not pending or pending["user_id"] != request.user.id:
             messages.error(request, _("That preview has expired. Upload the file again."))
             return redirect("admin:accounts_user_import")
-        result = import_roster(pending["content"], full=pending["full"], dry_run=False, actor=request.user)
+        result = roster_import(pending["content"], full=pending["full"], dry_run=False, actor=request.user)
         cache.delete(key)
         if not result.ok:
             # The district changed between preview and confirmation (e.g. a school was removed).

@@ -317,6 +317,38 @@ def _wrap(progress: Callable[..., Iterable] | None, items: list, description: st
     return progress(items, total=len(items), desc=description) if progress else items
 
 
+# Other roster formats plug in here (provisioning registers OneRoster from its AppConfig.ready()), so the HR
+# import page and `manage.py import_staff` take any of them without accounts importing the apps that read them.
+# An importer answers None when the file is not in its format.
+RosterImporter = Callable[..., "ImportResult | None"]
+_roster_importers: list[RosterImporter] = []
+
+
+def roster_format_register(importer: RosterImporter) -> None:
+    if importer not in _roster_importers:
+        _roster_importers.append(importer)
+
+
+def roster_import(
+    source: Any,
+    *,
+    full: bool,
+    dry_run: bool,
+    progress: Callable[..., Iterable] | None = None,
+    actor: User | None = None,
+) -> ImportResult:
+    """The HR import for an HR CSV or any registered format: bytes, a path, or a list of paths (one = a file)."""
+    if isinstance(source, list | tuple) and len(source) == 1:
+        source = source[0]
+    if isinstance(source, str | Path):
+        source = Path(source).read_bytes()
+    for importer in _roster_importers:
+        result = importer(source, full=full, dry_run=dry_run, progress=progress, actor=actor)
+        if result is not None:
+            return result
+    return staff_import(source, full=full, dry_run=dry_run, progress=progress, actor=actor)
+
+
 def staff_import(
     rows_or_file: Any,
     *,

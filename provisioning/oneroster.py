@@ -27,7 +27,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import School, User
-from accounts.staff_import import ImportResult, staff_import
+from accounts.staff_import import ImportResult, roster_import, staff_import
 
 from .mapping import fold, job_role_for_title, school_lookup
 
@@ -305,13 +305,21 @@ def import_roster(
     actor: User | None = None,
 ) -> ImportResult:
     """The HR import for either an HR CSV or a OneRoster export (zip, or a list of the CSV paths)."""
-    if isinstance(source, list | tuple) and len(source) == 1:
-        source = source[0]
-    if isinstance(source, str | Path):
-        source = Path(source).read_bytes()
+    return roster_import(source, full=full, dry_run=dry_run, progress=progress, actor=actor)
+
+
+def oneroster_import(
+    source: Any,
+    *,
+    full: bool,
+    dry_run: bool,
+    progress: Callable[..., Iterable] | None = None,
+    actor: User | None = None,
+) -> ImportResult | None:
+    """A OneRoster export through the HR import; None when `source` is not one (accounts' format hook)."""
     files = oneroster_files(source)
     if files is None:
-        return staff_import(source, full=full, dry_run=dry_run, progress=progress, actor=actor)
+        return None
     roster, problems = plan(files)
     if problems:
         result = ImportResult(dry_run=dry_run, full=full, rows=len(roster.rows))

@@ -6,7 +6,7 @@ from functools import partial
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from provisioning.oneroster import import_roster
+from accounts.staff_import import roster_import
 
 # Below this many rows a progress bar is only noise.
 PROGRESS_FROM_ROWS = 500
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         source = sys.stdin.buffer.read() if file == ["-"] else file
         progress = partial(_progress_bar, file=sys.stderr, disable=options["verbosity"] == 0)
         try:
-            result = import_roster(source, full=full, dry_run=dry_run, progress=progress)
+            result = roster_import(source, full=full, dry_run=dry_run, progress=progress)
         except FileNotFoundError:
             raise CommandError(f"No such file: {file}") from None
         if not result.ok:
