@@ -39,13 +39,13 @@ def get_plan_for_editor(request, slug: str) -> Plan:
 
 
 def get_workstream_for_reader(request, plan: Plan, pk: int) -> Workstream:
-    workstream = get_object_or_404(Workstream.objects.select_related("year", "parent"), pk=pk, plan=plan)
+    workstream: Workstream = get_object_or_404(Workstream.objects.select_related("year", "parent"), pk=pk, plan=plan)
     workstream.plan = plan
     return workstream
 
 
 def get_item_for_reader(request, plan: Plan, pk: int) -> ActionItem:
-    item = get_object_or_404(
+    item: ActionItem = get_object_or_404(
         ActionItem.objects.select_related("workstream__year", "workstream__parent", "owner"),
         pk=pk,
         workstream__plan=plan,
@@ -59,6 +59,8 @@ def get_year_for_editor(request, plan: Plan, pk: int) -> PlanYear:
 
 
 def get_indicator_for_editor(request, plan: Plan, pk: int) -> Indicator:
-    indicator = get_object_or_404(Indicator.objects.select_related("workstream"), pk=pk, workstream__plan=plan)
+    indicator: Indicator = get_object_or_404(
+        Indicator.objects.select_related("workstream"), pk=pk, workstream__plan=plan
+    )
     indicator.workstream.plan = plan
     return indicator

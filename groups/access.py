@@ -81,7 +81,7 @@ def can_see_leads(user, group: Group) -> bool:
 def get_group_for_viewer(request, slug: str) -> Group:
     if not request.user.is_authenticated:
         raise PermissionDenied
-    group = get_object_or_404(Group.objects.prefetch_related("eligible_schools"), slug=slug)
+    group: Group = get_object_or_404(Group.objects.prefetch_related("eligible_schools"), slug=slug)
     if group.status == Group.Status.ARCHIVED and not (request.user.is_equity_director or is_lead(request.user, group)):
         raise Http404
     return group

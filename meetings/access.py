@@ -120,7 +120,7 @@ def get_occurrence_for_manager(request, pk: int) -> Occurrence:
 
 
 def get_meeting_for_manager(request, pk: int) -> Meeting:
-    meeting = get_object_or_404(Meeting.objects.select_related("group", "school"), pk=pk)
+    meeting: Meeting = get_object_or_404(Meeting.objects.select_related("group", "school"), pk=pk)
     if not can_manage(request.user, meeting):
         raise PermissionDenied(_("Only the group's leads can change its meetings."))
     return meeting
