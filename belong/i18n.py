@@ -24,5 +24,9 @@ class OptionalLanguagePrefix(LocalePrefixPattern):
             return path[len(language) + 1 :], (), {}
         return path, (), {}
 
+    def __str__(self):
+        # The route as written in the URLconf: the bare path matches, the prefix is optional.
+        return ""
+
     def describe(self):
         return "'[<language code>/]'"
