@@ -1,9 +1,12 @@
+import hashlib
+
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin  # language tabs (settings: MODELTRANSLATION_*)
 
-from . import delivery
+from . import branding, delivery
 from .admin_privacy import audit_rows_to_hide, outbox_rows_to_hide
 from .models import AuditLog, OutboxMessage, SiteSettings, SuppressedAddress
 
@@ -22,8 +25,56 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class SiteSettingsForm(forms.ModelForm):
+    """The site settings, with the logo as an upload (checked by content) and the colour checked for
+    contrast with white text (belong/branding.py)."""
+
+    logo_upload = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("A PNG, JPEG, GIF or WebP image up to 1 MB, shown in the header beside the portal's name."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+
+    class Meta:
+        model = SiteSettings
+        fields = ["district_name", "non_discrimination_statement", "contact_email", "contact_name", "primary_color"]
+        widgets = {"primary_color": forms.TextInput(attrs={"size": 8, "pattern": "#?[0-9a-fA-F]{6}"})}
+
+    def clean_primary_color(self) -> str:
+        return branding.normalize_primary_color(self.cleaned_data.get("primary_color") or "")
+
+    def clean_logo_upload(self):
+        upload = self.cleaned_data.get("logo_upload")
+        return branding.read_logo(upload) if upload else None
+
+    def save(self, commit=True):
+        settings_row = super().save(commit=False)
+        new_logo = self.cleaned_data.get("logo_upload")
+        if new_logo:
+            data, content_type = new_logo
+            settings_row.logo = data
+            settings_row.logo_content_type = content_type
+            settings_row.logo_digest = hashlib.blake2b(data, digest_size=8).hexdigest()
+        elif self.cleaned_data.get("remove_logo"):
+            settings_row.logo, settings_row.logo_content_type, settings_row.logo_digest = b"", "", ""
+        if commit:
+            settings_row.save()
+        return settings_row
+
+
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(TabbedTranslationAdmin):
+    form = SiteSettingsForm
+    fieldsets = [
+        (None, {"fields": ["district_name", "non_discrimination_statement", "contact_email", "contact_name"]}),
+        (_("Branding"), {"fields": ["primary_color", "logo_upload", "remove_logo"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("logo")
+
     def has_add_permission(self, request):
         return not SiteSettings.objects.exists()
 

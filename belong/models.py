@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
+from .branding import validate_primary_color
+
 
 class SiteSettings(models.Model):
     """The district's own words for the footer and e-mails, editable in the admin (a single row)."""
@@ -23,8 +25,23 @@ class SiteSettings(models.Model):
     contact_name = models.CharField(
         _("contact name"), max_length=200, default="Office of Equity, Inclusion and Belonging"
     )
+    # Branding (belong/branding.py): white text sits on the primary colour, so it must contrast 4.5:1.
+    primary_color = models.CharField(
+        _("primary colour"),
+        max_length=7,
+        default="#2b3a67",
+        validators=[validate_primary_color],
+        help_text=_(
+            "The header's colour, as # and six hexadecimal digits. White text is shown on it, so it must "
+            "have a contrast of at least 4.5:1 with white."
+        ),
+    )
+    # The logo's bytes; left out of the cached row (current()) and served by belong.views.logo.
+    logo = models.BinaryField(_("logo"), blank=True, default=b"", editable=False)
+    logo_content_type = models.CharField(max_length=40, blank=True, editable=False)
+    logo_digest = models.CharField(max_length=16, blank=True, editable=False)
 
-    CACHE_KEY = "site-settings:v1"
+    CACHE_KEY = "site-settings:v2"  # v2: with the branding fields
 
     class Meta:
         verbose_name = _("site settings")
@@ -42,9 +59,19 @@ class SiteSettings(models.Model):
     def current(cls) -> SiteSettings:
         cached = cache.get(cls.CACHE_KEY)
         if cached is None:
-            cached, _created = cls.objects.get_or_create(pk=1)
+            # Without the logo's bytes: every page reads this row, only the logo view needs them.
+            cached = cls.objects.defer("logo").filter(pk=1).first()
+            if cached is None:
+                cls.objects.get_or_create(pk=1)
+                cached = cls.objects.defer("logo").get(pk=1)
             cache.set(cls.CACHE_KEY, cached, 300)
         return cached
+
+    @property
+    def branding_version(self) -> str:
+        """Changes whenever the colour or the logo does: the stylesheet's and the logo's URLs carry it, so
+        browsers and page caches pick up a new brand at once."""
+        return f"{self.primary_color.lstrip('#')}{self.logo_digest}"
 
 
 class OutboxMessage(models.Model):

@@ -221,7 +221,7 @@ class CommentAdmin(ReviewerOnly, admin.ModelAdmin):
     @admin.display(description=_("Comment"))
     def excerpt(self, obj):
         # Markers, not the characters: a right-to-left override would otherwise disguise the excerpt.
-        return Truncator(hidden.reveal_text(obj.body)).chars(80)
+        return Truncator(hidden.reveal_text(obj.body)).chars(240)  # room to read it (admin.css widens the column)
 
     @admin.display(description=_("Comment"))
     def body_for_review(self, obj):

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.comment_form, name="form"),
     path("receipt/", views.receipt, name="receipt"),
     path("review/", views.review, name="review"),
+    path("language/", views.choose_language, name="language"),
 ]

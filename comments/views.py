@@ -6,11 +6,12 @@ set no cookie, and log nothing about the visitor. See protection.py for why ther
 
 from __future__ import annotations
 
-from django.shortcuts import render
-from django.urls import reverse
+from django.conf import settings
+from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve, reverse, translate_url
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import protection, receipts, selectors, services
 from .access import require_reviewer
@@ -140,3 +141,22 @@ def review(request):
             "statuses": Comment.Status.choices,
         },
     )
+
+
+@anonymous_page
+@require_POST
+def choose_language(request):
+    """The header's language chooser on the public pages: the choice goes into the URL's language prefix
+    (/es/comment/), never into a cookie, and only ever leads back to a comment page."""
+    code = request.POST.get("language", "")
+    if code not in dict(settings.LANGUAGES):
+        code = translation.get_language()
+    target = translate_url(request.POST.get("next", "").split("?", 1)[0], code)
+    try:
+        stays_here = resolve(target).namespace == "comments"
+    except Resolver404:
+        stays_here = False
+    if not stays_here or not target.startswith(f"/{code}/"):
+        with translation.override(code):
+            target = reverse("comments:form")
+    return redirect(target)

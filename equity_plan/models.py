@@ -207,6 +207,13 @@ class Workstream(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    @property
+    def kind_badge(self) -> str:
+        """The kind to show beside the title, or "" when the title already ends with it: "Mission Statement
+        Panel" with a "Panel" badge reads "Panel Panel" to a screen reader."""
+        kind = str(self.get_kind_display())
+        return "" if self.title.strip().casefold().endswith(kind.casefold()) else kind
+
 
 def parent_would_cycle(workstream: Workstream, parent: Workstream | None) -> bool:
     """True when `parent` is the workstream itself or one of its descendants."""

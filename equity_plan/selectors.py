@@ -125,6 +125,7 @@ def public_page_cache_key(plan: Plan, site_settings: SiteSettings) -> str:
         site_settings.non_discrimination_statement,
         site_settings.contact_name,
         site_settings.contact_email,
+        site_settings.branding_version,  # the header's colour and logo
     ):
         footer.update(value.encode())
         footer.update(b"\0")

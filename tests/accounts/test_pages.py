@@ -73,7 +73,7 @@ def test_the_confirm_code_page_uses_the_portal_layout(client, staff, django_capt
     page = client.get(reverse("account_confirm_login_code"))
 
     audit(page)
-    assert b"Enter Sign-In Code" in page.content
+    assert b"Enter your sign-in code" in page.content
 
 
 def test_the_sign_in_page_explains_the_district_options(client):

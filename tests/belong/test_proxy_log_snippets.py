@@ -42,6 +42,9 @@ def anonymous_paths() -> list[str]:
 
     walk(get_resolver().url_patterns)
     assert paths, "no anonymous pages found in the URLconf"
+    # reverse() puts the active language's prefix on the comment pages (belong/i18n.py): start bare.
+    codes = "|".join(re.escape(code) for code, _name in settings.LANGUAGES)
+    paths = [re.sub(rf"^/(?:{codes})/", "/", path) for path in paths]
     prefixed = [f"/{code}{path}" for code, _name in settings.LANGUAGES for path in paths]
     return paths + prefixed + [path.rstrip("/") for path in paths]
 

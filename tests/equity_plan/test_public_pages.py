@@ -151,3 +151,12 @@ def test_it_shows_workstreams_without_a_year_across_the_whole_plan(client, plan)
     assert "Across the whole plan" in html
     assert html.index("Equity and Access") < html.index("Dynamic Diversity")
     assert "100% complete" in html
+
+
+def test_it_names_a_workstream_s_kind_once_in_its_heading(client, plan):
+    WorkstreamFactory(plan=plan, code="1.1", title="Mission Statement Panel")
+    WorkstreamFactory(plan=plan, code="1.2", title="Curriculum review", kind=Workstream.Kind.OBJECTIVE)
+    html = client.get(f"/plan/{plan.slug}/").content.decode()
+    # The title already says "Panel": no "Panel" badge after it, so the heading is not heard "Panel Panel".
+    assert 'border">Panel</span>' not in html
+    assert 'border">Objective</span>' in html

@@ -49,6 +49,9 @@ def test_it_welcomes_a_new_hire_once_listing_the_groups_and_how_to_propose(
     assert "Quiet Cove Circle" in welcome.body
     assert "Old Circle" not in welcome.body
     assert "/groups/propose/" in welcome.body
+    # A new hire has no password: the e-mail says a code comes by e-mail, and links to where to ask for it.
+    assert "There is no password; we e-mail you a one-time code" in welcome.body
+    assert "/accounts/login/code/" in welcome.body
     hire.refresh_from_db()
     assert hire.welcomed_at is not None
 

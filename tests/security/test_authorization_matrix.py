@@ -176,6 +176,9 @@ MATRIX: dict[str, Case] = {
     "home": Case(lambda w: "/", everyone(200)),
     "healthz": Case(lambda w: "/healthz", everyone(200)),
     "accessibility": Case(lambda w: "/accessibility/", everyone(200)),
+    # The district's colour and logo (site settings): public like the stylesheet; no logo uploaded here.
+    "branding_css": Case(lambda w: "/branding.css", everyone(200)),
+    "branding_logo": Case(lambda w: "/branding/logo", everyone(404)),
     # Django's view changes the language on POST only; a GET just goes back.
     "set_language": Case(lambda w: "/i18n/setlang/", everyone(REDIRECT), post_only_for=tuple(ROLES)),
     "account_login": Case(lambda w: "/accounts/login/", {**everyone(REDIRECT), "anonymous": 200}),
@@ -332,6 +335,8 @@ MATRIX: dict[str, Case] = {
     "comments:form": Case(lambda w: "/comment/", everyone(200), post_only_for=tuple(ROLES)),
     "comments:receipt": Case(lambda w: "/comment/receipt/", everyone(200), post_only_for=tuple(ROLES)),
     "comments:review": Case(lambda w: "/comment/review/", only(*EDITORS)),
+    # The comment pages' language chooser: POST only, answers with the page under a language prefix.
+    "comments:language": Case(lambda w: "/comment/language/", everyone(405), post_only_for=tuple(ROLES)),
     # --- Funding: the director runs the program; a group's leads see and spend its budget -------------------
     "funding:index": Case(
         lambda w: "/funding/", {**only("lead", "other_lead"), "director": REDIRECT, "superuser": REDIRECT}
