@@ -8,3 +8,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import emails  # noqa: F401 - registers the e-mail kinds
+        from .signals import connect_user_cache
+
+        connect_user_cache()

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from belong.models import AuditLog
 
+from . import user_cache
 from .models import EmailCategory, JobRole, School, User
 from .signals import staff_imported
 
@@ -440,6 +441,8 @@ def _plan_and_apply(valid: list[_Row], result: ImportResult, *, full: bool, dry_
         User.objects.filter(id__in=seen_ids).update(imported_at=now)
     if leavers:
         User.objects.filter(id__in=[person["id"] for person in leavers]).update(is_active=False)
+    # bulk_update() and update() send no signal: the cached signed-in users are forgotten here.
+    user_cache.forget(*(user.pk for user in to_update), *seen_ids, *(person["id"] for person in leavers))
     _verify_addresses(created, valid, existing)
     AuditLog.objects.create(
         actor=actor,
