@@ -23,7 +23,7 @@ UNSUBSCRIBE_SALT = "belong.unsubscribe"
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        user = services.update_profile(user=request.user, **form.cleaned_data)
+        user = services.profile_update(user=request.user, **form.cleaned_data)
         messages.success(request, _("Your profile is saved."))
         response = redirect("accounts:profile")
         # The pages follow the chosen language from the next request on.
@@ -43,7 +43,7 @@ def profile(request):
 def email_preferences(request):
     form = EmailPreferencesForm.for_user(request.user, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.set_email_opt_outs(user=request.user, opt_outs=form.opt_outs())
+        services.email_opt_outs_set(user=request.user, opt_outs=form.opt_outs())
         messages.success(request, _("Your e-mail preferences are saved."))
         return redirect("accounts:email_preferences")
     return render(request, "accounts/email_preferences.html", {"form": form})
@@ -65,7 +65,7 @@ def unsubscribe(request, token: str):
         return render(request, "accounts/unsubscribe_invalid.html", {"gone": True}, status=404)
     context = {"category": EmailCategory(category), "masked_email": _mask(user.email)}
     if request.method == "POST":
-        services.unsubscribe(user_id=user.id, category=category)
+        services.email_unsubscribe(user_id=user.id, category=category)
         return render(request, "accounts/unsubscribe_done.html", context)
     context["already"] = category in user.email_opt_outs
     return render(request, "accounts/unsubscribe_confirm.html", context)

@@ -11,7 +11,7 @@ admin.site.site_header = settings.DISTRICT_NAME + " · Belong"
 admin.site.site_title = "Belong"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("home.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("i18n/setlang/", views.set_language, name="set_language"),

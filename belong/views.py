@@ -9,19 +9,6 @@ from django.views.decorators.csrf import csrf_exempt
 
 from . import health
 
-
-def home(request):
-    context = {}
-    if request.user.is_authenticated:
-        try:
-            from groups.selectors import home_context_for
-        except ImportError:
-            pass
-        else:
-            context.update(home_context_for(request.user))
-    return render(request, "belong/home.html", context)
-
-
 # Choosing a language changes nothing but a display preference, so it needs no CSRF token; that
 # keeps the footer's chooser from setting a CSRF cookie on public pages that promise to set none.
 set_language = csrf_exempt(i18n.set_language)

@@ -619,9 +619,9 @@ def _memberships(loader: Loader, rng: random.Random, scale: float, district: Dis
         )
         if trigger:
             cursor.execute(f'ALTER TABLE "{Membership._meta.db_table}" ENABLE TRIGGER {trigger}')
-            from groups.services import recount_members
+            from groups.services import group_recount_members
 
-            recount_members()
+            group_recount_members()
     return {"memberships": count}
 
 

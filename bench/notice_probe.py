@@ -99,7 +99,7 @@ def _probe(args, state: Path) -> int:
     mail.queue_delivery = lambda batch: None
     start = timezone.now() + timedelta(days=7)
     with transaction.atomic():
-        meeting = services.schedule_meeting(
+        meeting = services.meeting_schedule(
             by=lead,
             group=group,
             title="Probe: monthly meeting",

@@ -974,9 +974,9 @@ def _schedule_notice(group, lead, transaction, timezone) -> tuple[str, int]:
         from meetings import services as meeting_services
     except ImportError:
         meeting_services = None
-    if meeting_services is not None and hasattr(meeting_services, "schedule_meeting"):
+    if meeting_services is not None and hasattr(meeting_services, "meeting_schedule"):
         with transaction.atomic():
-            meeting = meeting_services.schedule_meeting(
+            meeting = meeting_services.meeting_schedule(
                 by=lead,
                 group=group,
                 title="Bench: monthly meeting",
@@ -993,9 +993,9 @@ def _schedule_notice(group, lead, transaction, timezone) -> tuple[str, int]:
         from groups import services as group_services
     except ImportError:
         group_services = None
-    if group_services is not None and hasattr(group_services, "email_group"):
+    if group_services is not None and hasattr(group_services, "group_email"):
         with transaction.atomic():
-            expected = group_services.email_group(
+            expected = group_services.group_email(
                 group=group, sender=lead, subject="Bench notice", body="Our next meeting is on the 1st."
             )
         return "groups.message", expected

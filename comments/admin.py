@@ -252,12 +252,12 @@ class CommentAdmin(ReviewerOnly, admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
         if request.method == "GET" and response.status_code == 200:
-            services.record_access(actor=request.user, action="comments.view", object_id=str(object_id))
+            services.comment_access_record(actor=request.user, action="comments.view", object_id=str(object_id))
         return response
 
     def save_model(self, request, obj, form, change):
         had_reply = Comment.objects.filter(pk=obj.pk).values_list("reply", flat=True).first() or ""
-        comment = services.review_comment(
+        comment = services.comment_review(
             comment_id=obj.pk,
             status=form.cleaned_data["status"],
             reply=form.cleaned_data["reply"],
@@ -280,11 +280,13 @@ class CommentAdmin(ReviewerOnly, admin.ModelAdmin):
             if note.pk:
                 note.save()
             else:
-                services.add_note(comment=form.instance, body=note.body, author_name=request.user.get_full_name())
+                services.comment_note_add(
+                    comment=form.instance, body=note.body, author_name=request.user.get_full_name()
+                )
         return None
 
     def _set_status(self, request, queryset, status):
-        changed = services.set_status(comment_ids=queryset.values("pk"), status=status)
+        changed = services.comment_set_status(comment_ids=queryset.values("pk"), status=status)
         self.message_user(
             request,
             ngettext("%(count)d comment changed.", "%(count)d comments changed.", changed) % {"count": changed},
@@ -309,7 +311,7 @@ class CommentAdmin(ReviewerOnly, admin.ModelAdmin):
 
     @admin.action(description=_("Export selected comments as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
-        services.record_access(actor=request.user, action="comments.export", detail={"count": queryset.count()})
+        services.comment_access_record(actor=request.user, action="comments.export", detail={"count": queryset.count()})
         response = StreamingHttpResponse(export_rows(queryset), content_type="text/csv; charset=utf-8")
         filename = f"public-comments-{timezone.localdate().isoformat()}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -13,6 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from belong import mail
 from belong.models import AuditLog, OutboxMessage
 
@@ -34,7 +36,7 @@ class Submitted:
 
 
 @transaction.atomic
-def submit_comment(
+def comment_submit(
     *,
     topic: Topic,
     body: str,
@@ -91,9 +93,9 @@ def _status_fields(status: str, today: date) -> dict:
 
 
 @transaction.atomic
-def review_comment(
+def comment_review(
     *,
-    comment_id,
+    comment_id: uuid.UUID | str,
     status: str,
     reply: str,
     legal_hold: bool,
@@ -130,7 +132,7 @@ def _enqueue_reply(comment: Comment) -> None:
 
 
 @transaction.atomic
-def set_status(*, comment_ids: Iterable, status: str) -> int:
+def comment_set_status(*, comment_ids: Iterable, status: str) -> int:
     """Bulk status change from the review list; returns how many comments changed."""
     if status not in Status.values:
         raise ValueError("Unknown status.")
@@ -140,14 +142,14 @@ def set_status(*, comment_ids: Iterable, status: str) -> int:
 
 
 @transaction.atomic
-def add_note(*, comment: Comment, body: str, author_name: str) -> CommentNote:
+def comment_note_add(*, comment: Comment, body: str, author_name: str) -> CommentNote:
     return CommentNote.objects.create(
         comment=comment, body=body, author_name=author_name, written_on=timezone.localdate()
     )
 
 
 @transaction.atomic
-def record_access(*, actor, action: str, object_id: str = "", detail: dict | None = None) -> AuditLog:
+def comment_access_record(*, actor: User, action: str, object_id: str = "", detail: dict | None = None) -> AuditLog:
     """An audit row for a reviewer opening or exporting comments."""
     return AuditLog.objects.create(
         actor=actor,
@@ -159,7 +161,7 @@ def record_access(*, actor, action: str, object_id: str = "", detail: dict | Non
     )
 
 
-def blur_submission_order(*, today: date | None = None) -> int:
+def comment_blur_order(*, today: date | None = None) -> int:
     """Take from the database what it records about the order comments arrived in. Run hourly.
 
     The rows hold no time, but PostgreSQL still keeps their order of arrival in two places: the
@@ -182,7 +184,7 @@ def blur_submission_order(*, today: date | None = None) -> int:
     return rewritten
 
 
-def purge_expired_comments(*, today: date | None = None) -> int:
+def comment_purge_expired(*, today: date | None = None) -> int:
     """Delete closed comments past retention, except those held (or on a held topic). Returns the count.
 
     Works in short batches so a large backlog never holds long locks; the outbox rows that carry a

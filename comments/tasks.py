@@ -5,9 +5,9 @@ from . import services
 
 @shared_task
 def purge_expired_comments() -> int:
-    return services.purge_expired_comments()
+    return services.comment_purge_expired()
 
 
 @shared_task
 def blur_submission_order() -> int:
-    return services.blur_submission_order()
+    return services.comment_blur_order()

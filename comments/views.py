@@ -141,7 +141,7 @@ def comment_form(request):
     if not protection.use_form_token(token):
         return _form_page(request, form, data["form_token"], problem=_TOKEN_MESSAGES[TokenProblem.USED]())
     data = form.cleaned_data
-    submitted = services.submit_comment(
+    submitted = services.comment_submit(
         topic=data["topic"],
         body=data["body"],
         language=translation.get_language() or "",

@@ -10,22 +10,20 @@ import functools
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import django
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from belong.models import SiteSettings
 
+from .access import can_edit
 from .models import ActionItem, Indicator, Measurement, Plan, PlanYear, ProgressUpdate, Workstream
 from .rollup import ItemFacts, PlanRollup, Progress, WorkstreamFacts, roll_up
-
-
-def can_edit(user) -> bool:
-    return user.is_authenticated and user.has_perm("equity_plan.edit_plan")
 
 
 def plans_visible_to(user) -> QuerySet[Plan]:
@@ -171,18 +169,11 @@ def item_meetings(item: ActionItem, user) -> list:
     meetings = item.meetings.select_related("group").prefetch_related(
         Prefetch("occurrences", queryset=Occurrence.objects.order_by("starts_at"), to_attr="dates")
     )
-    from meetings.access import visible_audiences
+    from meetings.access import listable_filter, visible_audiences
 
-    # The meetings' audience rule: an administrators-only event is listed to administrators only.
-    meetings = meetings.filter(audience__in=visible_audiences(user))
-    if not user.is_authenticated:
-        meetings = meetings.filter(Q(group__isnull=True) | Q(group__public_schedule=True))
-    elif not user.is_equity_director:
-        # Mirrors meetings.access.can_view: a confidential group's meetings stay with its members.
-        member_of = Q(group__memberships__user=user, group__memberships__status="active")
-        meetings = meetings.filter(
-            Q(group__isnull=True) | Q(group__is_confidential=False) | Q(group__public_schedule=True) | member_of
-        ).distinct()
+    # The meetings' own rules: an administrators-only event is listed to administrators only, and a
+    # confidential group's meetings stay with its members unless its schedule is public.
+    meetings = meetings.filter(audience__in=visible_audiences(user)).filter(listable_filter(user))
     return list(meetings.order_by("starts_at"))
 
 
@@ -199,7 +190,7 @@ def change_history(instance, limit: int = 50) -> list[dict]:
     history = instance.history.select_related("history_user").order_by("-history_date", "-history_id")
     records = list(history[: limit + 1])
     related_cache: dict = {}
-    entries = []
+    entries: list[dict[str, Any]] = []
     for newer, older in zip(records, [*records[1:], None], strict=True):
         if len(entries) == limit:
             break

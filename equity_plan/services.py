@@ -4,36 +4,40 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Model
+
+from accounts.models import User
+from belong.history import record_author
 
 from .models import ActionItem, Indicator, Measurement, Plan, PlanYear, ProgressUpdate, Workstream
 
 
 def _save(instance: Model, editor) -> None:
-    # simple_history reads _history_user first, so the author is right outside a request too.
+    # simple_history reads the recorded author first, so the author is right outside a request too.
     if editor is not None:
-        instance._history_user = editor
+        record_author(instance, editor)
     instance.full_clean()
     instance.save()
 
 
 @transaction.atomic
-def plan_save(*, plan: Plan, editor) -> Plan:
+def plan_save(*, plan: Plan, editor: User | None) -> Plan:
     _save(plan, editor)
     return plan
 
 
 @transaction.atomic
-def year_save(*, year: PlanYear, editor) -> PlanYear:
+def year_save(*, year: PlanYear, editor: User | None) -> PlanYear:
     _save(year, editor)
     return year
 
 
 @transaction.atomic
-def workstream_save(*, workstream: Workstream, editor) -> Workstream:
-    if workstream.parent_id and not workstream.year_id:
+def workstream_save(*, workstream: Workstream, editor: User | None) -> Workstream:
+    if not workstream.year_id and workstream.parent is not None:
         workstream.year_id = workstream.parent.year_id
     _save(workstream, editor)
     return workstream
@@ -41,7 +45,7 @@ def workstream_save(*, workstream: Workstream, editor) -> Workstream:
 
 @transaction.atomic
 def item_save(
-    *, item: ActionItem, editor, groups: Iterable | None = None, meetings: Iterable | None = None
+    *, item: ActionItem, editor: User | None, groups: Iterable | None = None, meetings: Iterable | None = None
 ) -> ActionItem:
     _save(item, editor)
     if groups is not None:
@@ -55,7 +59,7 @@ def item_save(
 def progress_update_post(
     *,
     item: ActionItem,
-    author,
+    author: User | None,
     reported_on: date,
     text: str,
     status: str,
@@ -74,7 +78,7 @@ def progress_update_post(
     )
     _save(update, author)
     latest = item.updates.order_by("-reported_on", "-id").first()
-    if latest.pk == update.pk:
+    if latest is not None and latest.pk == update.pk:
         item.status = status
         item.percent_complete = percent
         _save(item, author)
@@ -82,13 +86,15 @@ def progress_update_post(
 
 
 @transaction.atomic
-def indicator_save(*, indicator: Indicator, editor) -> Indicator:
+def indicator_save(*, indicator: Indicator, editor: User | None) -> Indicator:
     _save(indicator, editor)
     return indicator
 
 
 @transaction.atomic
-def measurement_add(*, indicator: Indicator, editor, measured_on: date, value, note: str = "") -> Measurement:
+def measurement_add(
+    *, indicator: Indicator, editor: User | None, measured_on: date, value: Decimal, note: str = ""
+) -> Measurement:
     measurement = Measurement(indicator=indicator, measured_on=measured_on, value=value, note=note)
     _save(measurement, editor)
     return measurement

@@ -33,9 +33,9 @@ from .models import Plan, PlanYear, Workstream
 
 def plan_index(request):
     plans = list(selectors.plans_visible_to(request.user))
-    if len(plans) == 1 and not selectors.can_edit(request.user):
+    if len(plans) == 1 and not access.can_edit(request.user):
         return redirect(plans[0])
-    context = {"plans": plans, "can_edit": selectors.can_edit(request.user)}
+    context = {"plans": plans, "can_edit": access.can_edit(request.user)}
     return render(request, "equity_plan/plan_index.html", context)
 
 
@@ -63,7 +63,7 @@ def _is_plain_public_visit(request) -> bool:
 
 
 def _plan_detail_page(request, plan: Plan) -> HttpResponse:
-    can_edit = selectors.can_edit(request.user)
+    can_edit = access.can_edit(request.user)
     key = selectors.overview_cache_key(plan, can_edit=can_edit)
     # Rolling up and rendering a district-size tree takes far longer than the rest of the page; a
     # cache outage reads as a miss (belong.cache). The cache keeps the SafeString type.
@@ -101,7 +101,7 @@ def workstream_detail(request, slug, pk):
             "workstream": workstream,
             "node": overview.nodes[workstream.pk],
             "indicators": selectors.indicators_for(workstream),
-            "can_edit": selectors.can_edit(request.user),
+            "can_edit": access.can_edit(request.user),
         },
     )
 
@@ -109,7 +109,7 @@ def workstream_detail(request, slug, pk):
 def item_detail(request, slug, pk):
     plan = access.get_plan_for_reader(request, slug)
     item = access.get_item_for_reader(request, plan, pk)
-    can_edit = selectors.can_edit(request.user)
+    can_edit = access.can_edit(request.user)
     return render(
         request,
         "equity_plan/item_detail.html",

@@ -13,18 +13,11 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from accounts.access import is_director
 from groups import access as group_access
 from groups.models import Group
 
 from .models import Cycle, Expense, FundingRequest
-
-
-def is_director(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_equity_director)
-
-
-def is_lead(user, group: Group) -> bool:
-    return bool(user.is_authenticated and user.is_active and group_access.is_lead(user, group))
 
 
 def require_director(request) -> None:
@@ -41,16 +34,18 @@ def get_group_for_budget(request, slug: str) -> tuple[Group, str]:
     """The group and how much of its budget the viewer sees: "full" (leads, director) or "totals" (members;
     the view still checks that a lead chose to show them). 404 unknown, 403 nothing to see."""
     group = get_object_or_404(Group, slug=slug)
-    if is_director(request.user) or is_lead(request.user, group):
+    if is_director(request.user) or group_access.is_lead(request.user, group):
         return group, "full"
-    if request.user.is_authenticated and request.user.is_active and group_access.is_active_member(request.user, group):
+    if group_access.is_active_member(request.user, group):
         return group, "totals"
     raise PermissionDenied
 
 
 def get_group_for_lead(request, slug: str) -> Group:
+    """Leads only: asking for funds and recording spending is the group's own business, so unlike the
+    roster (groups.access.get_group_for_lead) the director does not act here for a group."""
     group = get_object_or_404(Group, slug=slug)
-    if not is_lead(request.user, group):
+    if not group_access.is_lead(request.user, group):
         raise PermissionDenied
     return group
 
@@ -68,6 +63,6 @@ def get_expense_for_director(request, pk: int) -> Expense:
 def get_expense_for_manager(request, pk: int) -> Expense:
     """An expense the viewer may open the receipt of or delete: the director, or a lead of its group."""
     expense = get_object_or_404(Expense.objects.select_related("group", "cycle"), pk=pk)
-    if is_director(request.user) or is_lead(request.user, expense.group):
+    if is_director(request.user) or group_access.is_lead(request.user, expense.group):
         return expense
     raise PermissionDenied

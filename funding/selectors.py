@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict, cast
 
-from django.db.models import Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +15,9 @@ from meetings.models import Meeting
 
 from . import money
 from .models import Allocation, Category, Cycle, Expense, FundingRequest
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 APPROVED = (FundingRequest.Status.APPROVED, FundingRequest.Status.PARTLY_APPROVED)
 # The latest expenses and requests a group page lists; the CSV export has every one.
@@ -39,8 +43,18 @@ def _spent(cycle_id):
     return Expense.objects.filter(cycle_id=cycle_id, deleted_at__isnull=True, status__in=Expense.SPENT)
 
 
-def _group_sums(cycle: Cycle):
-    """Each group's allocation, approved and spent amounts in the cycle, as columns of one query."""
+@dataclass(frozen=True)
+class _GroupSums:
+    """Each group's allocation, approved and spent amounts in a cycle, as columns of one query. Named (not a
+    dict for **kwargs) so each query annotates what it reads and the type checker knows the columns."""
+
+    allocated_cents: Coalesce
+    approved_cents: Coalesce
+    spent_cents: Coalesce
+    has_allocation: Exists
+
+
+def _group_sums(cycle: Cycle) -> _GroupSums:
     allocation = Allocation.objects.filter(cycle=cycle, group=OuterRef("pk"))
     approved = (
         FundingRequest.objects.filter(cycle=cycle, group=OuterRef("pk"), status__in=APPROVED)
@@ -48,14 +62,14 @@ def _group_sums(cycle: Cycle):
         .annotate(amount=Sum("approved_cents"))
     )
     spent = _spent(cycle.pk).filter(group=OuterRef("pk")).values("group").annotate(amount=Sum("amount_cents"))
-    return {
-        "allocated_cents": Coalesce(
+    return _GroupSums(
+        allocated_cents=Coalesce(
             Subquery(allocation.values("amount_cents")[:1]), Value(0), output_field=IntegerField()
         ),
-        "approved_cents": _sum(approved),
-        "spent_cents": _sum(spent),
-        "has_allocation": Exists(allocation),
-    }
+        approved_cents=_sum(approved),
+        spent_cents=_sum(spent),
+        has_allocation=Exists(allocation),
+    )
 
 
 @dataclass
@@ -96,15 +110,45 @@ class Program:
     allocation_changes: list = field(default_factory=list)
 
 
+class ProgramRow(TypedDict):
+    """What a group's row on the director's page carries beyond the group: its sums, then its cells."""
+
+    allocated_cents: int
+    approved_cents: int
+    spent_cents: int
+    has_allocation: bool
+    remaining_cents: int
+    per_member_cents: int | None
+    link: str
+    option_value: str
+    members_text: str
+    figures: list[str]
+    per_member_text: str
+
+
+if TYPE_CHECKING:
+    ProgramGroup = WithAnnotations[Group, ProgramRow]
+
+
 def program(cycle: Cycle) -> Program:
     """The director's page: figures by group and by category, and what waits for a decision. Six queries."""
-    groups = list(
-        Group.objects.filter(
-            ~Q(status=Group.Status.ARCHIVED) | Exists(Allocation.objects.filter(cycle=cycle, group=OuterRef("pk")))
-        )
-        .annotate(**_group_sums(cycle))
-        .only("id", "name", "slug", "is_confidential", "member_count", "status")
-        .order_by("name")
+    sums = _group_sums(cycle)
+    # The rows also carry what the template prints, written below (see ProgramRow).
+    groups = cast(
+        "list[ProgramGroup]",
+        list(
+            Group.objects.filter(
+                ~Q(status=Group.Status.ARCHIVED) | Exists(Allocation.objects.filter(cycle=cycle, group=OuterRef("pk")))
+            )
+            .annotate(
+                allocated_cents=sums.allocated_cents,
+                approved_cents=sums.approved_cents,
+                spent_cents=sums.spent_cents,
+                has_allocation=sums.has_allocation,
+            )
+            .only("id", "name", "slug", "is_confidential", "member_count", "status")
+            .order_by("name")
+        ),
     )
     totals = Totals(total_cents=cycle.total_cents)
     # At 300 groups the template's own lookups, filters and {% url %} per cell cost more than the queries:
@@ -181,8 +225,12 @@ class GroupBudget:
 def group_totals(group: Group, cycle: Cycle) -> tuple[Allocation | None, Totals]:
     """Two queries: the allocation, and the approved and spent sums."""
     allocation = Allocation.objects.filter(cycle=cycle, group=group).first()
+    group_sums = _group_sums(cycle)
     sums = (
-        Group.objects.filter(pk=group.pk).annotate(**_group_sums(cycle)).values("approved_cents", "spent_cents").get()
+        Group.objects.filter(pk=group.pk)
+        .annotate(approved_cents=group_sums.approved_cents, spent_cents=group_sums.spent_cents)
+        .values("approved_cents", "spent_cents")
+        .get()
     )
     totals = Totals(allocated_cents=allocation.amount_cents if allocation else 0, members=group.member_count, **sums)
     return allocation, totals
@@ -199,10 +247,9 @@ def group_budget(group: Group, cycle: Cycle) -> GroupBudget:
     requests = list(
         FundingRequest.objects.filter(cycle=cycle, group=group)
         .select_related("meeting")
-        .annotate(drawn_cents=_sum(recorded))[:GROUP_PAGE_LIMIT]
+        .annotate(drawn_cents=_sum(recorded))
+        .annotate(remaining_cents=F("approved_cents") - F("drawn_cents"))[:GROUP_PAGE_LIMIT]
     )
-    for item in requests:
-        item.remaining_cents = item.approved_cents - item.drawn_cents
     expenses = list(
         Expense.objects.filter(cycle=cycle, group=group, deleted_at__isnull=True).select_related("meeting")[
             :GROUP_PAGE_LIMIT

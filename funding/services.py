@@ -6,22 +6,22 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import EQUITY_DIRECTOR_GROUP
+from accounts.models import EQUITY_DIRECTOR_GROUP, User
 from belong import mail
+from belong.history import record_author
 from belong.models import AuditLog
 from groups.models import Group, Membership
+from meetings.models import Meeting
 
 from . import receipts
 from .models import Allocation, Cycle, Expense, FundingRequest
-
-User = get_user_model()
 
 
 class FundingError(ValidationError):
@@ -59,20 +59,20 @@ def _directors() -> list:
 
 
 @transaction.atomic
-def cycle_create(*, name: str, starts_on: datetime.date, ends_on: datetime.date, total_cents: int, by) -> Cycle:
+def cycle_create(*, name: str, starts_on: datetime.date, ends_on: datetime.date, total_cents: int, by: User) -> Cycle:
     if ends_on <= starts_on:
         raise FundingError(_("A cycle must end after it starts."))
     if Cycle.objects.filter(name=name).exists():
         raise FundingError(_("Another cycle already has that name."))
     cycle = Cycle(name=name, starts_on=starts_on, ends_on=ends_on, total_cents=total_cents, created_by=by)
-    cycle._history_user = by
+    record_author(cycle, by)
     cycle.save()
     _audit(by=by, action="funding.cycle_created", obj=cycle, total_cents=total_cents)
     return cycle
 
 
 @transaction.atomic
-def allocation_set(*, cycle: Cycle, group: Group, amount_cents: int, reason: str, by) -> Allocation:
+def allocation_set(*, cycle: Cycle, group: Group, amount_cents: int, reason: str, by: User) -> Allocation:
     """Allocate to a group, or change its allocation (a change needs a reason, kept in the history)."""
     reason = reason.strip()
     # The row exists before it is locked, so that two first allocations at once are taken in turn.
@@ -85,8 +85,7 @@ def allocation_set(*, cycle: Cycle, group: Group, amount_cents: int, reason: str
     allocation.amount_cents = amount_cents
     allocation.reason = reason
     allocation.updated_by = by
-    allocation._change_reason = reason
-    allocation._history_user = by
+    record_author(allocation, by, reason=reason)
     allocation.save()
     _audit(
         by=by,
@@ -102,12 +101,12 @@ def allocation_set(*, cycle: Cycle, group: Group, amount_cents: int, reason: str
 
 
 @transaction.atomic
-def totals_visibility_set(*, cycle: Cycle, group: Group, visible: bool, by) -> Allocation:
+def totals_visibility_set(*, cycle: Cycle, group: Group, visible: bool, by: User) -> Allocation:
     allocation = Allocation.objects.select_for_update().filter(cycle=cycle, group=group).first()
     if allocation is None:
         raise FundingError(_("The group has no allocation in this cycle yet: there are no totals to show."))
     allocation.totals_visible_to_members = visible
-    allocation._history_user = by
+    record_author(allocation, by)
     allocation.updated_by = by
     allocation.save(update_fields=["totals_visible_to_members", "updated_by", "updated_at"])
     return allocation
@@ -122,8 +121,8 @@ def request_create(
     purpose: str,
     planned_on: datetime.date,
     category: str,
-    meeting=None,
-    by,
+    meeting: Meeting | None = None,
+    by: User,
 ) -> FundingRequest:
     if meeting is not None and meeting.group_id != group.pk:
         raise FundingError(_("That meeting belongs to another group."))
@@ -137,7 +136,7 @@ def request_create(
         meeting=meeting,
         requested_by=by,
     )
-    funding_request._history_user = by
+    record_author(funding_request, by)
     funding_request.save()
     mail.enqueue_many(
         kind="funding.awaiting_decision", recipients=_directors(), context={"request_id": funding_request.pk}
@@ -152,7 +151,7 @@ def request_decide(
     decision: str,
     approved_cents: int | None = None,
     message: str = "",
-    by,
+    by: User,
 ) -> FundingRequest:
     """Approve in full ("approve"), in part ("partly", with the amount) or decline ("decline")."""
     locked = FundingRequest.objects.select_for_update().get(pk=funding_request.pk)
@@ -171,8 +170,7 @@ def request_decide(
     locked.decision_message = message.strip()
     locked.decided_by = by
     locked.decided_at = timezone.now()
-    locked._change_reason = f"decision: {decision}"
-    locked._history_user = by
+    record_author(locked, by, reason=f"decision: {decision}")
     locked.save()
     _audit(
         by=by,
@@ -209,9 +207,9 @@ def expense_record(
     vendor: str,
     note: str = "",
     funding_request: FundingRequest | None = None,
-    meeting=None,
-    receipt=None,
-    by,
+    meeting: Meeting | None = None,
+    receipt: UploadedFile | None = None,
+    by: User,
 ) -> Expense:
     """Record an expense. Within the remainder of the approved request it draws on, it is spent at once;
     otherwise it waits for the director's approval.
@@ -249,12 +247,14 @@ def expense_record(
     )
     if receipt:
         expense.receipt = receipt
-    expense._history_user = by
+    record_author(expense, by)
     try:
         expense.save()
     except BaseException:
         # The file is written before the row: a row that fails must not leave its receipt behind.
-        if expense.receipt and expense.receipt._committed:
+        # FieldFile._committed (True once the file is in storage) is private, so django-stubs leave it out.
+        written = expense.receipt and expense.receipt._committed  # type: ignore[attr-defined]
+        if written and expense.receipt.name:
             expense.receipt.storage.delete(expense.receipt.name)
         raise
     if status == Expense.Status.AWAITING:
@@ -263,7 +263,7 @@ def expense_record(
 
 
 @transaction.atomic
-def expense_decide(*, expense: Expense, approve: bool, message: str = "", by) -> Expense:
+def expense_decide(*, expense: Expense, approve: bool, message: str = "", by: User) -> Expense:
     locked = Expense.objects.select_for_update().get(pk=expense.pk)
     if locked.status != Expense.Status.AWAITING or locked.deleted_at:
         raise FundingError(_("That expense has already been decided."))
@@ -271,8 +271,7 @@ def expense_decide(*, expense: Expense, approve: bool, message: str = "", by) ->
     locked.decision_message = message.strip()
     locked.decided_by = by
     locked.decided_at = timezone.now()
-    locked._change_reason = "decision: approved" if approve else "decision: declined"
-    locked._history_user = by
+    record_author(locked, by, reason="decision: approved" if approve else "decision: declined")
     locked.save()
     _audit(
         by=by,
@@ -289,7 +288,7 @@ def expense_decide(*, expense: Expense, approve: bool, message: str = "", by) ->
 
 
 @transaction.atomic
-def expense_delete(*, expense: Expense, reason: str, by) -> Expense:
+def expense_delete(*, expense: Expense, reason: str, by: User) -> Expense:
     """Take an expense off the books. The row, its receipt and its history stay for the auditors."""
     locked = Expense.objects.select_for_update().get(pk=expense.pk)
     if locked.deleted_at:
@@ -298,8 +297,7 @@ def expense_delete(*, expense: Expense, reason: str, by) -> Expense:
         raise FundingError(_("Say why the expense is deleted; the reason is kept for the auditors."))
     locked.deleted_at = timezone.now()
     locked.deleted_by = by
-    locked._change_reason = reason.strip()
-    locked._history_user = by
+    record_author(locked, by, reason=reason.strip())
     locked.save(update_fields=["deleted_at", "deleted_by"])
     _audit(
         by=by,

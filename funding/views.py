@@ -8,6 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.access import is_director
+from groups import access as group_access
+
 from . import access, exports, selectors, services
 from .forms import (
     AllocationForm,
@@ -43,7 +46,7 @@ def _no_cycle(request, group):
 @login_required
 def index(request):
     """The director goes to the current cycle; a lead sees the groups they lead."""
-    if access.is_director(request.user):
+    if is_director(request.user):
         cycle = selectors.current_cycle()
         if cycle is None:
             return redirect("funding:cycle_new")
@@ -141,8 +144,8 @@ def group_budget(request, slug):
         "funding/group.html",
         {
             "budget": selectors.group_budget(group, cycle),
-            "is_lead": access.is_lead(request.user, group),
-            "is_director": access.is_director(request.user),
+            "is_lead": group_access.is_lead(request.user, group),
+            "is_director": is_director(request.user),
         },
     )
 

@@ -22,8 +22,10 @@ from django.shortcuts import get_object_or_404
 from .models import Group, Membership
 
 
-def _membership(user, group: Group) -> Membership | None:
-    if not user.is_authenticated:
+def _membership(user, group: Group | None) -> Membership | None:
+    # A district event has no group, so nobody is its member or lead; a deactivated account (offboarded
+    # by HR or SCIM) keeps its rows for the record but no longer speaks for any group.
+    if group is None or not user.is_authenticated or not user.is_active:
         return None
     cache = getattr(group, "_viewer_memberships", None)
     if cache is None:
@@ -33,17 +35,22 @@ def _membership(user, group: Group) -> Membership | None:
     return cache[user.pk]
 
 
-def membership_of(user, group: Group) -> Membership | None:
-    """The viewer's own membership (any status), fetched once per request and group."""
+def membership_of(user, group: Group | None) -> Membership | None:
+    """The viewer's own membership (any status), fetched once per request and group.
+
+    The answer is kept on the group instance, so every check made on one loaded group (the group page, a
+    meeting's access rules, its refusal messages) costs one query; services reload the group inside their
+    transaction and so never act on a stale answer.
+    """
     return _membership(user, group)
 
 
-def is_lead(user, group: Group) -> bool:
+def is_lead(user, group: Group | None) -> bool:
     membership = _membership(user, group)
     return bool(membership and membership.is_lead)
 
 
-def is_active_member(user, group: Group) -> bool:
+def is_active_member(user, group: Group | None) -> bool:
     membership = _membership(user, group)
     return bool(membership and membership.status == Membership.Status.ACTIVE)
 
@@ -80,13 +87,14 @@ def get_group_for_viewer(request, slug: str) -> Group:
     return group
 
 
-def get_group_for_lead(request, slug: str) -> Group:
-    """The group whose roster the viewer manages: 404 when unknown, 403 when not theirs to manage."""
+def get_group_for_lead(request, slug: str, *, refusal: str = "") -> Group:
+    """The group the viewer manages (its leads; the director for a group that is not confidential):
+    404 when unknown, 403 when not theirs to manage. `refusal` is the 403 page's explanation."""
     if not request.user.is_authenticated:
-        raise PermissionDenied
+        raise PermissionDenied(refusal)
     group = get_object_or_404(Group, slug=slug)
     if not can_manage_roster(request.user, group):
-        raise PermissionDenied
+        raise PermissionDenied(refusal)
     return group
 
 

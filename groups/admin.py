@@ -325,7 +325,7 @@ def _decide(modeladmin, request, queryset, *, approve: bool):
     done = 0
     for proposal in queryset.filter(status=GroupProposal.Status.PENDING):
         try:
-            services.decide_proposal(
+            services.proposal_decide(
                 proposal=proposal, by=request.user, approve=approve, message=proposal.decision_message
             )
         except ValidationError as error:
@@ -376,7 +376,7 @@ class GroupProposalAdmin(admin.ModelAdmin):
         decision = form.cleaned_data.get("decision")
         if decision:
             try:
-                services.decide_proposal(
+                services.proposal_decide(
                     proposal=obj, by=request.user, approve=decision == "approve", message=obj.decision_message
                 )
             except ValidationError as error:

@@ -3,15 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _on_staff_imported(sender, *, created_ids=(), changed_ids=(), **kwargs):
-    from .services import handle_staff_imported
+    from .services import staff_imported_handle
 
-    handle_staff_imported(created_ids=created_ids, changed_ids=changed_ids)
+    staff_imported_handle(created_ids=created_ids, changed_ids=changed_ids)
 
 
 def _on_person_deleted(sender, *, instance, **kwargs):
-    from .services import count_leaves_of_deleted_person
+    from .services import deleted_person_leaves_count
 
-    count_leaves_of_deleted_person(user=instance)
+    deleted_person_leaves_count(user=instance)
 
 
 class GroupsConfig(AppConfig):
@@ -28,8 +28,6 @@ class GroupsConfig(AppConfig):
         pre_delete.connect(_on_person_deleted, sender=get_user_model(), dispatch_uid="groups.on_person_deleted")
 
         # The HR import lives in accounts and knows nothing of groups: it announces, groups listens.
-        try:
-            from accounts.signals import staff_imported
-        except ImportError:
-            return
+        from accounts.signals import staff_imported
+
         staff_imported.connect(_on_staff_imported, dispatch_uid="groups.on_staff_imported")

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import JobRole, School, User
 
-from .models import Group, GroupProposal, Membership, MembershipEvent
+from .models import Group, GroupColour, GroupProposal, Membership, MembershipEvent
 
 F = Group.Focus
 S = Group.Status
@@ -288,9 +288,11 @@ def load(stdout, people: dict[str, User]) -> None:
     )
     non_admins = [u for u in staff if not u.is_administrator]
     created_groups = 0
-    for spec in GROUPS:
+    palette = list(GroupColour.values)
+    for index, spec in enumerate(GROUPS):
         defaults = {k: v for k, v in spec.items() if k != "name"}
         defaults.setdefault("slug", _slug(spec["name"]))
+        defaults.setdefault("colour", palette[index % len(palette)])
         defaults.setdefault("contact_email", "belong@district.example")
         group, created = Group.objects.get_or_create(name=spec["name"], defaults=defaults)
         created_groups += created

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from .models import Group, GroupProposal, Membership
+from .models import Group, GroupColour, GroupProposal, Membership
 
 User = get_user_model()
 
@@ -19,6 +19,10 @@ class JoinForm(forms.Form):
         max_length=MESSAGE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class ColourForm(forms.Form):
+    colour = forms.ChoiceField(label=_("Card colour"), choices=GroupColour.choices, widget=forms.RadioSelect)
 
 
 class VisibilityForm(forms.Form):

@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import ADMINISTRATOR_ROLES, JobRole, School
 
 # Paths under /groups/ that are pages, not groups.
-RESERVED_SLUGS = frozenset({"propose", "overview", "new", "admin", "me"})
+RESERVED_SLUGS = frozenset({"propose", "overview", "new", "admin", "me", "public"})
 
 SEARCH_CONFIG = "english"
 
@@ -43,6 +43,35 @@ class GroupQuerySet(models.QuerySet):
 
     def of_member(self, user):
         return self.filter(Exists(Membership.objects.filter(group_id=OuterRef("pk"), user_id=user.pk)))
+
+
+class GroupColour(models.TextChoices):
+    """A small fixed palette a lead picks from so cards are recognisable at a glance.
+
+    Every colour carries white text at 4.5:1 or more (WCAG 1.4.3); tests/groups/test_colour.py checks it.
+    """
+
+    INDIGO = "indigo", _("Indigo")
+    TEAL = "teal", _("Teal")
+    FOREST = "forest", _("Forest green")
+    PLUM = "plum", _("Plum")
+    BERRY = "berry", _("Berry")
+    RUST = "rust", _("Rust")
+    SLATE = "slate", _("Slate")
+    OCEAN = "ocean", _("Ocean blue")
+
+
+# The hex value of each colour; the stylesheet (static/css/groups.css) uses the same values.
+GROUP_COLOUR_HEX = {
+    GroupColour.INDIGO: "#3b3f8f",
+    GroupColour.TEAL: "#0f6b6b",
+    GroupColour.FOREST: "#2e6b34",
+    GroupColour.PLUM: "#6d3a78",
+    GroupColour.BERRY: "#a4284f",
+    GroupColour.RUST: "#a3441c",
+    GroupColour.SLATE: "#48546a",
+    GroupColour.OCEAN: "#1c5fa8",
+}
 
 
 class Group(models.Model):
@@ -79,6 +108,13 @@ class Group(models.Model):
         help_text=_('For example: "While this group is for those who identify as white, all staff are welcome."'),
     )
     focus = models.CharField(_("focus"), max_length=20, choices=Focus.choices, default=Focus.COMMUNITY)
+    colour = models.CharField(
+        _("colour"),
+        max_length=12,
+        choices=GroupColour.choices,
+        default=GroupColour.INDIGO,
+        help_text=_("Shown on the group's card and page so people recognise it."),
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     charter = models.TextField(_("charter"), blank=True)
     charter_adopted_on = models.DateField(_("charter adopted on"), null=True, blank=True)
@@ -126,6 +162,9 @@ class Group(models.Model):
     history = HistoricalRecords(excluded_fields=["member_count"])
 
     objects = GroupQuerySet.as_manager()
+
+    # Not a column: groups.access keeps the viewers' memberships here for the life of this instance.
+    _viewer_memberships: dict[int, Membership | None]
 
     class Meta:
         ordering = ["name"]

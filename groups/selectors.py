@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, Protocol
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -24,7 +24,7 @@ PENDING = Membership.Status.PENDING
 LEAD = Membership.Role.LEAD
 
 
-def count_of(**filters) -> Subquery:
+def count_of(**filters: Any) -> Coalesce:
     """A per-group count of memberships matching `filters`, answered from the roster index."""
     matching = (
         Membership.objects.filter(group_id=OuterRef("pk"), **filters)
@@ -249,34 +249,36 @@ def roster_exports(group: Group, limit: int = EXPORT_HISTORY_LIMIT) -> list:
     )
 
 
+class UpcomingMeetingsSource(Protocol):
+    def __call__(self, group: Group, *, limit: int) -> list: ...
+
+
+# Groups shows a group's next meetings (its page, its welcome e-mail, its space) but must not import the
+# meetings app, which builds on groups. Meetings plugs its listing in here from MeetingsConfig.ready().
+_upcoming_meetings_source: UpcomingMeetingsSource | None = None
+
+
+def register_upcoming_meetings(source: UpcomingMeetingsSource) -> None:
+    """Called once at start-up by the app that lists meetings (meetings.apps)."""
+    global _upcoming_meetings_source
+    _upcoming_meetings_source = source
+
+
 def upcoming_meetings_for_group(group: Group, limit: int = 3) -> list:
-    """The group's next meetings from the meetings app, or [] while that app has none to offer."""
-    try:
-        from meetings.selectors import upcoming_for_group
-    except ImportError:
+    """The group's next meetings as anyone may see them, or [] when no meetings app is installed."""
+    if _upcoming_meetings_source is None:
         return []
-    try:
-        return list(upcoming_for_group(group, limit=limit))[:limit]
-    except TypeError:
-        return list(upcoming_for_group(group))[:limit]
+    return _upcoming_meetings_source(group, limit=limit)
 
 
-def home_context_for(user) -> dict[str, Any]:
-    """The signed-in home page: the viewer's memberships and next meetings."""
-    memberships = list(
-        Membership.objects.filter(user=user)
-        .exclude(group__status=Group.Status.ARCHIVED)
-        .select_related("group")
-        .order_by("group__name")
+def public_groups() -> list[Group]:
+    """Groups whose page and schedule anyone may read: name, summary, mission and goals only (no counts)."""
+    return list(
+        Group.objects.listed()
+        .filter(public_schedule=True)
+        .only("name", "slug", "summary", "mission", "colour", "status")
+        .order_by("name")
     )
-    next_meetings: list = []
-    try:
-        from meetings.selectors import upcoming_for_user
-    except ImportError:
-        pass
-    else:
-        next_meetings = list(upcoming_for_user(user, limit=5))
-    return {"my_memberships": memberships, "next_meetings": next_meetings}
 
 
 def directory_for_welcome() -> list[Group]:

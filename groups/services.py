@@ -5,24 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts.models import EQUITY_DIRECTOR_GROUP, JobRole
+from accounts.models import EQUITY_DIRECTOR_GROUP, JobRole, User
 from belong import mail
 from belong.csv_export import csv_lines
 from belong.models import AuditLog
 
 from . import eligibility, signals
 from .eligibility import Decision, Outcome
-from .models import RESERVED_SLUGS, Group, GroupProposal, Membership, MembershipEvent
+from .models import RESERVED_SLUGS, Group, GroupColour, GroupProposal, Membership, MembershipEvent
 from .selectors import ROSTER_EXPORT_ACTION, ROSTER_VIEW_ACTION, count_of
-
-User = get_user_model()
 
 
 class RosterError(ValidationError):
@@ -53,7 +50,7 @@ def _leads(group: Group, *, exclude_user_id: int | None = None):
     return list(leads)
 
 
-def recount_members(*, group_ids: Iterable[int] | None = None) -> int:
+def group_recount_members(*, group_ids: Iterable[int] | None = None) -> int:
     """Set `member_count` from the memberships themselves; returns how many groups changed.
 
     The trigger keeps the counts; this repairs them after writes that bypass it (a bulk load with the
@@ -69,7 +66,7 @@ def _count(group: Group, change: int) -> None:
 
 
 @transaction.atomic
-def group_join(*, group: Group, user, message: str = "") -> JoinResult:
+def group_join(*, group: Group, user: User, message: str = "") -> JoinResult:
     """Join, ask to join, or be refused with the reason. Safe against double clicks and races."""
     existing = Membership.objects.select_for_update().filter(group=group, user=user).first()
     if existing and existing.status == Membership.Status.INVITED:
@@ -145,7 +142,7 @@ def _accept_invitation(membership: Membership) -> JoinResult:
 
 
 @transaction.atomic
-def group_leave(*, group: Group, user) -> bool:
+def group_leave(*, group: Group, user: User) -> bool:
     """Leave (or withdraw a request). Always possible; the membership is deleted. False if there was none."""
     membership = Membership.objects.select_for_update().filter(group=group, user=user).first()
     if membership is None:
@@ -157,14 +154,14 @@ def group_leave(*, group: Group, user) -> bool:
 
 
 @transaction.atomic
-def set_visibility(*, membership: Membership, visible: bool) -> Membership:
+def membership_set_visibility(*, membership: Membership, visible: bool) -> Membership:
     membership.visible_to_members = visible
     membership.save(update_fields=["visible_to_members"])
     return membership
 
 
 @transaction.atomic
-def membership_set_hidden(*, membership: Membership, hidden: bool, by) -> Membership:
+def membership_set_hidden(*, membership: Membership, hidden: bool, by: User) -> Membership:
     """The person's own choice to be shown to people beyond the leads (or hidden again). Only they make it."""
     if by.pk != membership.user_id:
         raise RosterError(_("Only the member can change whether they are hidden."))
@@ -185,7 +182,7 @@ def membership_set_hidden(*, membership: Membership, hidden: bool, by) -> Member
 
 
 @transaction.atomic
-def group_set_confidential(*, group: Group, confidential: bool, by) -> Group:
+def group_set_confidential(*, group: Group, confidential: bool, by: User) -> Group:
     """Switch a group's confidential setting without ever exposing anyone.
 
     Making it confidential hides every existing membership too (and everyone who joins from then on).
@@ -217,6 +214,25 @@ def group_set_confidential(*, group: Group, confidential: bool, by) -> Group:
     return group
 
 
+@transaction.atomic
+def group_set_colour(*, group: Group, colour: str, by) -> Group:
+    """The lead's choice of the group's card colour, from the fixed palette (each meets 4.5:1 with white)."""
+    if colour not in GroupColour.values:
+        raise ValidationError(_("Choose one of the colours shown."))
+    if group.colour == colour:
+        return group
+    previous, group.colour = group.colour, colour
+    group.save(update_fields=["colour", "updated_at"])
+    AuditLog.objects.create(
+        actor=by,
+        action="groups.colour_changed",
+        object_type="groups.Group",
+        object_id=str(group.pk),
+        detail={"group": group.name, "from": previous, "to": colour},
+    )
+    return group
+
+
 def _locked(membership: Membership, group: Group) -> Membership:
     locked = Membership.objects.select_for_update().filter(pk=membership.pk, group=group).first()
     if locked is None:
@@ -225,7 +241,7 @@ def _locked(membership: Membership, group: Group) -> Membership:
 
 
 @transaction.atomic
-def approve_request(*, group: Group, membership: Membership, by, message: str = "") -> Membership:
+def request_approve(*, group: Group, membership: Membership, by: User, message: str = "") -> Membership:
     membership = _locked(membership, group)
     if membership.status != Membership.Status.PENDING:
         raise RosterError(_("That request has already been decided."))
@@ -233,6 +249,7 @@ def approve_request(*, group: Group, membership: Membership, by, message: str = 
     membership.joined_at = timezone.now()
     membership.save(update_fields=["status", "joined_at"])
     _count(group, +1)
+    _audit_membership(by=by, action="groups.request_approved", membership=membership)
     mail.enqueue(
         kind="groups.request_approved", to=membership.user, context={"group_id": group.pk, "message": message.strip()}
     )
@@ -241,28 +258,30 @@ def approve_request(*, group: Group, membership: Membership, by, message: str = 
 
 
 @transaction.atomic
-def decline_request(*, group: Group, membership: Membership, by, message: str = "") -> None:
+def request_decline(*, group: Group, membership: Membership, by: User, message: str = "") -> None:
     membership = _locked(membership, group)
     if membership.status != Membership.Status.PENDING:
         raise RosterError(_("That request has already been decided."))
     user = membership.user
+    _audit_membership(by=by, action="groups.request_declined", membership=membership)
     membership.delete()
     mail.enqueue(kind="groups.request_declined", to=user, context={"group_id": group.pk, "message": message.strip()})
     signals.request_decided.send(sender=Membership, group=group, user=user, approved=False)
 
 
 @transaction.atomic
-def remove_member(*, group: Group, membership: Membership, by) -> None:
+def member_remove(*, group: Group, membership: Membership, by: User) -> None:
     membership = _locked(membership, group)
     if membership.user_id == by.pk:
         raise RosterError(_("To leave the group yourself, use the Leave button on the group's page."))
     if membership.status == Membership.Status.ACTIVE:
         _count(group, -1)
+    _audit_membership(by=by, action="groups.membership_removed", membership=membership)
     membership.delete()
 
 
 @transaction.atomic
-def make_colead(*, group: Group, membership: Membership, by) -> Membership:
+def member_make_colead(*, group: Group, membership: Membership, by: User) -> Membership:
     membership = _locked(membership, group)
     if membership.status != Membership.Status.ACTIVE:
         raise RosterError(_("Only an active member can become a co-lead; approve their request first."))
@@ -271,20 +290,22 @@ def make_colead(*, group: Group, membership: Membership, by) -> Membership:
     membership.role = Membership.Role.LEAD
     membership.eligibility_flagged_at = None
     membership.save(update_fields=["role", "eligibility_flagged_at"])
+    _audit_membership(by=by, action="groups.colead_made", membership=membership)
     return membership
 
 
 @transaction.atomic
-def keep_flagged_member(*, group: Group, membership: Membership, by) -> Membership:
+def member_keep_flagged(*, group: Group, membership: Membership, by: User) -> Membership:
     """The leads decided a member whose role changed stays: clear the flag."""
     membership = _locked(membership, group)
     membership.eligibility_flagged_at = None
     membership.save(update_fields=["eligibility_flagged_at"])
+    _audit_membership(by=by, action="groups.flagged_member_kept", membership=membership)
     return membership
 
 
 @transaction.atomic
-def email_group(*, group: Group, sender, subject: str, body: str) -> int:
+def group_email(*, group: Group, sender: User, subject: str, body: str) -> int:
     """One e-mail per active member through the outbox; returns how many were queued."""
     members = User.objects.filter(
         memberships__group=group, memberships__status=Membership.Status.ACTIVE, is_active=True
@@ -304,7 +325,7 @@ def _roster_audit(*, action: str, group: Group, by, purpose: str, rows: int, **d
     )
 
 
-def roster_record_view(*, group: Group, by, rows: int, page: int) -> AuditLog:
+def roster_record_view(*, group: Group, by: User, rows: int, page: int) -> AuditLog:
     """A roster page shows names: who looked, when, at which group and how many people."""
     return _roster_audit(action=ROSTER_VIEW_ACTION, group=group, by=by, purpose="roster page", rows=rows, page=page)
 
@@ -320,7 +341,7 @@ class RosterExport:
 
 
 @transaction.atomic
-def export_roster_csv(*, group: Group, by, purpose: str, include_hidden: bool) -> RosterExport:
+def roster_export_csv(*, group: Group, by: User, purpose: str, include_hidden: bool) -> RosterExport:
     """Write the audit row (who, why, how many rows) now and return the rows, produced as they are streamed.
 
     Rows are read as tuples in chunks and labels looked up once, so 20,000 members stream in about a
@@ -382,7 +403,7 @@ def export_roster_csv(*, group: Group, by, purpose: str, include_hidden: bool) -
 
 
 @transaction.atomic
-def invite_member(*, group: Group, user, by) -> Membership:
+def member_invite(*, group: Group, user: User, by: User) -> Membership:
     """A lead invites a colleague (needed for invitation-only groups); they accept by joining."""
     refusal = eligibility.rule_refusal(user, group)
     if refusal:
@@ -413,7 +434,9 @@ def _directors():
 
 
 @transaction.atomic
-def propose_group(*, proposer, name: str, purpose: str, audience: str = "", would_lead: bool = False) -> GroupProposal:
+def group_propose(
+    *, proposer: User, name: str, purpose: str, audience: str = "", would_lead: bool = False
+) -> GroupProposal:
     proposal = GroupProposal.objects.create(
         proposer=proposer, name=name.strip(), purpose=purpose.strip(), audience=audience.strip(), would_lead=would_lead
     )
@@ -430,7 +453,7 @@ def _free_slug(name: str) -> str:
 
 
 @transaction.atomic
-def decide_proposal(*, proposal: GroupProposal, by, approve: bool, message: str = "") -> GroupProposal:
+def proposal_decide(*, proposal: GroupProposal, by: User, approve: bool, message: str = "") -> GroupProposal:
     """Approve (the group is created, forming, with the proposer as lead) or decline; the proposer hears either way."""
     proposal = GroupProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status != GroupProposal.Status.PENDING:
@@ -471,7 +494,7 @@ def decide_proposal(*, proposal: GroupProposal, by, approve: bool, message: str 
 
 
 @transaction.atomic
-def flag_ineligible_memberships(*, user_ids: Iterable[int]) -> int:
+def membership_flag_ineligible(*, user_ids: Iterable[int]) -> int:
     """After an HR role or site change: flag (never delete) memberships whose rules the person no longer meets.
 
     Memberships that qualify again lose their flag. Leads hear about new flags. Returns how many were flagged.
@@ -502,7 +525,7 @@ def flag_ineligible_memberships(*, user_ids: Iterable[int]) -> int:
 
 
 @transaction.atomic
-def send_new_hire_welcome(*, user) -> bool:
+def new_hire_welcome_send(*, user: User) -> bool:
     """One welcome e-mail per person, ever, in their language. False when they were welcomed already."""
     locked = User.objects.select_for_update().get(pk=user.pk)
     if locked.welcomed_at or not locked.is_active:
@@ -516,12 +539,12 @@ def send_new_hire_welcome(*, user) -> bool:
     return True
 
 
-def handle_staff_imported(*, created_ids: Iterable[int] = (), changed_ids: Iterable[int] = ()) -> None:
+def staff_imported_handle(*, created_ids: Iterable[int] = (), changed_ids: Iterable[int] = ()) -> None:
     for user in User.objects.filter(pk__in=list(created_ids), welcomed_at__isnull=True, is_active=True):
-        send_new_hire_welcome(user=user)
+        new_hire_welcome_send(user=user)
     changed = list(changed_ids)
     if changed:
-        flag_ineligible_memberships(user_ids=changed)
+        membership_flag_ineligible(user_ids=changed)
 
 
 # --- The admin ----------------------------------------------------------------------------------------
@@ -560,11 +583,11 @@ def _becomes(membership: Membership, status: str) -> None:
 def membership_add(
     *,
     group: Group,
-    user,
+    user: User,
     role: str = Membership.Role.MEMBER,
     status: str = Membership.Status.ACTIVE,
     visible_to_members: bool = False,
-    by,
+    by: User | None,
 ) -> Membership:
     """Put someone on a normal group's roster from the admin; the job-role and site rules still apply."""
     if group.is_confidential:
@@ -591,7 +614,9 @@ def membership_add(
 
 
 @transaction.atomic
-def membership_change(*, membership: Membership, role: str, status: str, visible_to_members: bool, by) -> Membership:
+def membership_change(
+    *, membership: Membership, role: str, status: str, visible_to_members: bool, by: User
+) -> Membership:
     """Change a role, a status or the member-list choice from the admin; joins and leaves are counted."""
     membership = Membership.objects.select_for_update().select_related("group").get(pk=membership.pk)
     if membership.group.is_confidential:
@@ -612,20 +637,20 @@ def membership_change(*, membership: Membership, role: str, status: str, visible
 
 
 @transaction.atomic
-def membership_delete(*, membership: Membership, by) -> None:
+def membership_delete(*, membership: Membership, by: User) -> None:
     """Take someone off a normal group's roster from the admin (an active member counts as a leave)."""
-    membership = Membership.objects.select_for_update().select_related("group").filter(pk=membership.pk).first()
-    if membership is None:
+    locked = Membership.objects.select_for_update().select_related("group").filter(pk=membership.pk).first()
+    if locked is None:
         return
-    if membership.group.is_confidential:
+    if locked.group.is_confidential:
         raise _confidential_refusal()
-    if membership.status == Membership.Status.ACTIVE:
-        _count(membership.group, -1)
-    _audit_membership(by=by, action="groups.membership_removed", membership=membership)
-    membership.delete()
+    if locked.status == Membership.Status.ACTIVE:
+        _count(locked.group, -1)
+    _audit_membership(by=by, action="groups.membership_removed", membership=locked)
+    locked.delete()
 
 
-def count_leaves_of_deleted_person(*, user) -> int:
+def deleted_person_leaves_count(*, user: User) -> int:
     """Before a person is deleted (their memberships go with them), count each active membership as a
     leave so the growth chart stays true. Returns how many were counted."""
     groups = list(Group.objects.filter(memberships__user=user, memberships__status=Membership.Status.ACTIVE))

@@ -2,9 +2,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,6 +20,7 @@ from . import access, eligibility, selectors, services
 from .eligibility import Outcome
 from .filters import GroupFilter
 from .forms import (
+    ColourForm,
     ExportForm,
     GroupEmailForm,
     HiddenForm,
@@ -25,6 +30,7 @@ from .forms import (
     RosterActionForm,
     VisibilityForm,
 )
+from .models import Group, GroupColour
 
 DIRECTORY_PAGE_SIZE = 30
 
@@ -44,16 +50,36 @@ def directory(request):
     return render(request, "groups/directory.html", {"filter": filterset, "page": page, "groups": page.object_list})
 
 
-@login_required
+def public_directory(request):
+    """Groups anyone may read about before signing in (a new hire before their account exists)."""
+    context = {"user": AnonymousUser(), "messages": (), "groups": selectors.public_groups()}
+    return render(request, "groups/public_directory.html", context)
+
+
 def detail(request, slug):
+    if not request.user.is_authenticated:
+        # A group that publishes its schedule has a public page; for anything else (a group that does not,
+        # or no group at all) the visitor is asked to sign in, so the answer confirms nothing.
+        if Group.objects.listed().filter(slug=slug, public_schedule=True).exists():
+            return redirect(reverse("meetings:public_schedule", args=[slug]))
+        return redirect_to_login(request.get_full_path())
     group = access.get_group_for_viewer(request, slug)
     context = selectors.group_page(request.user, group, members_page=request.GET.get("page"))
     context.update(
         decision=eligibility.check(request.user, group),
         join_form=JoinForm(),
         upcoming_meetings=selectors.upcoming_meetings_for_group(group, limit=5),
+        colour_choices=GroupColour.choices,
     )
     return render(request, "groups/detail.html", context)
+
+
+def _back(request, group):
+    """Where a form sent from a card (the directory, the home page) returns: that page, else the group's."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(group)
 
 
 @login_required
@@ -63,7 +89,7 @@ def join(request, slug):
     form = JoinForm(request.POST)
     if not form.is_valid():
         messages.error(request, _first_error(form))
-        return redirect(group)
+        return _back(request, group)
     result = services.group_join(group=group, user=request.user, message=form.cleaned_data["message"])
     pending = result.membership is not None and result.membership.status == result.membership.Status.PENDING
     if result.decision.outcome == Outcome.REFUSE:
@@ -81,6 +107,19 @@ def join(request, slug):
         )
     else:
         messages.success(request, _("Welcome! You are now a member of %(group)s.") % {"group": group.name})
+    return _back(request, group)
+
+
+@login_required
+@require_POST
+def colour(request, slug):
+    group = access.get_group_for_lead(request, slug)
+    form = ColourForm(request.POST)
+    if form.is_valid():
+        services.group_set_colour(group=group, colour=form.cleaned_data["colour"], by=request.user)
+        messages.success(request, _("Saved: the group's card now shows its new colour."))
+    else:
+        messages.error(request, _("Choose one of the colours shown."))
     return redirect(group)
 
 
@@ -102,7 +141,9 @@ def visibility(request, slug):
     membership = access.get_membership_for_self(request, group)
     form = VisibilityForm(request.POST)
     form.is_valid()  # a checkbox: anything but "on" means hidden
-    services.set_visibility(membership=membership, visible=form.cleaned_data.get("visible_to_members", False))
+    services.membership_set_visibility(
+        membership=membership, visible=form.cleaned_data.get("visible_to_members", False)
+    )
     if membership.visible_to_members:
         messages.success(request, _("Other members can now see your name on the member list."))
     else:
@@ -159,11 +200,11 @@ def _roster_page(request, group, *, action_form=None, invite_form=None, status=2
 
 
 ROSTER_ACTIONS = {
-    "approve": (services.approve_request, gettext_lazy("Request approved; they have been told by e-mail.")),
-    "decline": (services.decline_request, gettext_lazy("Request declined; they have been told by e-mail.")),
-    "remove": (services.remove_member, gettext_lazy("Removed from the group.")),
-    "colead": (services.make_colead, gettext_lazy("They now co-lead the group.")),
-    "keep": (services.keep_flagged_member, gettext_lazy("Kept as a member; the flag is cleared.")),
+    "approve": (services.request_approve, gettext_lazy("Request approved; they have been told by e-mail.")),
+    "decline": (services.request_decline, gettext_lazy("Request declined; they have been told by e-mail.")),
+    "remove": (services.member_remove, gettext_lazy("Removed from the group.")),
+    "colead": (services.member_make_colead, gettext_lazy("They now co-lead the group.")),
+    "keep": (services.member_keep_flagged, gettext_lazy("Kept as a member; the flag is cleared.")),
 }
 
 
@@ -178,7 +219,7 @@ def roster(request, slug):
         return _roster_page(request, group, action_form=form, status=400)
     action, done = ROSTER_ACTIONS[form.cleaned_data["action"]]
     kwargs = {"group": group, "membership": form.cleaned_data["membership"], "by": request.user}
-    if action in (services.approve_request, services.decline_request):
+    if action in (services.request_approve, services.request_decline):
         kwargs["message"] = form.cleaned_data["message"]
     try:
         action(**kwargs)
@@ -196,7 +237,7 @@ def invite(request, slug):
     form = InviteForm(request.POST)
     if form.is_valid():
         try:
-            services.invite_member(group=group, user=form.cleaned_data["user"], by=request.user)
+            services.member_invite(group=group, user=form.cleaned_data["user"], by=request.user)
         except ValidationError as error:
             form.add_error("email", error.messages[0])
     if not form.is_valid():
@@ -211,7 +252,7 @@ def email_group(request, slug):
     group = access.get_group_for_lead(request, slug)
     form = GroupEmailForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        count = services.email_group(group=group, sender=request.user, **form.cleaned_data)
+        count = services.group_email(group=group, sender=request.user, **form.cleaned_data)
         messages.success(
             request,
             ngettext(
@@ -233,7 +274,7 @@ def export_roster(request, slug):
     group = access.get_group_for_lead(request, slug)
     form = ExportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        export = services.export_roster_csv(
+        export = services.roster_export_csv(
             group=group,
             by=request.user,
             purpose=form.cleaned_data["purpose"],
@@ -255,7 +296,7 @@ def export_roster(request, slug):
 def propose(request):
     form = ProposalForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        services.propose_group(proposer=request.user, **form.cleaned_data)
+        services.group_propose(proposer=request.user, **form.cleaned_data)
         messages.success(request, _("Thank you! The equity director will review your idea and reply by e-mail."))
         return redirect("groups:directory")
     return render(request, "groups/propose.html", {"form": form}, status=400 if request.method == "POST" else 200)

@@ -13,7 +13,7 @@ from . import services
 
 def get_feedback_target(token: str) -> tuple[Occurrence, int]:
     """The meeting date and person a feedback link was made for; a forged or expired link is "not found"."""
-    found = services.read_feedback_token(token)
+    found = services.feedback_token_read(token)
     if found is None:
         raise Http404
     occurrence_id, user_id = found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -12,7 +13,10 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from belong import mail
+from comments.models import Comment
+from equity_plan.models import ActionItem
 from meetings.models import RSVP, Occurrence, district_zone
 
 from .models import IMPROVEMENT_MAX_LENGTH, FeedbackAnswer, FeedbackGiven, PublishedReply
@@ -28,11 +32,11 @@ class FeedbackRefused(Exception):
         self.reason = reason
 
 
-def feedback_token(*, occurrence_id: int, user_id: int) -> str:
+def feedback_token_create(*, occurrence_id: int, user_id: int) -> str:
     return signing.dumps({"o": occurrence_id, "u": user_id}, salt=FEEDBACK_SALT, compress=True)
 
 
-def read_feedback_token(token: str) -> tuple[int, int] | None:
+def feedback_token_read(token: str) -> tuple[int, int] | None:
     """(occurrence id, user id) from a link, or None when it was altered or has expired."""
     try:
         data = signing.loads(token, salt=FEEDBACK_SALT, max_age=FEEDBACK_TOKEN_MAX_AGE)
@@ -73,7 +77,7 @@ def feedback_requests_send(*, now: datetime | None = None) -> int:
                 to=person,
                 context={
                     "occurrence_id": occurrence_id,
-                    "token": feedback_token(occurrence_id=occurrence_id, user_id=person.pk),
+                    "token": feedback_token_create(occurrence_id=occurrence_id, user_id=person.pk),
                 },
                 dedupe_key=f"impact.feedback:{occurrence_id}",
             )
@@ -108,7 +112,7 @@ def feedback_blur_order() -> int:
     row's place in the table file: the FeedbackGiven row naming the person and their answer were written
     together, so a dump could pair them. Rewriting every row of both tables in one transaction gives them
     all one transaction id; CLUSTER on the random UUID key then puts the answers in an order unrelated to
-    arrival (as comments.services.blur_submission_order does for comments). Returns the answers rewritten.
+    arrival (as comments.services.comment_blur_order does for comments). Returns the answers rewritten.
     """
     answers = connection.ops.quote_name(FeedbackAnswer._meta.db_table)
     given = connection.ops.quote_name(FeedbackGiven._meta.db_table)
@@ -130,7 +134,7 @@ class NotPublishable(Exception):
 
 
 @transaction.atomic
-def reply_publish(*, comment, plan_items, by) -> PublishedReply:
+def reply_publish(*, comment: Comment, plan_items: Iterable[ActionItem], by: User) -> PublishedReply:
     """Show a comment and its reply on "You said, we did", next to the plan items it led to."""
     from belong.models import AuditLog
 
@@ -153,7 +157,7 @@ def reply_publish(*, comment, plan_items, by) -> PublishedReply:
 
 
 @transaction.atomic
-def reply_unpublish(*, entry: PublishedReply, by) -> None:
+def reply_unpublish(*, entry: PublishedReply, by: User) -> None:
     from belong.models import AuditLog
 
     AuditLog.objects.create(

@@ -3,45 +3,32 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from groups import access as group_access
 from groups.models import Group, Membership
 
 from .models import RSVP, Audience, Meeting, Occurrence
 
 
-def membership_of(user, group: Group | None) -> Membership | None:
-    if group is None or not user.is_authenticated:
-        return None
-    return Membership.objects.filter(group=group, user=user).first()
-
-
-def is_active_member(membership: Membership | None) -> bool:
-    return membership is not None and membership.status == Membership.Status.ACTIVE
-
-
-def is_lead(membership: Membership | None) -> bool:
-    return membership is not None and membership.is_lead
-
-
-def can_manage(user, meeting: Meeting, membership: Membership | None = None) -> bool:
+def can_manage(user, meeting: Meeting) -> bool:
     """Leads manage their group's meetings; the equity director manages district events and the
     meetings of groups that are not confidential."""
     if not user.is_authenticated or not user.is_active:
         return False
-    if meeting.group_id is None:
+    group = meeting.group
+    if group is None:
         return user.is_equity_director
-    if membership is None:
-        membership = membership_of(user, meeting.group)
-    if is_lead(membership):
+    if group_access.is_lead(user, group):
         return True
     # Attendance sheets name people: a confidential group's stay with its own leads.
-    return not meeting.group.is_confidential and user.is_equity_director
+    return not group.is_confidential and user.is_equity_director
 
 
-def can_view(user, meeting: Meeting, membership: Membership | None = None) -> bool:
+def can_view(user, meeting: Meeting) -> bool:
     """Staff see district events and ordinary groups' meetings; confidential groups keep theirs to
     members unless the group has made its schedule public."""
     if not user.is_authenticated:
@@ -49,10 +36,23 @@ def can_view(user, meeting: Meeting, membership: Membership | None = None) -> bo
     group = meeting.group
     if group is None or not group.is_confidential or group.public_schedule or user.is_equity_director:
         return True
-    return is_active_member(membership)
+    return group_access.is_active_member(user, group)
 
 
-def audience_admits(user, meeting: Meeting, membership: Membership | None = None) -> bool:
+def listable_filter(user) -> Q:
+    """`can_view` as a filter on meetings, for listings outside the meetings app (the equity plan's linked
+    meetings). A signed-out visitor sees only what is public: district events and public schedules."""
+    if user is None or not user.is_authenticated:
+        return Q(group__isnull=True) | Q(group__public_schedule=True)
+    if user.is_equity_director:
+        return Q()
+    member_of = Q(
+        Exists(Membership.objects.filter(group_id=OuterRef("group_id"), user=user, status=Membership.Status.ACTIVE))
+    )
+    return Q(group__isnull=True) | Q(group__is_confidential=False) | Q(group__public_schedule=True) | member_of
+
+
+def audience_admits(user, meeting: Meeting) -> bool:
     """The audience rule for seeing an event at all (its page, its .ics, a feed, a schedule).
 
     An administrators-only event is shown only to administrators, to who manages it (its group's leads,
@@ -64,7 +64,7 @@ def audience_admits(user, meeting: Meeting, membership: Membership | None = None
         return True
     if not user.is_authenticated:
         return False
-    if user.is_administrator or can_manage(user, meeting, membership):
+    if user.is_administrator or can_manage(user, meeting):
         return True
     return RSVP.objects.filter(occurrence__meeting=meeting, user=user).exists()
 
@@ -77,17 +77,21 @@ def visible_audiences(user) -> list[str]:
     return [audience for audience in Audience.values if audience != Audience.ADMINISTRATORS]
 
 
-def rsvp_refusal(user, occurrence: Occurrence, membership: Membership | None) -> str | None:
+def rsvp_refusal(user, occurrence: Occurrence) -> str | None:
     """Why this person cannot reply to this meeting, in plain words; None when they can."""
     meeting = occurrence.meeting
     if occurrence.is_cancelled:
         return _("This meeting was cancelled, so it no longer takes replies.")
     if occurrence.has_ended:
         return _("This meeting has already taken place.")
-    if (meeting.audience == Audience.MEMBERS or not can_view(user, meeting, membership)) and not is_active_member(
-        membership
+    group = meeting.group
+    # A district event (no group) is never for members only, and everyone may see it.
+    if (
+        group is not None
+        and (meeting.audience == Audience.MEMBERS or not can_view(user, meeting))
+        and not group_access.is_active_member(user, group)
     ):
-        return _("This meeting is for members of %(group)s. Join the group to reply.") % {"group": meeting.group.name}
+        return _("This meeting is for members of %(group)s. Join the group to reply.") % {"group": group.name}
     if meeting.audience == Audience.NON_ADMINISTRATORS and user.is_administrator:
         return _(
             "This event is for staff who are not administrators, so administrators cannot reply to it. "
@@ -100,15 +104,12 @@ def rsvp_refusal(user, occurrence: Occurrence, membership: Membership | None) ->
     return None
 
 
-def get_occurrence_for_viewer(request, pk: int) -> tuple[Occurrence, Membership | None]:
+def get_occurrence_for_viewer(request, pk: int) -> Occurrence:
     occurrence = get_object_or_404(Occurrence.objects.for_listing(), pk=pk)
-    membership = membership_of(request.user, occurrence.meeting.group)
-    if not can_view(request.user, occurrence.meeting, membership) or not audience_admits(
-        request.user, occurrence.meeting, membership
-    ):
+    if not can_view(request.user, occurrence.meeting) or not audience_admits(request.user, occurrence.meeting):
         # Do not confirm that a confidential group's meeting, or an event for others, exists.
         raise Http404
-    return occurrence, membership
+    return occurrence
 
 
 def get_occurrence_for_manager(request, pk: int) -> Occurrence:
@@ -123,15 +124,6 @@ def get_meeting_for_manager(request, pk: int) -> Meeting:
     if not can_manage(request.user, meeting):
         raise PermissionDenied(_("Only the group's leads can change its meetings."))
     return meeting
-
-
-def get_group_for_lead(request, slug: str) -> Group:
-    group = get_object_or_404(Group, slug=slug)
-    if request.user.is_equity_director and not group.is_confidential:
-        return group
-    if not is_lead(membership_of(request.user, group)):
-        raise PermissionDenied(_("Only the group's leads can schedule its meetings."))
-    return group
 
 
 def get_group_with_public_schedule(slug: str) -> Group:
@@ -155,7 +147,7 @@ def check_in_window(occurrence: Occurrence):
     )
 
 
-def check_in_refusal(user, occurrence: Occurrence, membership: Membership | None, now) -> str | None:
+def check_in_refusal(user, occurrence: Occurrence, now) -> str | None:
     """Why this person cannot check in to this date now, in words they can act on; None when they can."""
     meeting = occurrence.meeting
     if occurrence.is_cancelled:
@@ -168,12 +160,14 @@ def check_in_refusal(user, occurrence: Occurrence, membership: Membership | None
         return _("Check-in for this meeting has not opened yet: it opens at %(time)s.") % {"time": opens_at}
     if now > closes:
         return _("Check-in for this meeting has closed. Ask a lead to mark you present.")
-    if (meeting.audience == Audience.MEMBERS or not can_view(user, meeting, membership)) and not is_active_member(
-        membership
+    group = meeting.group
+    # A district event (no group) is never for members only, and everyone may see it.
+    if (
+        group is not None
+        and (meeting.audience == Audience.MEMBERS or not can_view(user, meeting))
+        and not group_access.is_active_member(user, group)
     ):
-        return _("This meeting is for members of %(group)s. Join the group to check in.") % {
-            "group": meeting.group.name
-        }
+        return _("This meeting is for members of %(group)s. Join the group to check in.") % {"group": group.name}
     if meeting.audience == Audience.NON_ADMINISTRATORS and user.is_administrator:
         return _("This event is for staff who are not administrators, so administrators cannot check in to it.")
     if meeting.audience == Audience.ADMINISTRATORS and not user.is_administrator:

@@ -53,7 +53,7 @@ def _next_first_tuesday(today: date) -> date:
 
 def _event(title: str, **fields) -> Meeting:
     existing = Meeting.objects.filter(title=title, group=fields.get("group")).first()
-    return existing or services.schedule_meeting(title=title, invite=False, **fields)
+    return existing or services.meeting_schedule(title=title, invite=False, **fields)
 
 
 def load(stdout, people: dict[str, User]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -11,7 +12,7 @@ from django.utils import timezone
 from groups.models import Group, Membership
 
 from .access import visible_audiences
-from .models import RSVP, Audience, Meeting, Occurrence
+from .models import RSVP, Audience, Meeting, Occurrence, OccurrenceQuerySet
 
 # A private feed keeps recent meetings so calendars do not drop them the moment they end.
 FEED_PAST = timedelta(days=90)
@@ -34,7 +35,11 @@ def audience_recipients(meeting: Meeting) -> QuerySet:
     users = get_user_model().objects.filter(is_active=True).filter(audience_filter(meeting.audience))
     if meeting.group_id is not None:
         users = users.filter(
-            Exists(Membership.objects.filter(user=OuterRef("pk"), group_id=meeting.group_id, status="active"))
+            Exists(
+                Membership.objects.filter(
+                    user=OuterRef("pk"), group_id=meeting.group_id, status=Membership.Status.ACTIVE
+                )
+            )
         )
     return users.only("id", "email", "preferred_language").order_by("id")
 
@@ -66,25 +71,57 @@ def _with_reply_of(occurrences: QuerySet, user) -> QuerySet:
     )
 
 
-def for_user(user) -> QuerySet:
+def for_user(user, *, include_declined: bool = False) -> OccurrenceQuerySet:
     """The person's meetings: their groups' meetings they may attend, district events open to
-    them, and anything they replied to. Meetings they declined are left out."""
+    them, and anything they replied to. Meetings they declined are left out (calendar feeds) unless
+    `include_declined` (the pages where they may change their reply)."""
     my_groups = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).values("group_id")
     admits_me = Q(meeting__audience__in=[Audience.MEMBERS, Audience.ALL_STAFF]) | Q(
         meeting__audience=Audience.ADMINISTRATORS if user.is_administrator else Audience.NON_ADMINISTRATORS
     )
     replied = RSVP.objects.filter(occurrence=OuterRef("pk"), user=user)
     declined = replied.filter(response=RSVP.Response.NOT_GOING)
-    return (
-        Occurrence.objects.for_listing()
-        .filter((admits_me & (Q(meeting__group__in=my_groups) | Q(meeting__group__isnull=True))) | Exists(replied))
-        .exclude(Exists(declined))
+    occurrences = Occurrence.objects.for_listing().filter(
+        (admits_me & (Q(meeting__group__in=my_groups) | Q(meeting__group__isnull=True))) | Exists(replied)
     )
+    return occurrences if include_declined else occurrences.exclude(Exists(declined))
 
 
-def upcoming_for_user(user, limit: int | None = 5) -> list[Occurrence]:
-    occurrences = _with_reply_of(for_user(user).upcoming(), user).order_by("starts_at", "id")
+def upcoming_for_user(user, limit: int | None = 5, *, include_declined: bool = False) -> list[Occurrence]:
+    occurrences = _with_reply_of(for_user(user, include_declined=include_declined).upcoming(), user).order_by(
+        "starts_at", "id"
+    )
     return list(occurrences[:limit] if limit else occurrences)
+
+
+@dataclass
+class SeriesEntry:
+    """One meeting (a series or a single date) on "My meetings": its next date and the few after it."""
+
+    meeting: Meeting
+    next: Occurrence
+    later: list[Occurrence] = field(default_factory=list)
+    more: int = 0  # further upcoming dates not listed
+
+
+SERIES_DATES_SHOWN = 3
+
+
+def upcoming_series_for_user(user, limit: int = 200) -> list[SeriesEntry]:
+    """The person's upcoming meetings, each series once (in order of its next date), with its next dates.
+
+    Declined dates are kept, so the person sees them and can change their reply.
+    """
+    entries: dict[int, SeriesEntry] = {}
+    for occurrence in upcoming_for_user(user, limit=limit, include_declined=True):
+        entry = entries.get(occurrence.meeting_id)
+        if entry is None:
+            entries[occurrence.meeting_id] = SeriesEntry(meeting=occurrence.meeting, next=occurrence)
+        elif len(entry.later) < SERIES_DATES_SHOWN:
+            entry.later.append(occurrence)
+        else:
+            entry.more += 1
+    return list(entries.values())
 
 
 def past_for_user(user, limit: int = 20) -> list[Occurrence]:
@@ -107,9 +144,11 @@ def upcoming_for_group(group: Group, user=None, limit: int | None = 5) -> list[O
     # The audience rule (access.audience_admits): the group's leads see every meeting they manage.
     shown = Q(meeting__audience__in=visible_audiences(user))
     if user is not None and user.is_authenticated:
-        shown |= Exists(
-            Membership.objects.filter(
-                group=group, user=user, role=Membership.Role.LEAD, status=Membership.Status.ACTIVE
+        shown |= Q(
+            Exists(
+                Membership.objects.filter(
+                    group=group, user=user, role=Membership.Role.LEAD, status=Membership.Status.ACTIVE
+                )
             )
         )
         occurrences = _with_reply_of(occurrences.filter(shown), user)

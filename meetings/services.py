@@ -4,6 +4,7 @@ its e-mails in that transaction (the outbox sends them after commit)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -13,13 +14,13 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import School, new_calendar_token
+from accounts.models import School, User, new_calendar_token
 from belong import mail
 from belong.models import AuditLog
 from groups.models import Group
 
 from . import selectors, signals
-from .access import check_in_refusal, membership_of, rsvp_refusal
+from .access import check_in_refusal, rsvp_refusal
 from .models import MAX_CAPACITY, RSVP, Audience, CheckInCode, Meeting, Occurrence
 from .recurrence import expand
 
@@ -70,9 +71,9 @@ def _tell_changed(meeting: Meeting, recipients, *, kind: str, context: dict[str,
 
 
 @transaction.atomic
-def schedule_meeting(
+def meeting_schedule(
     *,
-    by,
+    by: User | None,
     group: Group | None,
     title: str,
     starts_at: datetime,
@@ -130,7 +131,7 @@ def schedule_meeting(
 
 
 @transaction.atomic
-def update_meeting(*, meeting: Meeting, by, **changes: Any) -> Meeting:
+def meeting_update(*, meeting: Meeting, by: User, **changes: Any) -> Meeting:
     """Change what applies to every date of a series: title, agenda, place, seats, audience.
 
     Place changes reach upcoming dates that were not edited on their own. Everyone concerned gets
@@ -138,7 +139,7 @@ def update_meeting(*, meeting: Meeting, by, **changes: Any) -> Meeting:
     """
     unknown = set(changes) - set(SERIES_FIELDS)
     if unknown:
-        raise TypeError(f"update_meeting() cannot change {sorted(unknown)}")
+        raise TypeError(f"meeting_update() cannot change {sorted(unknown)}")
     meeting = Meeting.objects.select_for_update(of=("self",)).select_related("group").get(pk=meeting.pk)
     if "school" in changes and changes["school"] is not None:
         changes["address"] = ""
@@ -154,6 +155,7 @@ def update_meeting(*, meeting: Meeting, by, **changes: Any) -> Meeting:
         setattr(meeting, name, value)
     meeting.sequence += 1
     meeting.save()
+    _audit(by=by, action="meetings.meeting_changed", obj=meeting, fields=sorted(changed))
 
     upcoming = Occurrence.objects.filter(meeting=meeting).upcoming().exclude(status=Occurrence.Status.CANCELLED)
     place_changes = {name: changed[name] for name in PLACE_FIELDS if name in changed}
@@ -175,10 +177,10 @@ def update_meeting(*, meeting: Meeting, by, **changes: Any) -> Meeting:
 
 
 @transaction.atomic
-def update_occurrence(
+def occurrence_update(
     *,
     occurrence: Occurrence,
-    by,
+    by: User,
     starts_at: datetime,
     ends_at: datetime,
     school: School | None = None,
@@ -212,6 +214,7 @@ def update_occurrence(
     occurrence.edited = True
     occurrence.sequence += 1
     occurrence.save()
+    _audit(by=by, action="meetings.occurrence_changed", obj=occurrence)
     _tell_changed(
         occurrence.meeting,
         selectors.update_recipients(occurrence.meeting, [occurrence.pk]),
@@ -233,7 +236,7 @@ def _cancel(occurrences: list[Occurrence], reason: str) -> None:
 
 
 @transaction.atomic
-def cancel_occurrence(*, occurrence: Occurrence, by, reason: str = "") -> Occurrence:
+def occurrence_cancel(*, occurrence: Occurrence, by: User, reason: str = "") -> Occurrence:
     """Cancel one date. It stays listed as cancelled; calendars get METHOD:CANCEL."""
     occurrence = Occurrence.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=occurrence.pk)
     if occurrence.is_cancelled:
@@ -241,6 +244,7 @@ def cancel_occurrence(*, occurrence: Occurrence, by, reason: str = "") -> Occurr
     if occurrence.has_ended:
         raise ValidationError(_("This meeting has already taken place."))
     _cancel([occurrence], reason)
+    _audit(by=by, action="meetings.occurrence_cancelled", obj=occurrence)
     _tell_changed(
         occurrence.meeting,
         selectors.update_recipients(occurrence.meeting, [occurrence.pk]),
@@ -252,7 +256,7 @@ def cancel_occurrence(*, occurrence: Occurrence, by, reason: str = "") -> Occurr
 
 
 @transaction.atomic
-def cancel_meeting(*, meeting: Meeting, by, reason: str = "") -> Meeting:
+def meeting_cancel(*, meeting: Meeting, by: User, reason: str = "") -> Meeting:
     """Cancel every upcoming date of a meeting or series; past dates stay as they were."""
     meeting = Meeting.objects.select_for_update(of=("self",)).select_related("group").get(pk=meeting.pk)
     upcoming = list(
@@ -262,6 +266,7 @@ def cancel_meeting(*, meeting: Meeting, by, reason: str = "") -> Meeting:
         return meeting
     meeting.status = Meeting.Status.CANCELLED
     meeting.save(update_fields=["status", "updated_at"])
+    _audit(by=by, action="meetings.meeting_cancelled", obj=meeting, dates=len(upcoming))
     if upcoming:
         _cancel(upcoming, reason)
         _tell_changed(
@@ -272,6 +277,13 @@ def cancel_meeting(*, meeting: Meeting, by, reason: str = "") -> Meeting:
             dedupe_key=f"meetings.cancelled:m{meeting.pk}",
         )
     return meeting
+
+
+def _audit(*, by, action: str, obj: Meeting | Occurrence, **detail: Any) -> None:
+    # "meeting" / "occurrence": the object types the admin hides for a confidential group's meetings
+    # (impact.admin, meetings.admin), since the row names the group's lead.
+    object_type = "meeting" if isinstance(obj, Meeting) else "occurrence"
+    AuditLog.objects.create(actor=by, action=action, object_type=object_type, object_id=str(obj.pk), detail=detail)
 
 
 def _seats_taken(occurrence: Occurrence) -> int:
@@ -298,7 +310,7 @@ def _promote_waitlisted(occurrence: Occurrence) -> list[RSVP]:
 
 
 @transaction.atomic
-def rsvp(*, occurrence: Occurrence, user, response: str) -> RSVP:
+def rsvp_set(*, occurrence: Occurrence, user: User, response: str) -> RSVP:
     """Reply going / maybe / not going. "Going" takes a seat if one is free, else joins the waitlist.
 
     The occurrence row is locked for the whole reply, so concurrent replies never overfill it.
@@ -310,7 +322,7 @@ def rsvp(*, occurrence: Occurrence, user, response: str) -> RSVP:
         .select_related("meeting", "meeting__group")
         .get(pk=occurrence.pk)
     )
-    refusal = rsvp_refusal(user, occurrence, membership_of(user, occurrence.meeting.group))
+    refusal = rsvp_refusal(user, occurrence)
     if refusal:
         raise RSVPRefused(refusal)
     reply = RSVP.objects.filter(occurrence=occurrence, user=user).first()
@@ -331,14 +343,14 @@ def rsvp(*, occurrence: Occurrence, user, response: str) -> RSVP:
     return reply
 
 
-def withdraw_rsvp(*, occurrence: Occurrence, user) -> RSVP:
+def rsvp_withdraw(*, occurrence: Occurrence, user: User) -> RSVP:
     """Give up a seat (or a place on the waitlist); the first person waiting moves up."""
-    return rsvp(occurrence=occurrence, user=user, response=RSVP.Response.NOT_GOING)
+    return rsvp_set(occurrence=occurrence, user=user, response=RSVP.Response.NOT_GOING)
 
 
 @transaction.atomic
-def mark_attendance(
-    *, occurrence: Occurrence, by, attended_user_ids: set[int], sheet_user_ids: set[int] | None = None
+def attendance_mark(
+    *, occurrence: Occurrence, by: User, attended_user_ids: set[int], sheet_user_ids: set[int] | None = None
 ) -> int:
     """Record who came, among the people who replied. Only once the meeting has started.
 
@@ -366,7 +378,7 @@ def mark_attendance(
 
 
 @transaction.atomic
-def send_due_reminders(*, now: datetime | None = None) -> int:
+def reminder_send_due(*, now: datetime | None = None) -> int:
     """Queue a reminder for everyone with a seat at a meeting starting within 24 hours.
 
     The dedupe key names the occurrence and its start, so running twice (or late) sends nothing
@@ -398,7 +410,7 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
 
 
 @transaction.atomic
-def reset_calendar_token(*, user) -> str:
+def calendar_token_reset(*, user: User) -> str:
     """A new secret for the person's calendar feed; the old feed address stops working at once."""
     user.calendar_token = new_calendar_token()
     user.save(update_fields=["calendar_token"])
@@ -417,14 +429,14 @@ def _wrong_code_key(user) -> str:
     return f"meetings:checkin-wrong:{user.pk}:{timezone.now():%Y%m%d%H}"
 
 
-def check_in_code_for(*, occurrence: Occurrence) -> CheckInCode:
+def check_in_code_get_or_create(*, occurrence: Occurrence) -> CheckInCode:
     """The date's code, made the first time a lead opens its check-in page (one per date, never reused)."""
     code, _created = CheckInCode.objects.get_or_create(occurrence=occurrence)
     return code
 
 
 @transaction.atomic
-def check_in(*, code: str, user, now: datetime | None = None) -> tuple[Occurrence, bool]:
+def occurrence_check_in(*, code: str, user: User, now: datetime | None = None) -> tuple[Occurrence, bool]:
     """Mark the person present at the date whose code they typed or scanned.
 
     Returns (occurrence, already): `already` when they had been marked present before. Wrong codes are
@@ -454,7 +466,7 @@ def check_in(*, code: str, user, now: datetime | None = None) -> tuple[Occurrenc
         .select_related("meeting", "meeting__group")
         .get(pk=found.occurrence_id)
     )
-    refusal = check_in_refusal(user, occurrence, membership_of(user, occurrence.meeting.group), now)
+    refusal = check_in_refusal(user, occurrence, now)
     if refusal:
         raise CheckInRefused(refusal)
     reply = RSVP.objects.filter(occurrence=occurrence, user=user).first()
@@ -474,7 +486,7 @@ def check_in(*, code: str, user, now: datetime | None = None) -> tuple[Occurrenc
 
 
 @transaction.atomic
-def meeting_set_credit_hours(*, meeting: Meeting, hours, by) -> Meeting:
+def meeting_set_credit_hours(*, meeting: Meeting, hours: Decimal | None, by: User) -> Meeting:
     """Professional-learning hours each date of the series counts for (None: its length)."""
     from decimal import Decimal
 
@@ -482,11 +494,5 @@ def meeting_set_credit_hours(*, meeting: Meeting, hours, by) -> Meeting:
         raise ValidationError({"credit_hours": _("Enter between 0.25 and 12 hours, or leave it empty.")})
     Meeting.objects.filter(pk=meeting.pk).update(credit_hours=hours)
     meeting.credit_hours = hours
-    AuditLog.objects.create(
-        actor=by,
-        action="meetings.credit_hours_set",
-        object_type="meeting",
-        object_id=str(meeting.pk),
-        detail={"hours": str(hours) if hours is not None else None},
-    )
+    _audit(by=by, action="meetings.credit_hours_set", obj=meeting, hours=str(hours) if hours is not None else None)
     return meeting

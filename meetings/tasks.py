@@ -5,4 +5,4 @@ from . import services
 
 @shared_task
 def send_due_reminders() -> int:
-    return services.send_due_reminders()
+    return services.reminder_send_due()

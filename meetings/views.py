@@ -11,22 +11,22 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from groups.access import get_group_for_lead, is_lead
+
 from . import calendar, selectors, services
 from .access import (
     can_manage,
     check_in_window,
-    get_group_for_lead,
     get_group_with_public_schedule,
     get_meeting_for_manager,
     get_occurrence_for_manager,
     get_occurrence_for_viewer,
-    is_lead,
-    membership_of,
     require_equity_director,
     rsvp_refusal,
 )
@@ -65,15 +65,15 @@ def _calendar_response(content: bytes, filename: str) -> HttpResponse:
 
 @login_required
 def detail(request, pk: int):
-    occurrence, membership = get_occurrence_for_viewer(request, pk)
+    occurrence = get_occurrence_for_viewer(request, pk)
     my_reply = RSVP.objects.filter(occurrence=occurrence, user=request.user).first()
     context = {
         "occurrence": occurrence,
         "meeting": occurrence.meeting,
         "counts": selectors.seat_counts(occurrence),
         "my_reply": my_reply,
-        "refusal": rsvp_refusal(request.user, occurrence, membership),
-        "can_manage": can_manage(request.user, occurrence.meeting, membership),
+        "refusal": rsvp_refusal(request.user, occurrence),
+        "can_manage": can_manage(request.user, occurrence.meeting),
         "responses": RSVP.Response.choices,
         "other_dates": Occurrence.objects.upcoming().filter(meeting=occurrence.meeting).exclude(pk=pk)[:6],
     }
@@ -83,13 +83,13 @@ def detail(request, pk: int):
 @login_required
 @require_POST
 def reply(request, pk: int):
-    occurrence, _membership = get_occurrence_for_viewer(request, pk)
+    occurrence = get_occurrence_for_viewer(request, pk)
     response = request.POST.get("response", "")
     if response not in RSVP.Response.values:
         messages.error(request, _("Choose going, maybe or not going."))
         return redirect(occurrence)
     try:
-        answer = services.rsvp(occurrence=occurrence, user=request.user, response=response)
+        answer = services.rsvp_set(occurrence=occurrence, user=request.user, response=response)
     except services.RSVPRefused as refused:
         messages.error(request, refused.reason)
         return redirect(occurrence)
@@ -101,20 +101,24 @@ def reply(request, pk: int):
         )
     else:
         messages.success(request, _("Thank you: your reply is saved."))
+    # Replies sent from a list (the home page) go back to it.
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
     return redirect(occurrence)
 
 
 @login_required
 @require_GET
 def download(request, pk: int):
-    occurrence, _membership = get_occurrence_for_viewer(request, pk)
+    occurrence = get_occurrence_for_viewer(request, pk)
     return _calendar_response(calendar.download(occurrence), f"meeting-{occurrence.pk}.ics")
 
 
 @login_required
 def my_meetings(request):
     context = {
-        "upcoming": selectors.upcoming_for_user(request.user, limit=50),
+        "series": selectors.upcoming_series_for_user(request.user),
         "past": selectors.past_for_user(request.user, limit=20),
         "feed_url": request.build_absolute_uri(f"/me/calendar/{request.user.calendar_token}.ics"),
     }
@@ -124,7 +128,7 @@ def my_meetings(request):
 @login_required
 @require_POST
 def reset_calendar(request):
-    services.reset_calendar_token(user=request.user)
+    services.calendar_token_reset(user=request.user)
     messages.success(
         request,
         _("Your calendar address has changed. Subscribe again with the new address; the old one no longer works."),
@@ -149,7 +153,7 @@ def _schedule(request, *, group, district_event: bool):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = services.schedule_meeting(by=request.user, group=group, **form.service_arguments())
+            meeting = services.meeting_schedule(by=request.user, group=group, **form.service_arguments())
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
@@ -171,7 +175,7 @@ def _schedule(request, *, group, district_event: bool):
 
 @login_required
 def new_group_meeting(request, slug: str):
-    group = get_group_for_lead(request, slug)
+    group = get_group_for_lead(request, slug, refusal=_("Only the group's leads can schedule its meetings."))
     return _schedule(request, group=group, district_event=False)
 
 
@@ -187,7 +191,7 @@ def edit_meeting(request, pk: int):
     form = MeetingEditForm(request.POST or None, meeting=meeting)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_meeting(meeting=meeting, by=request.user, **form.cleaned_data)
+            services.meeting_update(meeting=meeting, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
@@ -201,7 +205,7 @@ def cancel_meeting(request, pk: int):
     meeting = get_meeting_for_manager(request, pk)
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.cancel_meeting(meeting=meeting, by=request.user, reason=form.cleaned_data["reason"])
+        services.meeting_cancel(meeting=meeting, by=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, _("Every upcoming date is cancelled. Everyone invited hears about it."))
         return redirect(meeting.occurrences.last())
     return render(request, "meetings/cancel.html", {"form": form, "meeting": meeting, "whole_series": True})
@@ -213,7 +217,7 @@ def edit_occurrence(request, pk: int):
     form = OccurrenceForm(request.POST or None, occurrence=occurrence)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_occurrence(occurrence=occurrence, by=request.user, **form.service_arguments())
+            services.occurrence_update(occurrence=occurrence, by=request.user, **form.service_arguments())
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
@@ -228,7 +232,7 @@ def cancel_occurrence(request, pk: int):
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.cancel_occurrence(occurrence=occurrence, by=request.user, reason=form.cleaned_data["reason"])
+            services.occurrence_cancel(occurrence=occurrence, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
@@ -245,12 +249,12 @@ def cancel_occurrence(request, pk: int):
 def attendance(request, pk: int):
     occurrence = get_occurrence_for_manager(request, pk)
     group = occurrence.meeting.group
-    leads_sheet = group is None or is_lead(membership_of(request.user, group))
+    leads_sheet = group is None or is_lead(request.user, group)
     sheet = selectors.attendance_sheet(occurrence, include_hidden=leads_sheet)
     form = AttendanceForm(request.POST or None, sheet=sheet)
     if request.method == "POST" and form.is_valid():
         try:
-            came = services.mark_attendance(
+            came = services.attendance_mark(
                 occurrence=occurrence,
                 by=request.user,
                 attended_user_ids=set(form.cleaned_data["attended"]),
@@ -298,7 +302,7 @@ def _qr_svg(data: str) -> str:
 def check_in_display(request, pk: int):
     """The page a lead projects or prints: the QR code, the short code, the window and a count (never names)."""
     occurrence = get_occurrence_for_manager(request, pk)
-    code = services.check_in_code_for(occurrence=occurrence)
+    code = services.check_in_code_get_or_create(occurrence=occurrence)
     url = settings.SITE_URL + reverse("meetings:check_in_code", args=[code.code])
     opens, closes = check_in_window(occurrence)
     context = {
@@ -338,7 +342,7 @@ def check_in(request):
     result = None
     if request.method == "POST" and form.is_valid():
         try:
-            occurrence, already = services.check_in(code=form.cleaned_data["code"], user=request.user)
+            occurrence, already = services.occurrence_check_in(code=form.cleaned_data["code"], user=request.user)
         except services.CheckInRefused as refused:
             form.add_error("code", refused.reason)
         else:

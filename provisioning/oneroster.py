@@ -1,6 +1,6 @@
 """OneRoster 1.1 / 1.2 bulk CSV exports (a zip, or users.csv + orgs.csv [+ roles.csv]) as an HR import.
 
-The files are turned into the HR import's rows and handed to `accounts.services.import_staff`, so the
+The files are turned into the HR import's rows and handed to `accounts.staff_import.staff_import`, so the
 preview, the all-or-nothing apply and every effect are the HR import's own. Students, guardians,
 parents and relatives are left out; staff roles map to job roles through the district's job-title
 table; each person's org — or, for a department, the school above it — becomes their school, and an org
@@ -27,7 +27,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import School, User
-from accounts.services import ImportResult, import_staff
+from accounts.staff_import import ImportResult, staff_import
 
 from .mapping import fold, job_role_for_title, school_lookup
 
@@ -311,7 +311,7 @@ def import_roster(
         source = Path(source).read_bytes()
     files = oneroster_files(source)
     if files is None:
-        return import_staff(source, full=full, dry_run=dry_run, progress=progress, actor=actor)
+        return staff_import(source, full=full, dry_run=dry_run, progress=progress, actor=actor)
     roster, problems = plan(files)
     if problems:
         result = ImportResult(dry_run=dry_run, full=full, rows=len(roster.rows))
@@ -321,7 +321,7 @@ def import_roster(
         # New schools exist for the check and are kept only when a real import succeeds.
         for code, name in roster.new_schools.items():
             School.objects.get_or_create(code=code, defaults={"name": _unique_name(name)})
-        result = import_staff(roster.rows, full=full, dry_run=dry_run, progress=progress, actor=actor)
+        result = staff_import(roster.rows, full=full, dry_run=dry_run, progress=progress, actor=actor)
         if dry_run or not result.ok:
             transaction.set_rollback(True)
     result.errors = [

@@ -18,6 +18,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.access import is_director
 from groups import access as group_access
 from groups.models import Group, Membership
 
@@ -43,10 +44,6 @@ class Space:
         return self.group.is_confidential and self.is_member
 
 
-def _director(user) -> bool:
-    return bool(user.is_active and user.is_equity_director)
-
-
 def space_for_viewer(request, slug: str) -> Space:
     user = request.user
     if not user.is_authenticated:
@@ -54,12 +51,12 @@ def space_for_viewer(request, slug: str) -> Space:
     group = get_object_or_404(Group, slug=slug)
     if group.status == Group.Status.ARCHIVED:
         raise Http404
-    membership = group_access.membership_of(user, group) if user.is_active else None
-    active = bool(membership and membership.status == Membership.Status.ACTIVE)
-    lead = bool(active and membership.is_lead)
+    membership = group_access.membership_of(user, group)
+    active = group_access.is_active_member(user, group)
+    lead = active and group_access.is_lead(user, group)
     if active:
         return Space(group, membership, True, lead, reads=True, counts_only=False)
-    if _director(user):
+    if is_director(user):
         confidential = group.is_confidential
         return Space(group, membership, False, False, reads=not confidential, counts_only=confidential)
     raise PermissionDenied

@@ -6,10 +6,12 @@ from . import services
 
 
 def on_request_decided(*, group, user, approved: bool, **_kwargs) -> None:
-    services.notify_request_decided(user=user, group=group)
+    services.notification_send_request_decided(user=user, group=group)
 
 
 def on_meeting_changed(*, meeting, recipients, **_kwargs) -> None:
     # A district event belongs to no group's space: its e-mail is the whole news.
     if meeting.group_id is not None:
-        services.notify_meeting_changed(users=recipients.only("pk").iterator(chunk_size=2000), group=meeting.group)
+        services.notification_send_meeting_changed(
+            users=recipients.only("pk").iterator(chunk_size=2000), group=meeting.group
+        )

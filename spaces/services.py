@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Exists, F, Max, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from accounts.models import User
 from belong import mail
 from belong.models import AuditLog
 from groups.models import Group, Membership
@@ -34,8 +36,6 @@ from .models import (
     Thread,
 )
 
-User = get_user_model()
-
 
 class SpaceError(Exception):
     """A change that cannot be made as asked; the message is shown to the person."""
@@ -45,7 +45,7 @@ class SpaceError(Exception):
 class Upload:
     """A file already recognised by its content (spaces.forms): the file, its type and extension."""
 
-    file: object
+    file: File
     content_type: str
     extension: str
     name: str
@@ -86,7 +86,7 @@ def active_members(group: Group) -> QuerySet:
     ).only("id", "email", "preferred_language", "email_opt_outs")
 
 
-def wanting(users: QuerySet, kind: str, delivery: str) -> QuerySet:
+def wanting(users: QuerySet, kind: Kind, delivery: str) -> QuerySet:
     """Those of `users` whose preference for `kind` is `delivery` (a person without a row has the default)."""
     chosen = NotificationPreference.objects.filter(user_id=OuterRef("pk"), kind=kind)
     if DEFAULT_DELIVERY[kind] == delivery:
@@ -94,7 +94,7 @@ def wanting(users: QuerySet, kind: str, delivery: str) -> QuerySet:
     return users.filter(Exists(chosen.filter(delivery=delivery)))
 
 
-def notify(*, users: Iterable, group: Group, kind: str, **about) -> int:
+def notification_send(*, users: Iterable, group: Group, kind: str, **about: Any) -> int:
     rows = [Notification(user_id=user.pk, group=group, kind=kind, **about) for user in users]
     Notification.objects.bulk_create(rows, batch_size=2000)
     user_ids = [row.user_id for row in rows]
@@ -107,7 +107,7 @@ def notify(*, users: Iterable, group: Group, kind: str, **about) -> int:
 
 @transaction.atomic
 def announcement_create(
-    *, group: Group, title: str, body: str, pinned: bool = False, upload: Upload | None = None, by
+    *, group: Group, title: str, body: str, pinned: bool = False, upload: Upload | None = None, by: User
 ) -> Announcement:
     announcement = Announcement(
         group=group, author=by, title=title, body=body, body_html=markdown.render(body), pinned=pinned
@@ -116,7 +116,7 @@ def announcement_create(
     announcement.save()
     _audit(by=by, action="announcement_created", obj=announcement, group=group)
     members = active_members(group).exclude(pk=by.pk)
-    notify(users=members, group=group, kind=Kind.ANNOUNCEMENT, announcement=announcement)
+    notification_send(users=members, group=group, kind=Kind.ANNOUNCEMENT, announcement=announcement)
     mail.enqueue_many(
         kind="spaces.announcement",
         recipients=wanting(members, Kind.ANNOUNCEMENT, Delivery.AT_ONCE).order_by("pk").iterator(chunk_size=2000),
@@ -126,7 +126,7 @@ def announcement_create(
 
 
 @transaction.atomic
-def announcement_set_pinned(*, announcement: Announcement, pinned: bool, by) -> Announcement:
+def announcement_set_pinned(*, announcement: Announcement, pinned: bool, by: User) -> Announcement:
     announcement.pinned = pinned
     announcement.save(update_fields=["pinned"])
     _audit(
@@ -139,7 +139,7 @@ def announcement_set_pinned(*, announcement: Announcement, pinned: bool, by) -> 
 
 
 @transaction.atomic
-def announcement_delete(*, announcement: Announcement, by) -> None:
+def announcement_delete(*, announcement: Announcement, by: User) -> None:
     _audit(by=by, action="announcement_deleted", obj=announcement, group=announcement.group)
     name = announcement.file.name
     announcement.delete()
@@ -156,7 +156,7 @@ def _anonymous(group: Group, anonymous: bool) -> bool:
 
 
 @transaction.atomic
-def thread_start(*, group: Group, title: str, body: str, anonymous: bool = False, by) -> Thread:
+def thread_start(*, group: Group, title: str, body: str, anonymous: bool = False, by: User) -> Thread:
     anonymous = _anonymous(group, anonymous)
     now = timezone.now()
     thread = Thread.objects.create(group=group, author=by, title=title, anonymous=anonymous, last_post_at=now)
@@ -174,7 +174,7 @@ def thread_start(*, group: Group, title: str, body: str, anonymous: bool = False
 
 
 @transaction.atomic
-def post_reply(*, thread: Thread, body: str, anonymous: bool = False, by) -> Post:
+def post_reply(*, thread: Thread, body: str, anonymous: bool = False, by: User) -> Post:
     thread = Thread.objects.select_for_update(of=("self",)).select_related("group").get(pk=thread.pk)
     if thread.locked:
         raise SpaceError("locked")
@@ -191,7 +191,7 @@ def post_reply(*, thread: Thread, body: str, anonymous: bool = False, by) -> Pos
     _audit(by=by, action="post_created", obj=post, group=group)
     if thread.author_id and thread.author_id != by.pk:
         starter = active_members(group).filter(pk=thread.author_id)
-        notify(users=starter, group=group, kind=Kind.REPLY, thread=thread, post=post)
+        notification_send(users=starter, group=group, kind=Kind.REPLY, thread=thread, post=post)
         mail.enqueue_many(
             kind="spaces.reply",
             recipients=wanting(starter, Kind.REPLY, Delivery.AT_ONCE),
@@ -201,7 +201,7 @@ def post_reply(*, thread: Thread, body: str, anonymous: bool = False, by) -> Pos
 
 
 @transaction.atomic
-def post_edit(*, post: Post, body: str, by) -> Post:
+def post_edit(*, post: Post, body: str, by: User) -> Post:
     post.body = body
     post.body_html = markdown.render(body)
     post.edited_at = timezone.now()
@@ -218,7 +218,7 @@ def _recount(thread_id: int) -> None:
 
 
 @transaction.atomic
-def post_delete(*, post: Post, by) -> Post:
+def post_delete(*, post: Post, by: User) -> Post:
     """The author's own removal: the text is gone; the place in the thread says it was deleted."""
     post.deleted_at = timezone.now()
     post.body = ""
@@ -230,7 +230,7 @@ def post_delete(*, post: Post, by) -> Post:
 
 
 @transaction.atomic
-def post_hide(*, post: Post, reason: str, by) -> Post:
+def post_hide(*, post: Post, reason: str, by: User) -> Post:
     post.hidden_at = timezone.now()
     post.hidden_by = by
     post.hidden_reason = reason
@@ -241,7 +241,7 @@ def post_hide(*, post: Post, reason: str, by) -> Post:
 
 
 @transaction.atomic
-def post_unhide(*, post: Post, by) -> Post:
+def post_unhide(*, post: Post, by: User) -> Post:
     post.hidden_at = None
     post.hidden_by = None
     post.hidden_reason = ""
@@ -252,7 +252,7 @@ def post_unhide(*, post: Post, by) -> Post:
 
 
 @transaction.atomic
-def thread_set_locked(*, thread: Thread, locked: bool, by) -> Thread:
+def thread_set_locked(*, thread: Thread, locked: bool, by: User) -> Thread:
     thread.locked = locked
     thread.save(update_fields=["locked"])
     _audit(by=by, action="thread_locked" if locked else "thread_unlocked", obj=thread, group=thread.group)
@@ -270,7 +270,7 @@ def _leads(group: Group) -> QuerySet:
 
 
 @transaction.atomic
-def post_report(*, post: Post, reason: str, by) -> Report:
+def post_report(*, post: Post, reason: str, by: User) -> Report:
     """A member tells the leads (and, for a normal group, the equity director) about a post. Once each."""
     report, created = Report.objects.get_or_create(post=post, reporter=by, defaults={"reason": reason})
     if not created:
@@ -286,7 +286,7 @@ def post_report(*, post: Post, reason: str, by) -> Report:
             for user in User.objects.filter(is_active=True, groups__name=EQUITY_DIRECTOR_GROUP).only("id").distinct()
             if user.pk not in known and user.pk != by.pk
         ]
-    notify(users=readers, group=group, kind=Kind.REPORT, thread=post.thread, post=post)
+    notification_send(users=readers, group=group, kind=Kind.REPORT, thread=post.thread, post=post)
     _audit(by=by, action="post_reported", obj=post, group=group)
     return report
 
@@ -296,7 +296,7 @@ def post_report(*, post: Post, reason: str, by) -> Report:
 
 @transaction.atomic
 def resource_add(
-    *, group: Group, title: str, url: str = "", description: str = "", upload: Upload | None = None, by
+    *, group: Group, title: str, url: str = "", description: str = "", upload: Upload | None = None, by: User
 ) -> Resource:
     if not url and upload is None:
         raise SpaceError("empty")
@@ -311,7 +311,7 @@ def resource_add(
 
 
 @transaction.atomic
-def resource_move(*, resource: Resource, up: bool, by) -> Resource:
+def resource_move(*, resource: Resource, up: bool, by: User) -> Resource:
     """Swap places with the neighbour above (or below), renumbering the group's library when needed."""
     ordered = list(Resource.objects.select_for_update().filter(group_id=resource.group_id).order_by("position", "id"))
     index = next(i for i, item in enumerate(ordered) if item.pk == resource.pk)
@@ -326,7 +326,7 @@ def resource_move(*, resource: Resource, up: bool, by) -> Resource:
 
 
 @transaction.atomic
-def resource_delete(*, resource: Resource, by) -> None:
+def resource_delete(*, resource: Resource, by: User) -> None:
     _audit(by=by, action="resource_deleted", obj=resource, group=resource.group)
     name = resource.file.name
     resource.delete()
@@ -338,18 +338,18 @@ def resource_delete(*, resource: Resource, by) -> None:
 # --- Notifications ----------------------------------------------------------------------------------------
 
 
-def notify_request_decided(*, user, group: Group) -> int:
+def notification_send_request_decided(*, user: User, group: Group) -> int:
     """For groups' approve/decline services to call: the person hears of it in the portal (the e-mail
     they asked for is sent by groups whatever their preferences)."""
-    return notify(users=[user], group=group, kind=Kind.REQUEST_DECIDED)
+    return notification_send(users=[user], group=group, kind=Kind.REQUEST_DECIDED)
 
 
-def notify_meeting_changed(*, users: Iterable, group: Group) -> int:
+def notification_send_meeting_changed(*, users: Iterable, group: Group) -> int:
     """For the meetings app's change and cancel services to call with the people it tells."""
-    return notify(users=users, group=group, kind=Kind.MEETING_CHANGED)
+    return notification_send(users=users, group=group, kind=Kind.MEETING_CHANGED)
 
 
-def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
+def notification_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
     rows = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         rows = rows.filter(pk__in=list(ids))
@@ -359,7 +359,7 @@ def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
 
 
 @transaction.atomic
-def preferences_set(*, user, choices: dict[str, str], by) -> None:
+def preferences_set(*, user: User, choices: dict[str, str], by: User) -> None:
     for kind, delivery in choices.items():
         NotificationPreference.objects.update_or_create(user=user, kind=kind, defaults={"delivery": delivery})
     AuditLog.objects.create(

@@ -384,7 +384,7 @@ def notifications(request):
 @login_required
 @require_POST
 def notifications_read(request):
-    services.notifications_mark_read(user=request.user)
+    services.notification_mark_read(user=request.user)
     return redirect("spaces:notifications")
 
 

@@ -9,7 +9,7 @@ from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 
 from accounts.models import JobRole, User
-from accounts.services import import_staff
+from accounts.staff_import import staff_import
 from belong.models import AuditLog
 from tests.factories import SchoolFactory, SuperuserFactory, UserFactory
 
@@ -29,7 +29,7 @@ def test_it_creates_staff_from_a_valid_file(school, signals_received, django_cap
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        result = import_staff(content, full=False, dry_run=False)
+        result = staff_import(content, full=False, dry_run=False)
 
     assert result.ok, result.errors
     assert result.counts() == {"created": 3, "updated": 0, "unchanged": 0, "deactivated": 0, "reactivated": 0}
@@ -51,7 +51,7 @@ def test_it_accepts_first_and_last_name_columns_and_a_byte_order_mark(school):
     content = "\ufeffE-mail,First Name,Last Name,Role,School,Hire date\n"
     content += f"ana@district.example,Ana,Ibarra,Counselor,{school.name},2019-01-07\n"
 
-    result = import_staff(io.BytesIO(content.encode()), full=False, dry_run=False)
+    result = staff_import(io.BytesIO(content.encode()), full=False, dry_run=False)
 
     assert result.ok, result.errors
     assert User.objects.get(email="ana@district.example").full_name == "Ana Ibarra"
@@ -59,9 +59,9 @@ def test_it_accepts_first_and_last_name_columns_and_a_byte_order_mark(school):
 
 def test_it_changes_nothing_when_the_same_file_is_imported_again(school, signals_received):
     content = roster_csv([person(n, school) for n in range(5)])
-    import_staff(content, full=True, dry_run=False)
+    staff_import(content, full=True, dry_run=False)
 
-    again = import_staff(content, full=True, dry_run=False)
+    again = staff_import(content, full=True, dry_run=False)
 
     assert again.counts() == {"created": 0, "updated": 0, "unchanged": 5, "deactivated": 0, "reactivated": 0}
 
@@ -103,7 +103,7 @@ def test_it_updates_by_email_case_insensitively_and_reports_role_or_school_chang
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        result = import_staff(content, full=False, dry_run=False)
+        result = staff_import(content, full=False, dry_run=False)
 
     assert result.counts() == {"created": 0, "updated": 2, "unchanged": 1, "deactivated": 0, "reactivated": 0}
     moved.refresh_from_db()
@@ -123,12 +123,12 @@ def test_it_deactivates_leavers_on_a_full_import_only(school):
     boss = SuperuserFactory(email="root@district.example")
     content = roster_csv([person(1, school, email=stays.email, full_name=stays.full_name)])
 
-    partial = import_staff(content, full=False, dry_run=False)
+    partial = staff_import(content, full=False, dry_run=False)
     assert partial.deactivated == 0
     leaver.refresh_from_db()
     assert leaver.is_active
 
-    full = import_staff(content, full=True, dry_run=False)
+    full = staff_import(content, full=True, dry_run=False)
 
     assert full.deactivated == 1
     assert full.deactivated_emails == ["leaver@district.example"]
@@ -148,7 +148,7 @@ def test_it_reactivates_someone_who_comes_back(school):
         hire_date=date(2020, 8, 15),
     )
 
-    result = import_staff(
+    result = staff_import(
         roster_csv([person(1, school, email=returning.email, full_name=returning.full_name)]),
         full=False,
         dry_run=False,
@@ -176,7 +176,7 @@ def test_it_lists_every_problem_with_its_line_and_writes_nothing(
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        result = import_staff(content, full=True, dry_run=False)
+        result = staff_import(content, full=True, dry_run=False)
 
     assert not result.ok
     assert [(p.line, p.message) for p in result.errors] == [
@@ -199,7 +199,7 @@ def test_it_lists_every_problem_with_its_line_and_writes_nothing(
 def test_it_reports_missing_columns_on_line_one(school):
     content = b"email,full_name,school\nx@district.example,X Y,somewhere\n"
 
-    result = import_staff(content, full=False, dry_run=False)
+    result = staff_import(content, full=False, dry_run=False)
 
     assert [str(p) for p in result.errors] == ["Line 1: The header row is missing the column(s): job_role, hire_date."]
 
@@ -209,7 +209,7 @@ def test_it_writes_nothing_on_a_dry_run(school, signals_received, django_capture
     content = roster_csv([person(n, school) for n in range(3)])
 
     with django_capture_on_commit_callbacks(execute=True):
-        result = import_staff(content, full=True, dry_run=True)
+        result = staff_import(content, full=True, dry_run=True)
 
     assert result.ok
     assert result.counts() == {"created": 3, "updated": 0, "unchanged": 0, "deactivated": 1, "reactivated": 0}
@@ -221,7 +221,7 @@ def test_it_writes_nothing_on_a_dry_run(school, signals_received, django_capture
 
 
 def test_it_takes_already_parsed_rows(school):
-    result = import_staff([person(1, school)], full=False, dry_run=False)
+    result = staff_import([person(1, school)], full=False, dry_run=False)
 
     assert result.created == 1
 
@@ -232,7 +232,7 @@ def test_it_marks_an_existing_unverified_address_verified(school):
     )
     EmailAddress.objects.filter(user=user).update(verified=False)
 
-    import_staff(roster_csv([person(1, school, email=user.email, full_name=user.full_name)]), full=False, dry_run=False)
+    staff_import(roster_csv([person(1, school, email=user.email, full_name=user.full_name)]), full=False, dry_run=False)
 
     assert EmailAddress.objects.get(user=user).verified
 
@@ -252,7 +252,7 @@ def test_it_imports_ten_thousand_rows_quickly(school, signals_received, django_c
 
     started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=True):
-        first = import_staff(content, full=True, dry_run=False)
+        first = staff_import(content, full=True, dry_run=False)
     first_seconds = time.monotonic() - started
 
     assert first.ok, first.errors[:5]
@@ -263,7 +263,7 @@ def test_it_imports_ten_thousand_rows_quickly(school, signals_received, django_c
 
     rows[0]["job_role"] = "principal"
     started = time.monotonic()
-    again = import_staff(roster_csv(rows), full=True, dry_run=False)
+    again = staff_import(roster_csv(rows), full=True, dry_run=False)
     assert time.monotonic() - started < 30
     assert again.counts() == {"created": 0, "updated": 1, "unchanged": 9_999, "deactivated": 0, "reactivated": 0}
 
@@ -305,7 +305,7 @@ def test_its_query_count_does_not_grow_with_the_file(school, signals_received):
         rows = [person(n, school) for n in range(first, first + count)]
         rows.append(person(first - 1, school, email=f"existing{first}@district.example", full_name="Renamed"))
         with CaptureQueriesContext(connection) as captured:
-            result = import_staff(roster_csv(rows), full=False, dry_run=False)
+            result = staff_import(roster_csv(rows), full=False, dry_run=False)
         assert result.ok and result.updated == 1
         return len(captured)
 
@@ -319,7 +319,7 @@ def test_it_reads_semicolon_separated_exports(school):
     content = "email;full_name;job_role;school;hire_date\n"
     content += f"semi@district.example;Semi Colon;Nurse;{school.code};2021-02-03\n"
 
-    result = import_staff(content.encode(), full=False, dry_run=False)
+    result = staff_import(content.encode(), full=False, dry_run=False)
 
     assert result.ok, result.errors
     assert User.objects.get(email="semi@district.example").job_role == JobRole.NURSE

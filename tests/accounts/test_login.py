@@ -48,11 +48,11 @@ def test_it_signs_in_with_a_code_sent_by_email(client, staff, mailoutbox, django
 def test_an_imported_person_without_a_password_signs_in_by_code(
     client, school, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from accounts.services import import_staff
+    from accounts.staff_import import staff_import
 
     from .factories import person, roster_csv
 
-    import_staff(roster_csv([person(1, school)]), full=False, dry_run=False)
+    staff_import(roster_csv([person(1, school)]), full=False, dry_run=False)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("account_request_login_code"), {"email": "person1@district.example"})
     code = re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", mailoutbox[-1].body, re.MULTILINE).group(1)

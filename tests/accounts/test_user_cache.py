@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts import user_cache
 from accounts.models import EQUITY_DIRECTOR_GROUP, User
-from accounts.services import import_staff
+from accounts.staff_import import import_staff
 from tests.factories import PASSWORD, UserFactory
 
 from .factories import person, roster_csv

@@ -28,7 +28,7 @@ Status = OutboxMessage.Status
 
 
 def group_message(group, sender, recipients) -> OutboxMessage:
-    """What groups.services.email_group queues: one row per member with one shared context."""
+    """What groups.services.group_email queues: one row per member with one shared context."""
     context = {"group_id": group.pk, "sender_id": sender.pk, "subject": "Spring social", "body": "See you there."}
     mail.enqueue_many(kind="groups.message", recipients=recipients, context=context)
     return OutboxMessage.objects.order_by("-id").first()

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def test_it_emails_the_reply_to_a_writer_who_gave_an_address(django_capture_on_commit_callbacks, mailoutbox):
     comment = CommentFactory(disclosed=True, language="es")
     with django_capture_on_commit_callbacks(execute=True):
-        services.review_comment(
+        services.comment_review(
             comment_id=comment.pk, status="in_review", reply="Gracias por su comentario.", legal_hold=False
         )
     assert len(mailoutbox) == 1
@@ -28,18 +28,18 @@ def test_it_emails_the_reply_to_a_writer_who_gave_an_address(django_capture_on_c
 def test_it_sends_the_same_reply_once_and_a_changed_reply_again(django_capture_on_commit_callbacks, mailoutbox):
     comment = CommentFactory(disclosed=True)
     with django_capture_on_commit_callbacks(execute=True):
-        services.review_comment(comment_id=comment.pk, status="answered", reply="First.", legal_hold=False)
+        services.comment_review(comment_id=comment.pk, status="answered", reply="First.", legal_hold=False)
     with django_capture_on_commit_callbacks(execute=True):
-        services.review_comment(comment_id=comment.pk, status="answered", reply="First.", legal_hold=True)
+        services.comment_review(comment_id=comment.pk, status="answered", reply="First.", legal_hold=True)
     with django_capture_on_commit_callbacks(execute=True):
-        services.review_comment(comment_id=comment.pk, status="answered", reply="Corrected.", legal_hold=True)
+        services.comment_review(comment_id=comment.pk, status="answered", reply="Corrected.", legal_hold=True)
     assert [m.body.count("Corrected.") for m in mailoutbox] == [0, 1]
 
 
 def test_it_sends_nothing_when_the_writer_stayed_anonymous(django_capture_on_commit_callbacks, mailoutbox):
     comment = CommentFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        saved = services.review_comment(comment_id=comment.pk, status="in_review", reply="Thanks.", legal_hold=False)
+        saved = services.comment_review(comment_id=comment.pk, status="in_review", reply="Thanks.", legal_hold=False)
     assert mailoutbox == []
     assert saved.status == Comment.Status.ANSWERED and saved.replied_on
 
@@ -69,7 +69,7 @@ def test_a_reply_saved_in_the_admin_is_emailed(
 def test_the_reply_mail_goes_through_a_real_smtp_server(smtp_mailer, django_capture_on_commit_callbacks):
     comment = CommentFactory(disclosed=True)
     with django_capture_on_commit_callbacks(execute=True):
-        services.review_comment(comment_id=comment.pk, status="answered", reply="Over SMTP.", legal_hold=False)
+        services.comment_review(comment_id=comment.pk, status="answered", reply="Over SMTP.", legal_hold=False)
     [message] = smtp_mailer.wait_for(1)
     assert message["To"] == "jordan.whitaker@example.org"
     assert "Over SMTP." in message.get_body(("plain",)).get_content()

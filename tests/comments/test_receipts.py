@@ -19,7 +19,7 @@ def test_it_draws_sixteen_random_digits_grouped_for_reading():
 def test_it_shows_status_and_reply_for_the_right_code(client, submit):
     code = receipt_from(submit())
     comment = Comment.objects.get()
-    services.review_comment(comment_id=comment.pk, status="in_review", reply="We read every comment.", legal_hold=False)
+    services.comment_review(comment_id=comment.pk, status="in_review", reply="We read every comment.", legal_hold=False)
     for typed in (code, code.replace("-", ""), code.replace("-", " ")):
         page = client.post("/comment/receipt/", {"code": typed}).content.decode()
         assert "Answered" in page

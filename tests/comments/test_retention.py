@@ -26,7 +26,7 @@ def test_it_purges_closed_comments_past_retention_and_keeps_the_rest(settings):
     on_held_topic = closed(400, topic=TopicFactory(name="Under litigation", legal_hold=True))
     still_open = CommentFactory(submitted_on=timezone.localdate() - timedelta(days=900))
 
-    assert services.purge_expired_comments() == 1
+    assert services.comment_purge_expired() == 1
 
     remaining = set(Comment.objects.values_list("pk", flat=True))
     assert old.pk not in remaining
@@ -38,15 +38,15 @@ def test_it_defaults_to_a_year(settings):
     del settings.COMMENT_RETENTION_DAYS
     closed(366)
     closed(364)
-    assert services.purge_expired_comments() == 1
+    assert services.comment_purge_expired() == 1
 
 
 def test_it_removes_queued_reply_mail_with_the_comment(settings, django_capture_on_commit_callbacks):
     settings.COMMENT_RETENTION_DAYS = 30
     comment = CommentFactory(disclosed=True)
-    services.review_comment(comment_id=comment.pk, status="answered", reply="Thanks.", legal_hold=False)
+    services.comment_review(comment_id=comment.pk, status="answered", reply="Thanks.", legal_hold=False)
     assert OutboxMessage.objects.filter(kind="comments.reply").count() == 1
-    services.set_status(comment_ids=[comment.pk], status="closed")
+    services.comment_set_status(comment_ids=[comment.pk], status="closed")
     Comment.objects.filter(pk=comment.pk).update(closed_on=timezone.localdate() - timedelta(days=31))
     assert purge_expired_comments.delay().get() == 1
     assert not OutboxMessage.objects.filter(kind="comments.reply").exists()

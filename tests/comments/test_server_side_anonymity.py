@@ -278,7 +278,7 @@ def test_it_blurs_the_order_of_arrival_the_database_itself_keeps(transactional_d
     from comments import services, tasks
 
     arrival = [
-        services.submit_comment(topic=topic, body=f"Comment {number}.", language="en").comment.pk
+        services.comment_submit(topic=topic, body=f"Comment {number}.", language="en").comment.pk
         for number in range(30)
     ]
     # The attack before the hourly task: each row's transaction id gives the order of arrival (and

@@ -66,6 +66,7 @@ def test_it_runs_a_groups_funding_from_allocation_to_the_finance_export(page, vi
 
     # The director opens this fiscal year's cycle and allocates $500 to the group.
     sign_in(page, director.email, PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("button", name="Director").click()
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Funding").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Open a funding cycle")
     _accessible(page)

@@ -144,10 +144,12 @@ def test_it_shows_a_group_s_public_schedule_to_a_signed_out_visitor(page):
 
     response = page.goto("/groups/harbor-lights/schedule/")
     assert response.status == 200
-    expect(page.get_by_role("heading", level=1)).to_have_text("Harbor Lights Circle: meeting schedule")
+    # The group's public page: its name, then its schedule.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Harbor Lights Circle")
+    expect(page.get_by_role("heading", name="Meeting schedule")).to_be_visible()
     expect(page.get_by_role("listitem").filter(has_text="Open house")).to_be_visible()
     expect(page.get_by_text("Private agenda text")).to_have_count(0)
-    expect(page.get_by_role("link", name="Staff sign-in")).to_be_visible()
+    expect(page.get_by_role("main").get_by_role("link", name="Staff sign-in")).to_be_visible()
     assert page.context.cookies() == []
 
 

@@ -106,7 +106,7 @@ def test_it_runs_a_groups_space_from_announcement_to_digest(page, visit, smtp_ma
     expect(theo_tab.locator("#posts")).to_contain_text("Hidden by the group's leads.")
 
     # Rita is removed: her attachment link answers 404 (or 403) at once.
-    group_services.remove_member(group=harbor, membership=Membership.objects.get(user=rita, group=harbor), by=lead)
+    group_services.member_remove(group=harbor, membership=Membership.objects.get(user=rita, group=harbor), by=lead)
     assert rita_tab.request.get(file_url).status in (403, 404)
 
     # Monday: Sara (digest) gets the week's digest; Theo (never) does not.

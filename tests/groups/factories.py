@@ -3,7 +3,7 @@
 import factory
 from django.utils import timezone
 
-from groups.models import Group, GroupProposal, Membership
+from groups.models import Group, GroupColour, GroupProposal, Membership
 from tests.factories import UserFactory
 
 
@@ -15,6 +15,8 @@ class GroupFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Riverside Circle {n}")
     slug = factory.Sequence(lambda n: f"riverside-circle-{n}")
     summary = "Staff gathering for conversation and community."
+    # Each group its own colour from the palette, as a district's cards would look.
+    colour = factory.Sequence(lambda n: GroupColour.values[n % len(GroupColour.values)])
     description = "A place to share experiences, read together and act."
 
 

@@ -248,7 +248,7 @@ def test_it_keeps_hidden_members_off_the_directors_attendance_sheet(client):
     lead = LeadFactory(group=group).user
     hidden = MembershipFactory(group=group, user=UserFactory(full_name="Ada Attendee-Hidden")).user
     occurrence = first_occurrence(schedule(by=lead, group=group))
-    meeting_services.rsvp(occurrence=occurrence, user=hidden, response="going")
+    meeting_services.rsvp_set(occurrence=occurrence, user=hidden, response="going")
     Occurrence.objects.filter(pk=occurrence.pk).update(
         starts_at=timezone.now() - timedelta(hours=2), ends_at=timezone.now() - timedelta(hours=1)
     )
@@ -272,7 +272,7 @@ def test_it_reminds_leads_that_a_new_member_joined_hidden(django_capture_on_comm
     group = ConfidentialGroupFactory()
     lead = LeadFactory(group=group).user
     invitee = UserFactory(full_name="Ivo Invited")
-    services.invite_member(group=group, user=invitee, by=lead)
+    services.member_invite(group=group, user=invitee, by=lead)
     services.group_set_confidential(group=group, confidential=False, by=DirectorFactory())
     with django_capture_on_commit_callbacks(execute=True):
         services.group_join(group=group, user=invitee)

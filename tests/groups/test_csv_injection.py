@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import User
-from accounts.services import import_staff
+from accounts.staff_import import staff_import
 from belong.csv_export import csv_lines, csv_response, safe_cell
 from tests.accounts.factories import person, roster_csv
 from tests.factories import SchoolFactory, UserFactory
@@ -90,7 +90,7 @@ def test_it_exports_hostile_names_from_the_hr_import_as_text(client):
     school = SchoolFactory()
     rows = [person(n, school, full_name=name) for n, name in enumerate(HOSTILE_NAMES)]
     rows.append(person(99, school, full_name="Ann Plain", email="-ann@district.example"))
-    result = import_staff(roster_csv(rows), full=False, dry_run=False)
+    result = staff_import(roster_csv(rows), full=False, dry_run=False)
     assert result.ok, result.errors
     # Kept as typed: the name is the person's, only its export is neutralised.
     assert User.objects.get(email="person0@district.example").full_name == HOSTILE_NAMES[0]

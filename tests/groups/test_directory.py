@@ -2,9 +2,8 @@
 
 import pytest
 
-from groups import selectors
-from groups.models import Group
-from tests.factories import AdministratorFactory, UserFactory
+from groups.models import Group, Membership
+from tests.factories import AdministratorFactory
 
 from .factories import GroupFactory, MembershipFactory
 
@@ -106,7 +105,38 @@ def test_it_shows_each_viewer_whether_they_can_join(client, seeded):
     client.force_login(AdministratorFactory())
     page = client.get("/groups/").text
     assert "This group is open to employees who are not administrators." in page
-    assert "You can join" in page
+    # Whoever can join gets the button on the card itself.
+    assert f'action="/groups/{seeded["privilege"].slug}/join/"' in page
+    assert f'action="/groups/{seeded["erg"].slug}/join/"' not in page
+
+
+def test_it_joins_straight_from_a_card_and_comes_back_to_the_directory(client, staff, seeded):
+    client.force_login(staff)
+    group = seeded["privilege"]
+    page = client.get("/groups/", {"focus": "study"}).text
+    assert f'action="/groups/{group.slug}/join/"' in page
+    assert 'name="csrfmiddlewaretoken"' in page
+    response = client.post(f"/groups/{group.slug}/join/", {"next": "/groups/?focus=study"}, follow=True)
+    assert response.redirect_chain[-1][0] == "/groups/?focus=study"
+    assert f"Welcome! You are now a member of {group.name}." in response.text
+    assert Membership.objects.filter(group=group, user=staff, status="active").exists()
+
+
+def test_it_asks_to_join_from_a_card_of_a_group_a_lead_approves(client, staff):
+    group = GroupFactory(name="Approval Circle", join_policy=Group.JoinPolicy.APPROVAL)
+    client.force_login(staff)
+    assert "Ask to join" in client.get("/groups/").text
+    response = client.post(f"/groups/{group.slug}/join/", {"next": "/groups/"}, follow=True)
+    assert response.redirect_chain[-1][0] == "/groups/"
+    assert "Your request was sent to the group" in response.text
+    assert Membership.objects.get(group=group, user=staff).status == "pending"
+
+
+def test_it_never_sends_a_card_join_to_another_site(client, staff):
+    group = GroupFactory()
+    client.force_login(staff)
+    response = client.post(f"/groups/{group.slug}/join/", {"next": "https://evil.example/groups/"})
+    assert response["Location"] == group.get_absolute_url()
 
 
 def test_it_marks_the_viewers_own_groups(client, staff, seeded):
@@ -143,22 +173,6 @@ def test_it_shows_an_adopted_charter_with_its_date(client, staff):
     assert "We decide by consensus." in page
     assert "Adopted on" in page
     assert "Charter in progress" not in page
-
-
-def test_it_gives_the_home_page_my_memberships():
-    user = UserFactory()
-    group = GroupFactory()
-    MembershipFactory(group=group, user=user)
-    context = selectors.home_context_for(user)
-    assert [m.group for m in context["my_memberships"]] == [group]
-    assert context["next_meetings"] == []
-
-
-def test_it_shows_my_groups_on_the_home_page(client, staff):
-    group = GroupFactory(name="Home Page Circle")
-    MembershipFactory(group=group, user=staff)
-    client.force_login(staff)
-    assert "Home Page Circle" in client.get("/").text
 
 
 def test_it_shows_the_groups_next_meetings_on_its_page(client, staff):

@@ -155,7 +155,7 @@ def test_it_flags_but_keeps_a_membership_when_an_hr_change_makes_someone_ineligi
     membership.user.save()
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.flag_ineligible_memberships(user_ids=[membership.user.pk]) == 1
+        assert services.membership_flag_ineligible(user_ids=[membership.user.pk]) == 1
 
     membership.refresh_from_db()
     assert membership.status == Membership.Status.ACTIVE
@@ -172,20 +172,20 @@ def test_it_does_not_flag_twice_and_clears_the_flag_when_someone_qualifies_again
     LeadFactory(group=group)
     membership = MembershipFactory(group=group, user=UserFactory(job_role=JobRole.PRINCIPAL))
     with django_capture_on_commit_callbacks(execute=True):
-        services.flag_ineligible_memberships(user_ids=[membership.user.pk])
-        assert services.flag_ineligible_memberships(user_ids=[membership.user.pk]) == 0
+        services.membership_flag_ineligible(user_ids=[membership.user.pk])
+        assert services.membership_flag_ineligible(user_ids=[membership.user.pk]) == 0
     assert len(mailoutbox) == 1
 
     membership.user.job_role = JobRole.TEACHER
     membership.user.save()
-    services.flag_ineligible_memberships(user_ids=[membership.user.pk])
+    services.membership_flag_ineligible(user_ids=[membership.user.pk])
     membership.refresh_from_db()
     assert membership.eligibility_flagged_at is None
 
 
 def test_it_leaves_members_who_still_qualify_alone(staff):
     membership = MembershipFactory(user=staff, group=GroupFactory(eligible_roles=[JobRole.TEACHER]))
-    assert services.flag_ineligible_memberships(user_ids=[staff.pk]) == 0
+    assert services.membership_flag_ineligible(user_ids=[staff.pk]) == 0
     membership.refresh_from_db()
     assert membership.eligibility_flagged_at is None
 
@@ -208,7 +208,7 @@ def test_it_lets_leads_keep_a_flagged_member(client):
     group = GroupFactory(eligible_roles=[JobRole.TEACHER])
     lead = LeadFactory(group=group, user=UserFactory(job_role=JobRole.TEACHER)).user
     membership = MembershipFactory(group=group, user=UserFactory(job_role=JobRole.NURSE))
-    services.flag_ineligible_memberships(user_ids=[membership.user.pk])
+    services.membership_flag_ineligible(user_ids=[membership.user.pk])
     client.force_login(lead)
     page = client.get(f"/groups/{group.slug}/roster/")
     assert "Eligibility to review" in page.text

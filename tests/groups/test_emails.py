@@ -98,7 +98,7 @@ def test_it_tells_the_person_when_their_request_is_approved_with_the_leads_messa
     group = GroupFactory(name="Veterans Circle", join_policy=Group.JoinPolicy.APPROVAL)
     lead = LeadFactory(group=group).user
     request = PendingFactory(group=group)
-    deliver(services.approve_request, group=group, membership=request, by=lead, message="See you Tuesday!")
+    deliver(services.request_approve, group=group, membership=request, by=lead, message="See you Tuesday!")
     [message] = mailoutbox
     assert message.to == [request.user.email]
     assert "approved" in message.subject
@@ -111,7 +111,7 @@ def test_it_tells_the_person_when_their_request_is_declined(deliver, mailoutbox)
     group = GroupFactory(name="Veterans Circle", join_policy=Group.JoinPolicy.APPROVAL)
     lead = LeadFactory(group=group).user
     request = PendingFactory(group=group)
-    deliver(services.decline_request, group=group, membership=request, by=lead, message="We are full <this> year.")
+    deliver(services.request_decline, group=group, membership=request, by=lead, message="We are full <this> year.")
     [message] = mailoutbox
     assert message.to == [request.user.email]
     assert "did not approve your request" in message.body
@@ -123,7 +123,7 @@ def test_it_delivers_the_decision_even_to_someone_who_switched_updates_off(deliv
     group = GroupFactory(join_policy=Group.JoinPolicy.APPROVAL)
     lead = LeadFactory(group=group).user
     request = PendingFactory(group=group, user=UserFactory(email_opt_outs=[EmailCategory.GROUP_UPDATES]))
-    deliver(services.approve_request, group=group, membership=request, by=lead)
+    deliver(services.request_approve, group=group, membership=request, by=lead)
     assert len(mailoutbox) == 1
 
 
@@ -132,7 +132,7 @@ def test_it_emails_each_member_once_as_the_group(deliver, mailoutbox):
     lead = LeadFactory(group=group).user
     members = [MembershipFactory(group=group).user for _ in range(3)]
     PendingFactory(group=group)  # not a member yet: no message
-    sent = deliver(services.email_group, group=group, sender=lead, subject="Book club", body="Chapter 3 & 4.")
+    sent = deliver(services.group_email, group=group, sender=lead, subject="Book club", body="Chapter 3 & 4.")
     assert sent == 4
     assert sorted(m.to[0] for m in mailoutbox) == sorted(u.email for u in [lead, *members])
     message = mailoutbox[0]
@@ -146,14 +146,14 @@ def test_it_respects_a_members_choice_to_stop_lead_messages(deliver, mailoutbox)
     group = GroupFactory()
     lead = LeadFactory(group=group).user
     MembershipFactory(group=group, user=UserFactory(email_opt_outs=[EmailCategory.GROUP_MESSAGES]))
-    deliver(services.email_group, group=group, sender=lead, subject="Hi", body="Hello all")
+    deliver(services.group_email, group=group, sender=lead, subject="Hi", body="Hello all")
     assert [m.to for m in mailoutbox] == [[lead.email]]
 
 
 def test_it_uses_a_neutral_subject_for_a_group_message_when_asked(deliver, mailoutbox):
     group = ConfidentialGroupFactory(name="Quiet Cove Circle")
     lead = LeadFactory(group=group).user
-    deliver(services.email_group, group=group, sender=lead, subject="Pride planning", body="Let's meet.")
+    deliver(services.group_email, group=group, sender=lead, subject="Pride planning", body="Let's meet.")
     [message] = mailoutbox
     assert message.subject == "A message from Belong"
     assert "Quiet Cove" not in message.from_email
@@ -164,7 +164,7 @@ def test_it_tells_directors_about_a_proposal_and_the_proposer_about_the_decision
     director = DirectorFactory()
     proposer = UserFactory(full_name="Ines Idea")
     proposal = deliver(
-        services.propose_group,
+        services.group_propose,
         proposer=proposer,
         name="Night Shift Circle",
         purpose="Custodial staff on evening shifts meeting at a time that suits them.",
@@ -175,7 +175,7 @@ def test_it_tells_directors_about_a_proposal_and_the_proposer_about_the_decision
     assert note.subject == "New group proposal: Night Shift Circle"
     assert "Ines Idea proposes a new group" in note.body
 
-    deliver(services.decide_proposal, proposal=proposal, by=director, approve=True, message="Great idea.")
+    deliver(services.proposal_decide, proposal=proposal, by=director, approve=True, message="Great idea.")
     decided = mailoutbox[1]
     assert decided.to == [proposer.email]
     assert decided.subject == "Your group idea was approved: Night Shift Circle"
@@ -186,7 +186,7 @@ def test_it_tells_directors_about_a_proposal_and_the_proposer_about_the_decision
 def test_it_tells_the_proposer_about_a_decline_too(deliver, mailoutbox):
     director = DirectorFactory()
     proposal = GroupProposal.objects.create(proposer=UserFactory(), name="Duplicate Circle", purpose="Something")
-    deliver(services.decide_proposal, proposal=proposal, by=director, approve=False, message="Join X instead.")
+    deliver(services.proposal_decide, proposal=proposal, by=director, approve=False, message="Join X instead.")
     [decided] = mailoutbox
     assert decided.subject == "About your group idea: Duplicate Circle"
     assert "Join X instead." in decided.body
@@ -196,7 +196,7 @@ def test_it_sends_an_invitation(deliver, mailoutbox):
     group = GroupFactory(name="Invited Circle", join_policy=Group.JoinPolicy.INVITATION)
     lead = LeadFactory(group=group, user=UserFactory(full_name="Ida Inviter")).user
     guest = UserFactory()
-    deliver(services.invite_member, group=group, user=guest, by=lead)
+    deliver(services.member_invite, group=group, user=guest, by=lead)
     [invitation] = mailoutbox
     assert invitation.subject == "You are invited to join Invited Circle"
     assert "Ida Inviter invites you" in invitation.body

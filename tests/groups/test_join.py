@@ -93,7 +93,7 @@ def test_it_lets_someone_withdraw_a_pending_request(client, staff):
 def test_it_lets_even_a_flagged_member_leave(client):
     group = GroupFactory(eligible_roles=[JobRole.TEACHER])
     membership = MembershipFactory(group=group, user=UserFactory(job_role=JobRole.NURSE))
-    services.flag_ineligible_memberships(user_ids=[membership.user_id])
+    services.membership_flag_ineligible(user_ids=[membership.user_id])
     client.force_login(membership.user)
     client.post(f"/groups/{group.slug}/leave/")
     assert not Membership.objects.exists()

@@ -40,10 +40,10 @@ def test_it_counts_a_request_only_once_approved():
     lead = LeadFactory(group=group).user
     result = services.group_join(group=group, user=UserFactory())
     assert _count(group) == 1  # the lead
-    services.approve_request(group=group, membership=result.membership, by=lead)
+    services.request_approve(group=group, membership=result.membership, by=lead)
     assert _count(group) == 2
     declined = services.group_join(group=group, user=UserFactory())
-    services.decline_request(group=group, membership=declined.membership, by=lead)
+    services.request_decline(group=group, membership=declined.membership, by=lead)
     assert _count(group) == 2 == _actual(group)
 
 
@@ -82,9 +82,9 @@ def test_it_repairs_counts_after_a_bulk_load_without_the_trigger():
         MembershipFactory.create_batch(3, group=group)
         cursor.execute("ALTER TABLE groups_membership ENABLE TRIGGER groups_membership_count")
     assert _count(group) == 0
-    assert services.recount_members() == 1
+    assert services.group_recount_members() == 1
     assert _count(group) == 3
-    assert services.recount_members(group_ids=[group.pk]) == 0
+    assert services.group_recount_members(group_ids=[group.pk]) == 0
 
 
 def test_it_shows_the_count_on_the_directory_and_group_page(client):

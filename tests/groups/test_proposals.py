@@ -127,9 +127,9 @@ def test_it_decides_a_proposal_once(client):
 
     director = DirectorFactory()
     proposal = ProposalFactory()
-    services.decide_proposal(proposal=proposal, by=director, approve=False)
+    services.proposal_decide(proposal=proposal, by=director, approve=False)
     with pytest.raises(ValidationError):
-        services.decide_proposal(proposal=proposal, by=director, approve=True)
+        services.proposal_decide(proposal=proposal, by=director, approve=True)
 
 
 def test_it_keeps_proposals_out_of_staff_hands_in_the_admin(client):
@@ -142,5 +142,5 @@ def test_it_avoids_reserved_and_taken_addresses_for_new_groups():
 
     GroupFactory(name="Something Else", slug="overview-circle")
     director = DirectorFactory()
-    reserved = services.decide_proposal(proposal=ProposalFactory(name="Overview"), by=director, approve=True)
+    reserved = services.proposal_decide(proposal=ProposalFactory(name="Overview"), by=director, approve=True)
     assert reserved.group.slug == "overview-2"

@@ -21,7 +21,7 @@ def _announce(created_ids, changed_ids=()):
     try:
         from accounts.signals import staff_imported
     except ImportError:
-        services.handle_staff_imported(created_ids=created_ids, changed_ids=changed_ids)
+        services.staff_imported_handle(created_ids=created_ids, changed_ids=changed_ids)
     else:
         staff_imported.send(sender=User, created_ids=list(created_ids), changed_ids=list(changed_ids))
 
@@ -57,7 +57,7 @@ def test_it_never_names_a_confidential_groups_leads_in_the_welcome(django_captur
     group = ConfidentialGroupFactory()
     LeadFactory(group=group, user=UserFactory(full_name="Secret Steward"))
     with django_capture_on_commit_callbacks(execute=True):
-        services.send_new_hire_welcome(user=UserFactory())
+        services.new_hire_welcome_send(user=UserFactory())
     assert "Secret Steward" not in mailoutbox[0].body
 
 
@@ -65,13 +65,13 @@ def test_it_welcomes_in_the_new_hires_language(django_capture_on_commit_callback
     from belong.models import OutboxMessage
 
     hire = UserFactory(preferred_language="es")
-    services.send_new_hire_welcome(user=hire)
+    services.new_hire_welcome_send(user=hire)
     assert OutboxMessage.objects.get(recipient=hire, kind="groups.welcome").language == "es"
 
 
 def test_it_does_not_welcome_someone_already_welcomed_or_inactive():
-    assert not services.send_new_hire_welcome(user=UserFactory(welcomed_at=timezone.now()))
-    assert not services.send_new_hire_welcome(user=UserFactory(is_active=False))
+    assert not services.new_hire_welcome_send(user=UserFactory(welcomed_at=timezone.now()))
+    assert not services.new_hire_welcome_send(user=UserFactory(is_active=False))
 
 
 def test_it_shows_the_director_counts_growth_requests_proposals_and_leaderless_groups(client):

@@ -50,9 +50,12 @@ PUBLIC_SOURCES = {
     "comments/forms.py",
     "comments/models.py",
     "comments/views.py",
-    # A group's public meeting schedule.
+    # A group's public page (with its meeting schedule), the list of such groups, and the home page.
     "templates/meetings/public_schedule.html",
     "templates/meetings/_when.html",
+    "templates/groups/public_directory.html",
+    "templates/groups/_mark.html",
+    "templates/home/home.html",
     # The public equity plan overview.
     "templates/equity_plan/plan_index.html",
     "templates/equity_plan/plan_detail.html",

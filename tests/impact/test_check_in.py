@@ -40,7 +40,7 @@ def test_it_refuses_the_check_in_page_to_members_and_other_leads(client, meeting
 
 
 def test_it_checks_a_member_in_once_and_says_already_on_a_second_scan(client, meeting_now, member):
-    code = services.check_in_code_for(occurrence=meeting_now).code
+    code = services.check_in_code_get_or_create(occurrence=meeting_now).code
     client.force_login(member)
     scanned = client.get(f"/check-in/{code}/")
     assert scanned.status_code == 200
@@ -59,7 +59,7 @@ def test_it_checks_a_member_in_once_and_says_already_on_a_second_scan(client, me
 )
 def test_it_refuses_outside_the_window_and_says_why(client, meeting_now, member, starts_in, reason):
     move(meeting_now, starts_in=starts_in)
-    code = services.check_in_code_for(occurrence=meeting_now).code
+    code = services.check_in_code_get_or_create(occurrence=meeting_now).code
     client.force_login(member)
     response = client.post("/check-in/", {"code": code})
     assert reason in response.content.decode()
@@ -67,18 +67,21 @@ def test_it_refuses_outside_the_window_and_says_why(client, meeting_now, member,
 
 
 def test_it_opens_thirty_minutes_before_and_closes_two_hours_after_the_end(meeting_now, member):
-    code = services.check_in_code_for(occurrence=meeting_now).code
+    code = services.check_in_code_get_or_create(occurrence=meeting_now).code
     start, end = meeting_now.starts_at, meeting_now.ends_at
     with pytest.raises(services.CheckInRefused):
-        services.check_in(code=code, user=member, now=start - timedelta(minutes=31))
+        services.occurrence_check_in(code=code, user=member, now=start - timedelta(minutes=31))
     with pytest.raises(services.CheckInRefused):
-        services.check_in(code=code, user=member, now=end + timedelta(minutes=121))
-    assert services.check_in(code=code, user=member, now=start - timedelta(minutes=29)) == (meeting_now, False)
+        services.occurrence_check_in(code=code, user=member, now=end + timedelta(minutes=121))
+    assert services.occurrence_check_in(code=code, user=member, now=start - timedelta(minutes=29)) == (
+        meeting_now,
+        False,
+    )
 
 
 def test_it_tells_someone_outside_the_group_why_they_cannot_check_in(client, meeting_now):
     stranger = UserFactory()
-    code = services.check_in_code_for(occurrence=meeting_now).code
+    code = services.check_in_code_get_or_create(occurrence=meeting_now).code
     client.force_login(stranger)
     response = client.post("/check-in/", {"code": code})
     assert "This meeting is for members of Harbor Lights Circle" in response.content.decode()
@@ -87,7 +90,7 @@ def test_it_tells_someone_outside_the_group_why_they_cannot_check_in(client, mee
 
 def test_it_refuses_a_wrong_code_and_stops_someone_trying_codes(client, meeting_now, member, settings):
     settings.CHECK_IN_MAX_WRONG_CODES_PER_HOUR = 3
-    code = services.check_in_code_for(occurrence=meeting_now).code
+    code = services.check_in_code_get_or_create(occurrence=meeting_now).code
     client.force_login(member)
     for attempt in ("AAAAAAAA", "BBBBBBBB", "CCCCCCCC"):
         assert "does not match any meeting" in client.post("/check-in/", {"code": attempt}).content.decode()
@@ -104,8 +107,8 @@ def test_it_never_shows_who_else_checked_in_to_a_confidential_group(client):
     first = MembershipFactory(group=circle, user=UserFactory(full_name="Frances First")).user
     second = MembershipFactory(group=circle, user=UserFactory(full_name="Sam Second")).user
     occurrence = move(first_occurrence(schedule(by=lead, group=circle)), starts_in=-timedelta(minutes=5))
-    code = services.check_in_code_for(occurrence=occurrence).code
-    services.check_in(code=code, user=first)
+    code = services.check_in_code_get_or_create(occurrence=occurrence).code
+    services.occurrence_check_in(code=code, user=first)
     client.force_login(second)
     pages = [client.get(f"/check-in/{code}/"), client.post("/check-in/", {"code": code})]
     client.force_login(lead)
@@ -117,10 +120,10 @@ def test_it_never_shows_who_else_checked_in_to_a_confidential_group(client):
 
 
 def test_it_lets_a_lead_still_fix_attendance_by_hand_after_check_in(client, meeting_now, lead, member):
-    code = services.check_in_code_for(occurrence=meeting_now).code
-    services.check_in(code=code, user=member)
+    code = services.check_in_code_get_or_create(occurrence=meeting_now).code
+    services.occurrence_check_in(code=code, user=member)
     came = MembershipFactory(group=meeting_now.meeting.group).user
-    services.rsvp(occurrence=meeting_now, user=came, response="going")
+    services.rsvp_set(occurrence=meeting_now, user=came, response="going")
     client.force_login(lead)
     client.post(f"/meetings/{meeting_now.pk}/attendance/", {"attended": [came.pk]})
     assert RSVP.objects.get(user=member).attended is False
@@ -140,9 +143,9 @@ def test_it_lets_a_lead_set_professional_learning_hours(client, meeting_now, lea
 
 
 def test_it_pins_the_queries_of_the_check_in_pages(client, meeting_now, lead, member, django_assert_num_queries):
-    code = services.check_in_code_for(occurrence=meeting_now).code
+    code = services.check_in_code_get_or_create(occurrence=meeting_now).code
     for _ in range(5):
-        services.check_in(code=code, user=MembershipFactory(group=meeting_now.meeting.group).user)
+        services.occurrence_check_in(code=code, user=MembershipFactory(group=meeting_now.meeting.group).user)
     client.force_login(lead)
     client.get(f"/meetings/{meeting_now.pk}/check-in/")
     with django_assert_num_queries(4):

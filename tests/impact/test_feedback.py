@@ -25,10 +25,10 @@ def morning_after(occurrence, hour=7, minute=5) -> datetime:
 
 
 def attended(occurrence, count: int):
-    code = meetings.check_in_code_for(occurrence=occurrence).code
+    code = meetings.check_in_code_get_or_create(occurrence=occurrence).code
     people = [MembershipFactory(group=occurrence.meeting.group).user for _ in range(count)]
     for person in people:
-        meetings.check_in(code=code, user=person, now=occurrence.starts_at)
+        meetings.occurrence_check_in(code=code, user=person, now=occurrence.starts_at)
     return people
 
 
@@ -81,11 +81,11 @@ def test_it_stores_the_answer_with_nothing_that_leads_back_to_the_person(yesterd
 
 def test_it_refuses_a_forged_or_tampered_link_and_someone_who_did_not_attend(client, yesterday):
     person = attended(yesterday, 1)[0]
-    token = services.feedback_token(occurrence_id=yesterday.pk, user_id=person.pk)
+    token = services.feedback_token_create(occurrence_id=yesterday.pk, user_id=person.pk)
     assert client.get(f"/feedback/{token[:-2]}xx/").status_code == 404
     assert client.get("/feedback/not-a-token/").status_code == 404
     absent = MembershipFactory(group=yesterday.meeting.group).user
-    forged_for_absent = services.feedback_token(occurrence_id=yesterday.pk, user_id=absent.pk)
+    forged_for_absent = services.feedback_token_create(occurrence_id=yesterday.pk, user_id=absent.pk)
     response = client.post(f"/feedback/{forged_for_absent}/", {"rating": "1"})
     assert "Only people marked present" in response.content.decode()
     assert client.post(f"/feedback/{token}/", {"rating": "9"}).status_code == 200

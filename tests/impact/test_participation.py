@@ -20,8 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 def came(person, occurrence):
-    code = meetings.check_in_code_for(occurrence=occurrence).code
-    meetings.check_in(code=code, user=person, now=occurrence.starts_at)
+    code = meetings.check_in_code_get_or_create(occurrence=occurrence).code
+    meetings.occurrence_check_in(code=code, user=person, now=occurrence.starts_at)
 
 
 def past_meeting(group, lead, *, days_ago: int, title: str, hours: str | None = None):

@@ -57,7 +57,7 @@ def schedule(
     **extra,
 ) -> Meeting:
     day = day or next_week()
-    return services.schedule_meeting(
+    return services.meeting_schedule(
         by=by,
         group=group,
         title=extra.pop("title", "Monthly gathering"),

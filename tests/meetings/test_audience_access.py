@@ -74,7 +74,7 @@ def test_it_refuses_a_reply_from_outside_the_audience_without_confirming_the_eve
 
 
 def test_it_keeps_the_event_for_someone_who_replied_before_their_role_changed(client, admin_event, administrator):
-    services.rsvp(occurrence=admin_event, user=administrator, response="going")
+    services.rsvp_set(occurrence=admin_event, user=administrator, response="going")
     administrator.job_role = UserFactory.job_role
     administrator.save()
     client.force_login(administrator)

@@ -53,9 +53,9 @@ def test_it_keeps_the_uid_and_grows_the_sequence_with_each_change(client, group,
     client.force_login(member)
     before = only_event(parse(client.get(f"/meetings/{occurrence.pk}.ics")))
 
-    services.update_meeting(meeting=meeting, by=lead, title="Monthly gathering (new room)")
+    services.meeting_update(meeting=meeting, by=lead, title="Monthly gathering (new room)")
     after_series_change = only_event(parse(client.get(f"/meetings/{occurrence.pk}.ics")))
-    services.update_occurrence(
+    services.occurrence_update(
         occurrence=occurrence,
         by=lead,
         starts_at=occurrence.starts_at + timedelta(hours=1),
@@ -75,7 +75,7 @@ def test_it_sends_cancel_for_a_cancelled_meeting(client, group, lead, member):
     occurrence = first_occurrence(schedule(by=lead, group=group))
     client.force_login(member)
     sequence_before = int(only_event(parse(client.get(f"/meetings/{occurrence.pk}.ics")))["sequence"])
-    services.cancel_occurrence(occurrence=occurrence, by=lead, reason="Snow day")
+    services.occurrence_cancel(occurrence=occurrence, by=lead, reason="Snow day")
 
     calendar = parse(client.get(f"/meetings/{occurrence.pk}.ics"))
     assert str(calendar["method"]) == "CANCEL"
@@ -86,7 +86,7 @@ def test_it_sends_cancel_for_a_cancelled_meeting(client, group, lead, member):
 
 def test_it_serves_a_private_feed_by_token_without_signing_in(client, group, lead, member):
     meeting = schedule(by=lead, group=group, recurrence="FREQ=WEEKLY", repeat_until=next_week() + timedelta(days=14))
-    services.cancel_occurrence(occurrence=first_occurrence(meeting), by=lead)
+    services.occurrence_cancel(occurrence=first_occurrence(meeting), by=lead)
     district_event = schedule(by=None, group=None, title="District kick-off", audience=Audience.ALL_STAFF)
 
     response = client.get(f"/me/calendar/{member.calendar_token}.ics")
@@ -118,7 +118,7 @@ def test_it_leaves_meetings_of_other_groups_and_declined_ones_out_of_the_feed(cl
 
     schedule(by=other_lead, group=GroupFactory(), title="Someone else's meeting")
     declined = first_occurrence(schedule(by=lead, group=group, title="Declined one"))
-    services.rsvp(occurrence=declined, user=member, response="not_going")
+    services.rsvp_set(occurrence=declined, user=member, response="not_going")
     calendar = parse(client.get(f"/me/calendar/{member.calendar_token}.ics"))
     assert calendar.walk("VEVENT") == []
 

@@ -72,7 +72,7 @@ def test_it_keeps_subjects_neutral_for_a_group_that_asks(
     group.save()
     with django_capture_on_commit_callbacks(execute=True):
         meeting = schedule(by=lead, group=group, title="Harbor Lights monthly")
-        services.cancel_meeting(meeting=meeting, by=lead)
+        services.meeting_cancel(meeting=meeting, by=lead)
     assert mailoutbox
     for message in mailoutbox:
         assert "Harbor" not in message.subject
@@ -84,7 +84,7 @@ def test_it_sends_changes_as_requests_and_cancellations_as_cancel(
 ):
     occurrence = first_occurrence(schedule(by=lead, group=group))
     with django_capture_on_commit_callbacks(execute=True):
-        services.update_occurrence(
+        services.occurrence_update(
             occurrence=occurrence,
             by=lead,
             starts_at=occurrence.starts_at,
@@ -99,7 +99,7 @@ def test_it_sends_changes_as_requests_and_cancellations_as_cancel(
 
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.cancel_occurrence(occurrence=occurrence, by=lead, reason="Snow day")
+        services.occurrence_cancel(occurrence=occurrence, by=lead, reason="Snow day")
     assert len(mailoutbox) == 2
     message = mailoutbox[0]
     assert message.subject.startswith("Cancelled")
@@ -124,7 +124,7 @@ def test_it_writes_plain_text_bodies_and_subjects_without_html_escapes(
             address="Room 4 & 5",
         )
     with django_capture_on_commit_callbacks(execute=True):
-        services.cancel_meeting(meeting=meeting, by=lead, reason="Staff's day off")
+        services.meeting_cancel(meeting=meeting, by=lead, reason="Staff's day off")
     assert mailoutbox
     for message in mailoutbox:
         for text in (message.subject, message.body):
@@ -148,17 +148,17 @@ def test_it_sends_one_reminder_per_person_even_when_the_job_runs_twice_or_late(
     later = first_occurrence(schedule(by=lead, group=group, day=next_week() + timedelta(days=7), invite=False))
     waitlisted = MembershipFactory(group=group).user
     for occurrence in (soon, later):
-        services.rsvp(occurrence=occurrence, user=member, response="going")
-    services.rsvp(occurrence=soon, user=lead, response="maybe")
+        services.rsvp_set(occurrence=occurrence, user=member, response="going")
+    services.rsvp_set(occurrence=soon, user=lead, response="maybe")
     soon.meeting.capacity = 1
     soon.meeting.save()
-    services.rsvp(occurrence=soon, user=waitlisted, response="going")
+    services.rsvp_set(occurrence=soon, user=waitlisted, response="going")
 
     beat_time = soon.starts_at - timedelta(hours=23)
     with django_capture_on_commit_callbacks(execute=True):
-        first_run = services.send_due_reminders(now=beat_time)
-        second_run = services.send_due_reminders(now=beat_time + timedelta(minutes=5))
-        late_run = services.send_due_reminders(now=beat_time + timedelta(hours=20))
+        first_run = services.reminder_send_due(now=beat_time)
+        second_run = services.reminder_send_due(now=beat_time + timedelta(minutes=5))
+        late_run = services.reminder_send_due(now=beat_time + timedelta(hours=20))
     assert (first_run, second_run, late_run) == (1, 0, 0)
     assert [m.to for m in mailoutbox] == [[member.email]]
     assert mailoutbox[0].subject.startswith("Reminder: Monthly gathering")
@@ -166,10 +166,10 @@ def test_it_sends_one_reminder_per_person_even_when_the_job_runs_twice_or_late(
 
 def test_it_sends_no_reminder_before_the_day_or_for_a_cancelled_meeting(group, lead, member):
     occurrence = first_occurrence(schedule(by=lead, group=group, invite=False))
-    services.rsvp(occurrence=occurrence, user=member, response="going")
-    assert services.send_due_reminders(now=occurrence.starts_at - timedelta(hours=25)) == 0
-    services.cancel_occurrence(occurrence=occurrence, by=lead)
-    assert services.send_due_reminders(now=occurrence.starts_at - timedelta(hours=2)) == 0
+    services.rsvp_set(occurrence=occurrence, user=member, response="going")
+    assert services.reminder_send_due(now=occurrence.starts_at - timedelta(hours=25)) == 0
+    services.occurrence_cancel(occurrence=occurrence, by=lead)
+    assert services.reminder_send_due(now=occurrence.starts_at - timedelta(hours=2)) == 0
 
 
 def test_it_runs_the_reminder_beat_task_by_its_scheduled_name(
@@ -179,7 +179,7 @@ def test_it_runs_the_reminder_beat_task_by_its_scheduled_name(
     from belong.celery import app
 
     starts_at = (timezone.now() + timedelta(hours=3)).replace(second=0, microsecond=0)
-    meeting = services.schedule_meeting(
+    meeting = services.meeting_schedule(
         by=lead,
         group=group,
         title="Soon",
@@ -188,7 +188,7 @@ def test_it_runs_the_reminder_beat_task_by_its_scheduled_name(
         ends_at=starts_at + timedelta(minutes=45),
         invite=False,
     )
-    services.rsvp(occurrence=first_occurrence(meeting), user=member, response="going")
+    services.rsvp_set(occurrence=first_occurrence(meeting), user=member, response="going")
     task = app.tasks[settings.CELERY_BEAT_SCHEDULE["meeting-reminders"]["task"]]
     with django_capture_on_commit_callbacks(execute=True):
         assert task.apply().get() == 1
@@ -201,9 +201,9 @@ def test_it_renders_every_meeting_email_in_spanish(group, lead, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         meeting = schedule(by=lead, group=group)
     with django_capture_on_commit_callbacks(execute=True):
-        services.update_meeting(meeting=meeting, by=lead, agenda="Nueva agenda")
+        services.meeting_update(meeting=meeting, by=lead, agenda="Nueva agenda")
     with django_capture_on_commit_callbacks(execute=True):
-        services.cancel_meeting(meeting=meeting, by=lead, reason="Nieve")
+        services.meeting_cancel(meeting=meeting, by=lead, reason="Nieve")
     received = [m for m in mailoutbox if m.to == [spanish.email]]
     assert len(received) == 3
     assert "Nieve" in received[-1].body
@@ -214,7 +214,7 @@ def test_it_skips_an_invitation_whose_meeting_was_cancelled_before_delivery(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         meeting = schedule(by=lead, group=group)
-        services.cancel_meeting(meeting=meeting, by=lead)
+        services.meeting_cancel(meeting=meeting, by=lead)
     assert all(m.subject.startswith("Cancelled") for m in mailoutbox)
     assert OutboxMessage.objects.filter(kind="meetings.scheduled", status="skipped").count() == 2
     assert first_occurrence(meeting).starts_at == local(next_week(), 15, 30)

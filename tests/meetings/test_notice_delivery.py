@@ -52,7 +52,7 @@ def test_it_reads_the_meeting_and_builds_its_calendar_once_for_every_member(grou
 def test_it_skips_the_whole_notice_asking_once_when_every_date_was_cancelled(group, lead, member, smtp_mailer):
     meeting = schedule(by=lead, group=group)
     batch = OutboxMessage.objects.filter(kind="meetings.scheduled").values_list("batch", flat=True).first()
-    services.cancel_meeting(meeting=meeting, by=lead)
+    services.meeting_cancel(meeting=meeting, by=lead)
 
     with CaptureQueriesContext(connection) as queries:
         assert mail.deliver(batch=batch) == 0

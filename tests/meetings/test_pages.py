@@ -161,7 +161,7 @@ def test_it_lets_only_the_equity_director_schedule_district_events(client, staff
 
 def test_it_shows_seats_and_the_waitlist_and_takes_replies(client, group, lead, member):
     occurrence = first_occurrence(schedule(by=lead, group=group, capacity=1))
-    services.rsvp(occurrence=occurrence, user=lead, response="going")
+    services.rsvp_set(occurrence=occurrence, user=lead, response="going")
     client.force_login(member)
     page = client.get(occurrence.get_absolute_url()).content.decode()
     assert "1 of 1 seats taken" in page
@@ -207,7 +207,7 @@ def test_it_lets_a_lead_mark_attendance_only_after_the_meeting_starts(client, gr
     occurrence = first_occurrence(schedule(by=lead, group=group))
     absent = MembershipFactory(group=group).user
     for person in (member, absent):
-        services.rsvp(occurrence=occurrence, user=person, response="going")
+        services.rsvp_set(occurrence=occurrence, user=person, response="going")
     client.force_login(lead)
     early = client.post(f"/meetings/{occurrence.pk}/attendance/", {"attended": [member.pk]})
     assert "once the meeting has started" in early.content.decode()
@@ -237,7 +237,7 @@ def test_it_pins_the_queries_of_my_meetings_as_data_grows(client, django_assert_
                 invite=False,
                 school=SchoolFactory(),
             )
-            services.rsvp(occurrence=first_occurrence(meeting), user=member, response="going")
+            services.rsvp_set(occurrence=first_occurrence(meeting), user=member, response="going")
         schedule(group=None, title="District event", audience=Audience.ALL_STAFF, invite=False)
 
     add_meetings(2)
@@ -248,7 +248,7 @@ def test_it_pins_the_queries_of_my_meetings_as_data_grows(client, django_assert_
     add_meetings(8)
     with django_assert_num_queries(2):
         large = client.get("/me/meetings/")
-    assert len(large.context["upcoming"]) > len(small.context["upcoming"])
+    assert len(large.context["series"]) > len(small.context["series"])
 
 
 def test_it_pins_the_queries_of_a_groups_upcoming_list(django_assert_num_queries, group, lead, member):
@@ -274,16 +274,50 @@ def test_it_pins_the_queries_of_a_groups_upcoming_list(django_assert_num_queries
 def test_it_lists_upcoming_and_past_meetings_on_my_meetings(client, group, lead, member):
     occurrence = first_occurrence(schedule(by=lead, group=group, title="Coming soon"))
     past = first_occurrence(schedule(by=lead, group=group, title="Long ago"))
-    services.rsvp(occurrence=past, user=member, response="going")
+    services.rsvp_set(occurrence=past, user=member, response="going")
     Occurrence.objects.filter(pk=past.pk).update(
         starts_at=timezone.now() - timedelta(days=3), ends_at=timezone.now() - timedelta(days=3, hours=-1)
     )
     client.force_login(member)
     response = client.get("/me/meetings/")
-    assert [o.pk for o in response.context["upcoming"]] == [occurrence.pk]
+    assert [entry.next.pk for entry in response.context["series"]] == [occurrence.pk]
     assert [o.pk for o in response.context["past"]] == [past.pk]
     assert member.calendar_token in response.content.decode()
     assert b"/me/calendar/reset/" in response.content
+
+
+def test_it_shows_a_series_once_with_its_next_dates(client, group, lead, member):
+    meeting = schedule(
+        by=lead,
+        group=group,
+        title="Weekly circle",
+        recurrence="FREQ=WEEKLY",
+        repeat_until=next_week() + timedelta(weeks=8),
+    )
+    dates = list(meeting.occurrences.order_by("starts_at"))
+    client.force_login(member)
+    response = client.get("/me/meetings/")
+    [entry] = response.context["series"]
+    assert entry.next == dates[0]
+    assert entry.later == dates[1:4]
+    assert entry.more == len(dates) - 4
+    html = response.content.decode()
+    assert html.count(">Weekly circle<") == 1
+    for occurrence in dates[1:4]:
+        assert f'href="{occurrence.get_absolute_url()}"' in html
+
+
+def test_it_keeps_a_declined_meeting_listed_with_a_way_to_change_the_reply(client, group, lead, member):
+    occurrence = first_occurrence(schedule(by=lead, group=group, title="Declined gathering"))
+    services.rsvp(occurrence=occurrence, user=member, response="not_going")
+    client.force_login(member)
+    html = client.get("/me/meetings/").content.decode()
+    assert "Declined gathering" in html
+    assert "Change my reply" in html
+    # The calendar feed still leaves it out: a declined meeting has no place in the person's calendar.
+    from meetings.selectors import feed_for_user
+
+    assert occurrence not in feed_for_user(member)
 
 
 def test_it_refuses_an_inactive_or_unknown_users_feed(client):
@@ -303,7 +337,7 @@ def test_it_lets_a_lead_edit_and_cancel_a_whole_series(
         invite=False,
     )
     first, second, third = meeting.occurrences.order_by("starts_at")
-    services.update_occurrence(
+    services.occurrence_update(
         occurrence=second, by=lead, starts_at=second.starts_at, ends_at=second.ends_at, address="Gym"
     )
     client.force_login(lead)

@@ -19,7 +19,7 @@ from .factories import first_occurrence, schedule
 def test_it_refuses_an_administrator_at_a_non_administrators_event_and_says_why(client, administrator):
     occurrence = first_occurrence(schedule(group=None, title="Kick-off", audience=Audience.NON_ADMINISTRATORS))
     with pytest.raises(services.RSVPRefused) as refused:
-        services.rsvp(occurrence=occurrence, user=administrator, response="going")
+        services.rsvp_set(occurrence=occurrence, user=administrator, response="going")
     assert "not administrators" in refused.value.reason
     assert not RSVP.objects.exists()
 
@@ -36,24 +36,24 @@ def test_it_refuses_an_administrator_at_a_non_administrators_event_and_says_why(
 def test_it_refuses_staff_at_an_administrators_only_event_and_admits_administrators(staff, administrator):
     occurrence = first_occurrence(schedule(group=None, title="For administrators", audience=Audience.ADMINISTRATORS))
     with pytest.raises(services.RSVPRefused, match="administrators only"):
-        services.rsvp(occurrence=occurrence, user=staff, response="going")
-    assert services.rsvp(occurrence=occurrence, user=administrator, response="going").holds_seat
+        services.rsvp_set(occurrence=occurrence, user=staff, response="going")
+    assert services.rsvp_set(occurrence=occurrence, user=administrator, response="going").holds_seat
 
 
 @pytest.mark.django_db
 def test_it_asks_non_members_to_join_before_replying_to_a_members_meeting(group, lead, staff, member):
     occurrence = first_occurrence(schedule(by=lead, group=group))
     with pytest.raises(services.RSVPRefused, match="Join the group"):
-        services.rsvp(occurrence=occurrence, user=staff, response="maybe")
-    assert services.rsvp(occurrence=occurrence, user=member, response="maybe").response == "maybe"
+        services.rsvp_set(occurrence=occurrence, user=staff, response="maybe")
+    assert services.rsvp_set(occurrence=occurrence, user=member, response="maybe").response == "maybe"
 
 
 @pytest.mark.django_db
 def test_it_refuses_replies_to_a_cancelled_meeting(group, lead, member):
     occurrence = first_occurrence(schedule(by=lead, group=group))
-    services.cancel_occurrence(occurrence=occurrence, by=lead)
+    services.occurrence_cancel(occurrence=occurrence, by=lead)
     with pytest.raises(services.RSVPRefused, match="cancelled"):
-        services.rsvp(occurrence=occurrence, user=member, response="going")
+        services.rsvp_set(occurrence=occurrence, user=member, response="going")
 
 
 @pytest.mark.django_db
@@ -63,12 +63,12 @@ def test_it_waitlists_when_full_and_promotes_the_first_in_line_with_an_email(
     occurrence = first_occurrence(schedule(group=None, title="Small room", audience=Audience.ALL_STAFF, capacity=2))
     first, second, third, fourth = UserFactory.create_batch(4)
     for person in (first, second, third, fourth):
-        services.rsvp(occurrence=occurrence, user=person, response="going")
+        services.rsvp_set(occurrence=occurrence, user=person, response="going")
     replies = {r.user_id: r for r in RSVP.objects.filter(occurrence=occurrence)}
     assert [replies[p.pk].waitlist_position for p in (first, second, third, fourth)] == [None, None, 1, 2]
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.withdraw_rsvp(occurrence=occurrence, user=second)
+        services.rsvp_withdraw(occurrence=occurrence, user=second)
     assert RSVP.objects.get(occurrence=occurrence, user=third).holds_seat
     assert RSVP.objects.get(occurrence=occurrence, user=fourth).waitlist_position == 2
     assert [m.to for m in mailoutbox] == [[third.email]]
@@ -77,7 +77,7 @@ def test_it_waitlists_when_full_and_promotes_the_first_in_line_with_an_email(
 
     # Maybe is not a seat: changing from going to maybe frees it too.
     with django_capture_on_commit_callbacks(execute=True):
-        services.rsvp(occurrence=occurrence, user=first, response="maybe")
+        services.rsvp_set(occurrence=occurrence, user=first, response="maybe")
     assert RSVP.objects.get(occurrence=occurrence, user=fourth).holds_seat
     assert [m.to for m in mailoutbox][-1] == [fourth.email]
 
@@ -90,8 +90,8 @@ def test_it_fills_new_seats_from_the_waitlist_when_capacity_grows(lead, group):
 
     people = [MembershipFactory(group=group).user for _ in range(3)]
     for person in people:
-        services.rsvp(occurrence=occurrence, user=person, response="going")
-    services.update_meeting(meeting=meeting, by=lead, capacity=2)
+        services.rsvp_set(occurrence=occurrence, user=person, response="going")
+    services.meeting_update(meeting=meeting, by=lead, capacity=2)
     assert [RSVP.objects.get(occurrence=occurrence, user=p).holds_seat for p in people] == [True, True, False]
 
 
@@ -108,7 +108,7 @@ def test_it_gives_exactly_ten_seats_to_fifty_people_replying_at_once(mailoutbox)
     def reply(person):
         try:
             start.wait(timeout=30)
-            return services.rsvp(occurrence=occurrence, user=person, response="going")
+            return services.rsvp_set(occurrence=occurrence, user=person, response="going")
         finally:
             connection.close()
 
@@ -126,7 +126,7 @@ def test_it_gives_exactly_ten_seats_to_fifty_people_replying_at_once(mailoutbox)
     # One seat frees up: the first in line (and nobody else) moves up and hears about it.
     leaving = stored.filter(waitlist_position__isnull=True).first().user
     first_in_line = stored.get(waitlist_position=1).user
-    services.withdraw_rsvp(occurrence=occurrence, user=leaving)
+    services.rsvp_withdraw(occurrence=occurrence, user=leaving)
     assert RSVP.objects.get(occurrence=occurrence, user=first_in_line).holds_seat
     assert stored.filter(response="going", waitlist_position__isnull=True).count() == 10
     assert [m.to for m in mailoutbox] == [[first_in_line.email]]
@@ -135,9 +135,9 @@ def test_it_gives_exactly_ten_seats_to_fifty_people_replying_at_once(mailoutbox)
 @pytest.mark.django_db
 def test_it_keeps_a_reply_unchanged_when_repeated(staff):
     occurrence = first_occurrence(schedule(group=None, title="Open", audience=Audience.ALL_STAFF, capacity=1))
-    services.rsvp(occurrence=occurrence, user=AdministratorFactory(), response="going")
-    first = services.rsvp(occurrence=occurrence, user=staff, response="going")
-    again = services.rsvp(occurrence=occurrence, user=staff, response="going")
+    services.rsvp_set(occurrence=occurrence, user=AdministratorFactory(), response="going")
+    first = services.rsvp_set(occurrence=occurrence, user=staff, response="going")
+    again = services.rsvp_set(occurrence=occurrence, user=staff, response="going")
     assert first.waitlist_position == again.waitlist_position == 1
 
 
@@ -147,5 +147,5 @@ def test_it_refuses_a_non_member_at_a_confidential_groups_all_staff_meeting(grou
     group.save()
     occurrence = first_occurrence(schedule(by=lead, group=group, audience=Audience.ALL_STAFF))
     with pytest.raises(services.RSVPRefused, match="Join the group"):
-        services.rsvp(occurrence=occurrence, user=staff, response="going")
-    assert services.rsvp(occurrence=occurrence, user=member, response="going").holds_seat
+        services.rsvp_set(occurrence=occurrence, user=staff, response="going")
+    assert services.rsvp_set(occurrence=occurrence, user=member, response="going").holds_seat

@@ -176,7 +176,7 @@ def build_world() -> World:
     indicator = IndicatorFactory(workstream=workstream)
 
     topic = TopicFactory(name="Proposed educational equity policy")
-    submitted = comment_services.submit_comment(topic=topic, body="Please publish progress yearly.", language="en")
+    submitted = comment_services.comment_submit(topic=topic, body="Please publish progress yearly.", language="en")
 
     return World(
         users=users,

@@ -73,8 +73,8 @@ def cast(db) -> Cast:
     membership = MembershipFactory(group=confidential, user=member)
     requester = UserFactory(full_name="Rowan Hiddenrequest", email="rowan.hiddenrequest@district.test")
     group_services.group_join(group=confidential, user=requester, message="Please")  # outbox rows to the leads
-    group_services.email_group(group=confidential, sender=lead, subject="Next week", body="See you")
-    meeting = meeting_services.schedule_meeting(
+    group_services.group_email(group=confidential, sender=lead, subject="Next week", body="See you")
+    meeting = meeting_services.meeting_schedule(
         by=lead,
         group=confidential,
         title="Harbor gathering",
@@ -83,13 +83,13 @@ def cast(db) -> Cast:
         ends_at=_local(7, 16),
     )
     occurrence = meeting.occurrences.get()
-    meeting_services.rsvp(occurrence=occurrence, user=member, response="going")
+    meeting_services.rsvp_set(occurrence=occurrence, user=member, response="going")
     list(
-        group_services.export_roster_csv(
+        group_services.roster_export_csv(
             group=confidential, by=lead, purpose="Planning the retreat", include_hidden=True
         ).lines()
     )
-    # The row meetings.services.mark_attendance writes once a meeting has started.
+    # The row meetings.services.attendance_mark writes once a meeting has started.
     AuditLog.objects.create(
         actor=lead,
         action="meetings.attendance_marked",
@@ -343,7 +343,7 @@ def test_it_refuses_an_admin_add_to_a_confidential_group(client, cast):
 def test_it_keeps_meeting_dates_out_of_reach_of_the_admin_and_points_to_the_portal(client, role):
     PermissionGroup.objects.get_or_create(name=EQUITY_DIRECTOR_GROUP)
     director = DirectorFactory()
-    meeting = meeting_services.schedule_meeting(
+    meeting = meeting_services.meeting_schedule(
         by=director,
         group=None,
         title="District kick-off",

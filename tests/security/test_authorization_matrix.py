@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 LOGIN = "login"  # 302 to a sign-in page (the portal's or the admin's)
 REDIRECT = "redirect"  # 302 somewhere that is not a sign-in page
 REFUSED = {LOGIN, 403, 404}
-OUR_CODE = ("belong.", "accounts.", "groups.", "equity_plan.", "comments.", "funding.", "impact.")
+OUR_CODE = ("belong.", "accounts.", "groups.", "meetings.", "equity_plan.", "comments.", "funding.", "impact.")
 
 
 def everyone(status) -> dict:
@@ -83,9 +83,11 @@ def _unsubscribe_token(w) -> str:
 
 
 def _feedback_link(w) -> str:
-    from impact.services import feedback_token
+    from impact.services import feedback_token_create
 
-    return reverse("impact:feedback", args=[feedback_token(occurrence_id=w.occurrence.pk, user_id=w.user("member").pk)])
+    return reverse(
+        "impact:feedback", args=[feedback_token_create(occurrence_id=w.occurrence.pk, user_id=w.user("member").pk)]
+    )
 
 
 def _g(name, **kwargs):
@@ -255,7 +257,11 @@ MATRIX: dict[str, Case] = {
     "groups:directory": Case(lambda w: "/groups/", signed_in(200)),
     "groups:propose": Case(lambda w: "/groups/propose/", signed_in(200)),
     "groups:overview": Case(lambda w: "/groups/overview/", only(*EDITORS)),
-    "groups:detail": Case(_g("groups:detail"), signed_in(200)),
+    # G publishes its schedule: a visitor is sent to its public page (name, mission, goals, schedule).
+    "groups:detail": Case(_g("groups:detail"), signed_in(200, anonymous=REDIRECT)),
+    # Groups that publish their schedule, for anyone (a new hire before their account exists).
+    "groups:public_directory": Case(lambda w: "/groups/public/", everyone(200)),
+    "groups:colour": post_only(*MANAGERS_OF_G, url=_g("groups:colour")),
     "groups:join": post_only(url=_g("groups:join")),
     "groups:leave": post_only(url=_g("groups:leave")),
     "groups:visibility": post_only(url=_g("groups:visibility")),
@@ -418,7 +424,16 @@ VARIANTS: dict[str, tuple[str, Case]] = {
         Case(lambda w: reverse("groups:detail", args=[w.archived.slug]), only(*EDITORS, others=404)),
     ),
     "groups:detail[unknown]": ("groups:detail", Case(lambda w: "/groups/no-such-group/", signed_in(404))),
+    # A group without a public schedule, or none at all: a visitor is asked to sign in either way.
+    "groups:detail[not public]": (
+        "groups:detail",
+        Case(lambda w: reverse("groups:detail", args=[w.other.slug]), signed_in(200)),
+    ),
     # The director manages normal groups' rosters but never sees a confidential group's names.
+    "groups:colour[confidential]": (
+        "groups:colour",
+        Case(lambda w: reverse("groups:colour", args=[w.confidential.slug]), signed_in(405), post_only_for=()),
+    ),
     "groups:roster[confidential]": (
         "groups:roster",
         Case(lambda w: reverse("groups:roster", args=[w.confidential.slug]), only()),

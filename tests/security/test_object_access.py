@@ -144,7 +144,7 @@ def test_it_hides_a_confidential_groups_meeting_from_a_reply(browser, world, rol
 
 def test_it_marks_attendance_only_for_people_who_replied(browser, world):
     member, outsider = world.user("member"), world.other_membership.user
-    meeting_services.rsvp(occurrence=world.occurrence, user=member, response=RSVP.Response.GOING)
+    meeting_services.rsvp_set(occurrence=world.occurrence, user=member, response=RSVP.Response.GOING)
     Occurrence.objects.filter(pk=world.occurrence.pk).update(starts_at=timezone.now() - timedelta(minutes=30))
     sign_in(browser, world, "lead")
     response = browser.post(
@@ -156,7 +156,7 @@ def test_it_marks_attendance_only_for_people_who_replied(browser, world):
 
 def test_it_refuses_attendance_on_gs_meeting_to_the_lead_of_another_group(browser, world):
     member = world.user("member")
-    meeting_services.rsvp(occurrence=world.occurrence, user=member, response=RSVP.Response.GOING)
+    meeting_services.rsvp_set(occurrence=world.occurrence, user=member, response=RSVP.Response.GOING)
     Occurrence.objects.filter(pk=world.occurrence.pk).update(starts_at=timezone.now() - timedelta(minutes=30))
     sign_in(browser, world, "other_lead")
     response = browser.post(reverse("meetings:attendance", args=[world.occurrence.pk]), {"attended": [member.pk]})
@@ -183,7 +183,7 @@ def test_it_answers_404_for_a_deactivated_persons_calendar(browser, world):
 
 def test_it_keeps_a_confidential_groups_meetings_out_of_an_outsiders_calendar(browser, world):
     member = world.user("member")
-    meeting_services.rsvp(occurrence=world.occurrence, user=member, response=RSVP.Response.GOING)
+    meeting_services.rsvp_set(occurrence=world.occurrence, user=member, response=RSVP.Response.GOING)
     body = browser.get(f"/me/calendar/{member.calendar_token}.ics").content.decode()
     assert "Harbor monthly gathering" in body
     assert "Quiet Cove gathering" not in body
@@ -266,7 +266,7 @@ def test_it_hides_a_confidential_groups_memberships_from_the_director_in_the_adm
 
 @pytest.mark.parametrize("role", ["anonymous", "staff"])
 def test_it_puts_no_agenda_or_names_on_the_public_schedule(browser, world, role):
-    meeting_services.rsvp(occurrence=world.occurrence, user=world.user("member"), response=RSVP.Response.GOING)
+    meeting_services.rsvp_set(occurrence=world.occurrence, user=world.user("member"), response=RSVP.Response.GOING)
     type(world.meeting).objects.filter(pk=world.meeting.pk).update(agenda="Private agenda: budget")
     sign_in(browser, world, role)
     for url in (

@@ -75,7 +75,7 @@ def test_it_takes_a_removed_members_access_at_once(client, world):
     announcement = Announcement.objects.get()
     url = f"/spaces/harbor-readers/announcements/{announcement.pk}/file/"
     membership = Membership.objects.get(group=world.group, user=world.member)
-    group_services.remove_member(group=world.group, membership=membership, by=world.lead)
+    group_services.member_remove(group=world.group, membership=membership, by=world.lead)
     client.force_login(world.member)
     assert client.get(url).status_code in (403, 404)
     assert client.get("/spaces/harbor-readers/").status_code == 403

@@ -24,8 +24,8 @@ def test_it_tells_the_asker_when_a_request_is_approved_or_declined(world):
         group_services.group_join(group=group, user=person)
     pending = Membership.objects.filter(group=group, status=Membership.Status.PENDING)
 
-    group_services.approve_request(group=group, membership=pending.get(user=asker), by=lead)
-    group_services.decline_request(group=group, membership=pending.get(user=refused), by=lead)
+    group_services.request_approve(group=group, membership=pending.get(user=asker), by=lead)
+    group_services.request_decline(group=group, membership=pending.get(user=refused), by=lead)
 
     for person in (asker, refused):
         [note] = Notification.objects.filter(user=person)
@@ -36,16 +36,16 @@ def test_it_tells_everyone_invited_when_a_group_meeting_changes_or_is_cancelled(
     meeting = schedule(by=world.lead, group=world.group)
     occurrence = first_occurrence(meeting)
 
-    meeting_services.update_meeting(meeting=meeting, by=world.lead, title="Moved upstairs")
+    meeting_services.meeting_update(meeting=meeting, by=world.lead, title="Moved upstairs")
     changed = set(Notification.objects.filter(kind=Kind.MEETING_CHANGED).values_list("user_id", flat=True))
     assert {world.member.pk, world.second.pk, world.third.pk} <= changed
     assert world.outsider.pk not in changed
 
-    meeting_services.cancel_occurrence(occurrence=occurrence, by=world.lead, reason="Snow day")
+    meeting_services.occurrence_cancel(occurrence=occurrence, by=world.lead, reason="Snow day")
     assert Notification.objects.filter(kind=Kind.MEETING_CHANGED, user=world.member).count() == 2
 
 
 def test_it_leaves_district_events_to_their_e_mail(world, director):
     meeting = schedule(by=director, group=None, audience="all_staff", title="Convocation")
-    meeting_services.update_meeting(meeting=meeting, by=director, title="Convocation, new room")
+    meeting_services.meeting_update(meeting=meeting, by=director, title="Convocation, new room")
     assert not Notification.objects.filter(kind=Kind.MEETING_CHANGED).exists()

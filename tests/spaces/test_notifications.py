@@ -31,7 +31,7 @@ def test_it_counts_unread_and_marks_them_read(client, world, django_capture_on_c
 def test_it_drops_a_removed_members_notifications(client, world):
     services.announcement_create(group=world.group, title="Picnic", body="Saturday", by=world.lead)
     membership = Membership.objects.get(group=world.group, user=world.member)
-    group_services.remove_member(group=world.group, membership=membership, by=world.lead)
+    group_services.member_remove(group=world.group, membership=membership, by=world.lead)
     client.force_login(world.member)
     assert client.get("/spaces/me/notifications/unread/").json() == {"unread": 0}
     assert "Picnic" not in client.get("/spaces/me/notifications/").content.decode()
@@ -65,7 +65,7 @@ def test_it_tells_the_thread_starter_of_a_reply_by_email_without_naming_anyone(
 
 
 def test_it_keeps_a_request_decision_visible_without_a_membership(client, world):
-    services.notify_request_decided(user=world.outsider, group=world.secret)
+    services.notification_send_request_decided(user=world.outsider, group=world.secret)
     client.force_login(world.outsider)
     assert client.get("/spaces/me/notifications/unread/").json() == {"unread": 1}
     assert "Quiet Cove" in client.get("/spaces/me/notifications/").content.decode()
