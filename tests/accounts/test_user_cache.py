@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts import user_cache
 from accounts.models import EQUITY_DIRECTOR_GROUP, User
-from accounts.staff_import import import_staff
+from accounts.staff_import import staff_import
 from tests.factories import PASSWORD, UserFactory
 
 from .factories import person, roster_csv
@@ -71,7 +71,7 @@ def test_it_signs_out_someone_deactivated_by_the_hr_import_at_once(client, schoo
     assert user_cache.get(leaver.pk) is not None
 
     # A full import without them deactivates them with QuerySet.update(), which sends no signal.
-    result = import_staff(roster_csv([person(1, school)]), full=True, dry_run=False)
+    result = staff_import(roster_csv([person(1, school)]), full=True, dry_run=False)
     assert result.ok, result.errors
     assert not User.objects.get(pk=leaver.pk).is_active
 
