@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from belong.csv_export import csv_streaming_response
 from belong.pagination import paginate
 
-from . import access, eligibility, selectors, services
+from . import access, eligibility, fragments, selectors, services
 from .eligibility import Outcome
 from .filters import GroupFilter
 from .forms import (
@@ -47,6 +47,7 @@ def directory(request):
     page = paginate(filterset.qs, request.GET.get("page"), DIRECTORY_PAGE_SIZE)
     for group in page.object_list:
         group.decision = eligibility.check(request.user, group)
+        group.card_body = fragments.card_body(group)  # shared; the footer with the viewer's standing is not
     return render(request, "groups/directory.html", {"filter": filterset, "page": page, "groups": page.object_list})
 
 
