@@ -9,8 +9,11 @@ viewer's standing, join button, CSRF token) is never shared: the template render
 from __future__ import annotations
 
 import secrets
+from types import SimpleNamespace
 
-from django.template.loader import render_to_string
+from django.middleware.csrf import get_token
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import formats, translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -19,6 +22,9 @@ from django.utils.translation import ngettext
 from belong.fragments import FragmentStore, row_digest
 
 _COUNT_MARK = "belong-group-card-count-" + secrets.token_hex(8)
+# Slug-shaped, so the join URL can be reversed with it.
+_SLUG_MARK = "belong-group-card-slug-" + secrets.token_hex(8)
+_NAME_MARK = "belong-group-card-name-" + secrets.token_hex(8)
 _cards = FragmentStore(max_entries=4000)  # 300 groups x 7 languages, with room for edits
 
 
@@ -33,3 +39,24 @@ def card_body(group) -> SafeString:
         key, lambda: render_to_string("groups/_card_body.html", {"group": group, "member_count_html": _COUNT_MARK})
     )
     return mark_safe(body.replace(_COUNT_MARK, conditional_escape(member_count_text(group.member_count))))  # noqa: S308 - the fragment was escaped when rendered; the count is escaped here
+
+
+def card_footers(request, groups) -> None:
+    """Set each group's `card_footer`: the viewer's standing, rendered once per distinct standing within this
+    one request and completed with each group's slug and name. Nothing here outlives the request, so no
+    viewer's standing ever reaches another's page."""
+    template = get_template("groups/_card_action.html").template
+    base = {"request": request, "csrf_token": get_token(request)}
+    rendered: dict[tuple, str] = {}
+    for group in groups:
+        decision = group.decision
+        key = (group.my_status, group.my_role, decision.outcome, str(decision.reason))
+        html = rendered.get(key)
+        if html is None:
+            stand_in = SimpleNamespace(
+                slug=_SLUG_MARK, name=_NAME_MARK, my_status=group.my_status, my_role=group.my_role, decision=decision
+            )
+            html = rendered[key] = template.render(Context({**base, "group": stand_in}))
+        group.card_footer = mark_safe(  # noqa: S308 - rendered with autoescaping; the name is escaped here
+            html.replace(_SLUG_MARK, group.slug).replace(_NAME_MARK, conditional_escape(group.name))
+        )

@@ -48,6 +48,7 @@ def directory(request):
     for group in page.object_list:
         group.decision = eligibility.check(request.user, group)
         group.card_body = fragments.card_body(group)  # shared; the footer with the viewer's standing is not
+    fragments.card_footers(request, page.object_list)
     return render(request, "groups/directory.html", {"filter": filterset, "page": page, "groups": page.object_list})
 
 

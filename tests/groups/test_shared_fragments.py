@@ -9,12 +9,13 @@ import re
 import pytest
 from django.test import Client
 from django.utils import translation
+from django.utils.html import escape
 
 from groups import fragments
 from groups.models import Group
 from tests.factories import UserFactory
 
-from .factories import MembershipFactory
+from .factories import GroupFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +94,15 @@ def test_the_shared_body_holds_no_count_and_no_standing(confidential):
     assert not re.search(r"\b3 members?\b", body)  # ...and never stored in the shared body
     for word in ("You lead", "You are a member", "Join", "csrfmiddlewaretoken"):
         assert word not in body
+
+
+def test_cards_with_the_same_standing_each_join_their_own_group(client):
+    first, second = GroupFactory(name="Readers & Writers"), GroupFactory(name="Gardeners")
+    client.force_login(UserFactory())
+    html = _directory(client)
+
+    for group in (first, second):
+        card = _card(html, group)
+        assert f'action="/groups/{group.slug}/join/"' in card
+        assert f'<span class="visually-hidden"> {escape(group.name)}</span>' in card
+        assert "belong-group-card-" not in card
