@@ -60,3 +60,17 @@ def card_footers(request, groups) -> None:
         group.card_footer = mark_safe(  # noqa: S308 - rendered with autoescaping; the name is escaped here
             html.replace(_SLUG_MARK, group.slug).replace(_NAME_MARK, conditional_escape(group.name))
         )
+
+
+_abouts = FragmentStore(max_entries=2000)
+
+
+def about(group, eligible_schools) -> SafeString:
+    """A group page's reading content (about, mission, goals, who it is for, charter): the same for every
+    viewer who may see the page, so rendered once per group row, its schools and the language."""
+    schools = tuple((school.pk, school.name) for school in eligible_schools)
+    key = ("groups.about", translation.get_language(), row_digest(group, exclude=("member_count",)), schools)
+    html = _abouts.get_or_render(
+        key, lambda: render_to_string("groups/_about.html", {"group": group, "eligible_schools": eligible_schools})
+    )
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine with autoescaping

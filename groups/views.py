@@ -72,6 +72,7 @@ def detail(request, slug):
         join_form=JoinForm(),
         upcoming_meetings=selectors.upcoming_meetings_for_group(group, limit=5),
         colour_choices=GroupColour.choices,
+        about_html=fragments.about(group, context["eligible_schools"]),
     )
     return render(request, "groups/detail.html", context)
 

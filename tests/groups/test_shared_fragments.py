@@ -106,3 +106,41 @@ def test_cards_with_the_same_standing_each_join_their_own_group(client):
         assert f'action="/groups/{group.slug}/join/"' in card
         assert f'<span class="visually-hidden"> {escape(group.name)}</span>' in card
         assert "belong-group-card-" not in card
+
+
+def test_a_group_page_shows_an_edited_description_and_charter_on_the_next_view(client, normal):
+    client.force_login(normal.member_listed)
+    url = normal.group.get_absolute_url()
+    assert "A place to share experiences" in client.get(url).content.decode()
+
+    normal.group.description = "We read one book a term."
+    normal.group.charter = "Article 1: everyone is welcome."
+    normal.group.save()
+    html = client.get(url).content.decode()
+    assert "We read one book a term." in html and "Article 1: everyone is welcome." in html
+    assert "A place to share experiences" not in html
+
+
+def test_a_group_page_shows_a_changed_schools_rule_on_the_next_view(client, normal):
+    from tests.factories import SchoolFactory
+
+    client.force_login(normal.lead)
+    url = normal.group.get_absolute_url()
+    client.get(url)
+    normal.group.eligible_schools.add(SchoolFactory(name="Lincoln Elementary"))
+    assert "Lincoln Elementary" in client.get(url).content.decode()
+
+
+def test_a_confidential_group_page_shows_a_lead_and_an_outsider_only_their_own(confidential):
+    lead_client, outsider_client = Client(), Client()
+    lead_client.force_login(confidential.lead)
+    outsider_client.force_login(UserFactory())
+    url = confidential.group.get_absolute_url()
+
+    lead_page = lead_client.get(url).content.decode()
+    outsider_page = outsider_client.get(url).content.decode()
+
+    assert "Lead tools" in lead_page and "Lead tools" not in outsider_page
+    for person in (confidential.lead, confidential.member_listed, confidential.member_hidden):
+        assert person.full_name not in outsider_page
+        assert person.email not in outsider_page
