@@ -545,7 +545,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # The signed-in user and their equity-director flag are cached too (accounts.user_cache), forgotten on
 # every change; this bounds how long a write that bypasses the ORM's signals (raw SQL) can go unseen.
-USER_CACHE_SECONDS = _int("USER_CACHE_SECONDS", 300)
+USER_CACHE_SECONDS = 300
 SESSION_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_SAMESITE = "Lax"
