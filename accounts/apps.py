@@ -12,6 +12,8 @@ class AccountsConfig(AppConfig):
         from belong import mail
 
         from . import emails  # noqa: F401 - registers the e-mail kinds
+        from .signals import connect_user_cache
 
         # Every message a recipient may opt out of links to this app's one-click unsubscribe page.
         mail.set_unsubscribe_page(lambda token: reverse("accounts:unsubscribe", args=[token]))
+        connect_user_cache()

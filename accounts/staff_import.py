@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from belong.models import AuditLog
 
+from . import user_cache
 from .models import JobRole, School, User
 from .signals import staff_imported
 
@@ -558,6 +559,8 @@ def _apply(plan: _Plan, valid: list[_Row], result: ImportResult) -> None:
         User.objects.filter(id__in=plan.seen_ids).update(imported_at=plan.now)
     if plan.leavers:
         User.objects.filter(id__in=[person["id"] for person in plan.leavers]).update(is_active=False)
+    # bulk_update() and update() send no signal: the cached signed-in users are forgotten here.
+    user_cache.forget(*(user.pk for user in plan.to_update), *plan.seen_ids, *(person["id"] for person in plan.leavers))
     _verify_addresses(created, valid, plan.existing)
 
 

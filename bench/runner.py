@@ -233,7 +233,11 @@ def make_sessions(users) -> dict[int, str]:
     from django.contrib.sessions.models import Session
     from django.utils import timezone
 
-    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db", settings.SESSION_ENGINE
+    # Written to the database: the db engine reads them there, and cached_db on its first miss.
+    assert settings.SESSION_ENGINE in (
+        "django.contrib.sessions.backends.db",
+        "django.contrib.sessions.backends.cached_db",
+    ), settings.SESSION_ENGINE
     store = SessionStore()
     expires = timezone.now() + timedelta(days=1)
     rows, keys = [], {}
@@ -247,6 +251,15 @@ def make_sessions(users) -> dict[int, str]:
         rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expires))
         keys[user.pk] = key
     Session.objects.bulk_create(rows, batch_size=2000)
+    if settings.SESSION_ENGINE.endswith("cached_db"):
+        # A sign-in puts the session in the cache as well as the database; so does the bench.
+        from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+        from django.core.cache import caches
+
+        sessions = {
+            KEY_PREFIX + key: store.decode(row.session_data) for key, row in zip(keys.values(), rows, strict=True)
+        }
+        caches[settings.SESSION_CACHE_ALIAS].set_many(sessions, timeout=86400)
     return keys
 
 
@@ -328,6 +341,14 @@ def main(argv: list[str] | None = None) -> int:
     # The production formula from deploy/gunicorn.conf.py: 2 x CPUs + 1 (at most 9), 2 threads each.
     parser.add_argument("--workers", type=int, default=min(2 * (os.cpu_count() or 1) + 1, 9))
     parser.add_argument("--threads", type=int, default=2, help="gthread threads per gunicorn worker")
+    parser.add_argument(
+        "--worker-class", default="gthread", help="gunicorn worker class (gthread as in production, or sync)"
+    )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated words: measure only the pages whose name holds one (and the bare view)",
+    )
     parser.add_argument("--connections", type=int, default=0, help="wrk connections (default: workers x threads)")
     parser.add_argument("--notice-timeout", type=int, default=300, help="seconds to wait for the notice e-mails")
     parser.add_argument("--skip", default="", help="comma-separated parts to skip: pages,notice,export,digest")
@@ -463,6 +484,9 @@ def _run(args, skip: set[str], workdir: Path, started: float) -> int:
     if "pages" not in skip:
         mail_before = _request_mail()
         pages = _pages(args, large, lead, viewer, superuser, join_group, threads)
+        if args.only:
+            words = [word.strip() for word in args.only.split(",") if word.strip()]
+            pages = [p for p in pages if p.name == "bare view" or any(word in p.name for word in words)]
         # A page that fails answers 500 here as it would to a visitor; the run goes on and says so.
         client = Client(HTTP_HOST="127.0.0.1", raise_request_exception=False)
         with ExitStack() as stack:
@@ -482,7 +506,7 @@ def _run(args, skip: set[str], workdir: Path, started: float) -> int:
                         "--threads",
                         str(args.threads),
                         "--worker-class",
-                        "gthread",
+                        args.worker_class,
                     ],
                     env=env,
                     name="gunicorn",
@@ -491,7 +515,8 @@ def _run(args, skip: set[str], workdir: Path, started: float) -> int:
             )
             wait_for_http(base_url + "/bench/bare/", gunicorn)
             log(
-                f"==> gunicorn: {args.workers} workers x {args.threads} threads; wrk: {threads} threads, "
+                f"==> gunicorn: {args.workers} {args.worker_class} workers x {args.threads} threads; "
+                f"wrk: {threads} threads, "
                 f"{connections} connections, {args.duration}s per page"
             )
             bare_rps = None
@@ -1013,7 +1038,8 @@ def _report(
         f"Belong bench — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, scale {args.scale:g} "
         f"({', '.join(f'{n:,} {k}' for k, n in counts.items())})",
         f"Machine: {info['cpus']} CPUs ({info['cpu']}), {info['memory']} RAM; Python {info['python']}; {info['psql']}",
-        f"gunicorn {args.workers} workers x {args.threads} threads (gthread, deploy/gunicorn.conf.py), DEBUG off, "
+        f"gunicorn {args.workers} workers x {args.threads} threads ({args.worker_class}, deploy/gunicorn.conf.py), "
+        "DEBUG off, "
         "manifest static files; "
         f"wrk {threads} threads x {connections} connections, {args.duration}s per page, same machine; "
         f"load average at the start {info['load']}",

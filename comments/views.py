@@ -6,12 +6,18 @@ set no cookie, and log nothing about the visitor. See protection.py for why ther
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse, translate_url
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from belong.models import SiteSettings
 
 from . import protection, receipts, selectors, services
 from .access import require_reviewer
@@ -58,11 +64,61 @@ def _form_page(request, form, token: str, *, problem: str = "", status: int = 20
     return render(request, "comments/form.html", context, status=status)
 
 
+# The empty form is the same page for every visitor but for its single-use token and proof-of-work
+# challenge. It is rendered once per process for each language, address, footer and set of open topics,
+# with markers where those two go, and each visit fills them in: widgets and template rendering were most
+# of the page's time. Kept in the process (not Redis): a deploy starts afresh with its own templates.
+_TOKEN_MARK = "belong-comment-form-token-" + secrets.token_hex(8)
+_CHALLENGE_MARK = "belong-comment-form-challenge-" + secrets.token_hex(8)
+_DIFFICULTY_MARK = "belong-comment-form-difficulty-" + secrets.token_hex(8)
+_EMPTY_FORM_PAGES: dict[tuple, str] = {}
+_EMPTY_FORM_PAGES_MAX = 64
+
+
+def _empty_form_page(request):
+    topics = tuple(selectors.open_topics().values_list("pk", "name"))
+    footer = SiteSettings.current()
+    key = (
+        translation.get_language(),
+        request.path,
+        topics,
+        footer.district_name,
+        footer.non_discrimination_statement,
+        footer.contact_name,
+        footer.contact_email,
+        footer.branding_version,
+    )
+    page = _EMPTY_FORM_PAGES.get(key)
+    if page is None:
+        form = CommentForm(initial={"form_token": _TOKEN_MARK})
+        context = {
+            "form": form,
+            "problem": "",
+            "body_limit": BODY_MAX_LENGTH,
+            "has_topics": bool(topics),
+            "pow": protection.FormToken(_CHALLENGE_MARK, 0, _DIFFICULTY_MARK),
+        }
+        page = render_to_string("comments/form.html", context, request=request)
+        if len(_EMPTY_FORM_PAGES) >= _EMPTY_FORM_PAGES_MAX:
+            _EMPTY_FORM_PAGES.clear()
+        _EMPTY_FORM_PAGES[key] = page
+    token = protection.new_form_token()
+    pow_token = protection.read_form_token(token)
+    html = (
+        page.replace(_TOKEN_MARK, token)
+        .replace(_CHALLENGE_MARK, pow_token.challenge)
+        .replace(_DIFFICULTY_MARK, str(pow_token.difficulty))
+    )
+    return HttpResponse(html)
+
+
 @anonymous_page
 @require_http_methods(["GET", "POST"])
 def comment_form(request):
     if request.method == "GET":
         protection.touch_windows()
+        if not request.GET:
+            return _empty_form_page(request)
         token = protection.new_form_token()
         return _form_page(request, CommentForm(initial={"form_token": token}), token)
     data = request.POST.copy()

@@ -80,9 +80,16 @@ def group_join(*, group: Group, user: User, message: str = "") -> JoinResult:
         return JoinResult(None, decision, created=False)
     now = timezone.now()
     joins = decision.outcome == Outcome.JOIN
+    # The insert of an active membership makes the count trigger update the group's row, and concurrent
+    # joins to one group queue on that row lock until each commits. So everything that can come first
+    # does: the leads are read, and the growth-chart event written, before the insert; after it only the
+    # confidential re-check (skipped when the row is hidden already) and the e-mails remain.
+    leads = _leads(group, exclude_user_id=user.pk)
     try:
-        # The savepoint keeps a lost race from breaking the caller's transaction.
+        # The savepoint keeps a lost race from breaking the caller's transaction, and takes the event with it.
         with transaction.atomic():
+            if joins:
+                _count(group, +1)
             membership = Membership.objects.create(
                 group=group,
                 user=user,
@@ -98,16 +105,10 @@ def group_join(*, group: Group, user: User, message: str = "") -> JoinResult:
 
     context = {"group_id": group.pk, "user_id": user.pk, "hidden": membership.hidden}
     if joins:
-        _count(group, +1)
-        mail.enqueue(kind="groups.joined", to=user, context=context)
-        mail.enqueue_many(
-            kind="groups.lead_new_member", recipients=_leads(group, exclude_user_id=user.pk), context=context
-        )
+        parts = [("groups.joined", [user]), ("groups.lead_new_member", leads)]
     else:
-        mail.enqueue(kind="groups.request_received", to=user, context=context)
-        mail.enqueue_many(
-            kind="groups.lead_new_request", recipients=_leads(group, exclude_user_id=user.pk), context=context
-        )
+        parts = [("groups.request_received", [user]), ("groups.lead_new_request", leads)]
+    mail.enqueue_kinds(parts=parts, context=context)
     return JoinResult(membership, decision, created=True)
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from belong.csv_export import csv_streaming_response
 from belong.pagination import paginate
 
-from . import access, eligibility, selectors, services
+from . import access, eligibility, fragments, selectors, services
 from .eligibility import Outcome
 from .filters import GroupFilter
 from .forms import (
@@ -47,6 +47,8 @@ def directory(request):
     page = paginate(filterset.qs, request.GET.get("page"), DIRECTORY_PAGE_SIZE)
     for group in page.object_list:
         group.decision = eligibility.check(request.user, group)
+        group.card_body = fragments.card_body(group)  # shared; the footer with the viewer's standing is not
+    fragments.card_footers(request, page.object_list)
     return render(request, "groups/directory.html", {"filter": filterset, "page": page, "groups": page.object_list})
 
 
@@ -70,6 +72,7 @@ def detail(request, slug):
         join_form=JoinForm(),
         upcoming_meetings=selectors.upcoming_meetings_for_group(group, limit=5),
         colour_choices=GroupColour.choices,
+        about_html=fragments.about(group, context["eligible_schools"]),
     )
     return render(request, "groups/detail.html", context)
 

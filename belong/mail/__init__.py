@@ -46,7 +46,7 @@ from .kinds import (
     site_domain,
     unsubscribe_token,
 )
-from .outbox import DELIVER_BATCH_TASK, deliver, enqueue, enqueue_many, queue_delivery, sweep
+from .outbox import DELIVER_BATCH_TASK, deliver, enqueue, enqueue_kinds, enqueue_many, queue_delivery, sweep
 from .smtp import PossiblyDelivered, reply_of, return_path, row_id_from_return_path
 from .states import due_messages, due_resends, suppress
 
@@ -65,6 +65,7 @@ __all__ = [
     "due_messages",
     "due_resends",
     "enqueue",
+    "enqueue_kinds",
     "enqueue_many",
     "message_id",
     "queue_delivery",

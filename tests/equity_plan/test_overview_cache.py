@@ -31,10 +31,10 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 
-# A warm overview reads only the plan row; an editor's adds the session, the user (with the navigation's
-# equity-director flag), and the user's and the groups' permissions.
+# A warm overview reads only the plan row; an editor's adds (session and user come from the cache)
+# the user's and the groups' permissions.
 WARM_QUERIES = 1
-WARM_EDITOR_QUERIES = 5
+WARM_EDITOR_QUERIES = 3
 
 
 def page(client, plan, **headers) -> str:

@@ -14,13 +14,14 @@ from .conftest import approved_request
 
 pytestmark = pytest.mark.django_db
 
-# Session, user (with the director flag, loaded by the auth backend), then: the cycle, groups with their
+# (Session and user, with the director flag, come from the cache) then: the cycle, groups with their
 # allocated, approved and spent sums (one query), spent and approved by category (two), the requests and
 # expenses waiting for a decision (two), the cycle list and the latest allocation changes. The allocation form
 # lists the table's groups.
-PROGRAM_QUERIES = 10
-# Session, user, group, the viewer's membership, current cycle, allocation, sums, requests, expenses, the cycles.
-GROUP_PAGE_QUERIES = 10
+PROGRAM_QUERIES = 8
+# Group (session and user come from the cache), the viewer's membership, current cycle, allocation,
+# sums, requests, expenses, the cycles.
+GROUP_PAGE_QUERIES = 8
 
 
 def _grow(world, director, *, groups: int, expenses: int):

@@ -9,16 +9,16 @@ from .factories import GroupFactory, LeadFactory, MembershipFactory, PendingFact
 
 pytestmark = pytest.mark.django_db
 
-# Every signed-in page: session, and the user with the menu's "is the viewer the equity director?" flag.
+# Every signed-in page: the session and the user (with the menu's director flag) come from the cache, no query.
 # Directory: + how many groups match, + a page of groups with the viewer's status, + their schools rule.
-DIRECTORY_QUERIES = 5
+DIRECTORY_QUERIES = 3
 # Group page (a member viewing): + group, + its schools rule, + the viewer's membership, + leads, + a page of
 # listed members, + the next meetings (from the meetings app). The count is a column.
-GROUP_PAGE_QUERIES = 8
+GROUP_PAGE_QUERIES = 6
 # Roster: + group, + the viewer's lead membership, + the queues' counts, + leads, + the waiting requests,
 # + flagged, + invited, + a page of members (counted from the column; a search adds a COUNT), + the audit row
 # every view of names writes (who, when, which group, how many rows: the Trust issue asks for it).
-ROSTER_QUERIES = 11
+ROSTER_QUERIES = 9
 
 
 def _populate(groups: int, members_each: int):

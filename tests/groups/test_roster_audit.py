@@ -13,9 +13,9 @@ from .factories import LeadFactory, MembershipFactory, PendingFactory
 
 pytestmark = pytest.mark.django_db
 
-# Session and user, + group, + its schools rule, + the viewer's membership, + the latest exports with their
-# exporters.
-MEMBERSHIP_PAGE_QUERIES = 6
+# (Session and user come from the cache) group, + its schools rule, + the viewer's membership, + the
+# latest exports with their exporters.
+MEMBERSHIP_PAGE_QUERIES = 4
 
 
 def test_it_audits_a_roster_view_with_who_which_group_and_how_many(client, confidential):

@@ -253,8 +253,9 @@ def _busy_district(lead, group, staff):
         GroupFactory()
 
 
-# Session and user (2), then the blocks: next meetings, memberships with their next dates, joinable groups.
-STAFF_QUERIES = 5
+# Session and user come from the cache; the blocks: next meetings, memberships with their next dates, joinable
+# groups.
+STAFF_QUERIES = 3
 
 
 def test_it_reads_the_staff_home_page_in_a_fixed_number_of_queries(client, staff, harbor, django_assert_num_queries):

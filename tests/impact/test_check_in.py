@@ -148,5 +148,5 @@ def test_it_pins_the_queries_of_the_check_in_pages(client, meeting_now, lead, me
         services.occurrence_check_in(code=code, user=MembershipFactory(group=meeting_now.meeting.group).user)
     client.force_login(lead)
     client.get(f"/meetings/{meeting_now.pk}/check-in/")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         assert client.get(f"/meetings/{meeting_now.pk}/check-in/").status_code == 200

@@ -137,7 +137,7 @@ def test_it_reads_the_report_in_a_fixed_number_of_queries(client, equity_directo
     client.force_login(equity_director)
     grow(GroupFactory(name="Alpha Circle"), 6)
     client.get("/impact/report/")
-    with django_assert_num_queries(15) as small:
+    with django_assert_num_queries(13) as small:
         client.get("/impact/report/")
     for index in range(5):
         grow(GroupFactory(name=f"Grown Circle {index}"), 7)

@@ -1,0 +1,76 @@
+"""Directory cards rendered once per group and language (belong.fragments), finished per request.
+
+A card's body (mark, name, summary, tags, public-schedule link) is the same for every viewer and is
+reused; its member count changes with every join and, for a confidential group, must never sit in
+shared HTML, so the body holds a marker and each request writes the count in. The card's footer (the
+viewer's standing, join button, CSRF token) is never shared: the template renders it per request.
+"""
+
+from __future__ import annotations
+
+import secrets
+from types import SimpleNamespace
+
+from django.middleware.csrf import get_token
+from django.template import Context
+from django.template.loader import get_template, render_to_string
+from django.utils import formats, translation
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import ngettext
+
+from belong.fragments import FragmentStore, row_digest
+
+_COUNT_MARK = "belong-group-card-count-" + secrets.token_hex(8)
+# Slug-shaped, so the join URL can be reversed with it.
+_SLUG_MARK = "belong-group-card-slug-" + secrets.token_hex(8)
+_NAME_MARK = "belong-group-card-name-" + secrets.token_hex(8)
+_cards = FragmentStore(max_entries=4000)  # 300 groups x 7 languages, with room for edits
+
+
+def member_count_text(count: int) -> str:
+    """The card's "N members" (the same msgid as the template's blocktranslate)."""
+    return ngettext("%(counter)s member", "%(counter)s members", count) % {"counter": formats.localize(count)}
+
+
+def card_body(group) -> SafeString:
+    key = ("groups.card", translation.get_language(), row_digest(group, exclude=("member_count",)))
+    body = _cards.get_or_render(
+        key, lambda: render_to_string("groups/_card_body.html", {"group": group, "member_count_html": _COUNT_MARK})
+    )
+    return mark_safe(body.replace(_COUNT_MARK, conditional_escape(member_count_text(group.member_count))))  # noqa: S308 - the fragment was escaped when rendered; the count is escaped here
+
+
+def card_footers(request, groups) -> None:
+    """Set each group's `card_footer`: the viewer's standing, rendered once per distinct standing within this
+    one request and completed with each group's slug and name. Nothing here outlives the request, so no
+    viewer's standing ever reaches another's page."""
+    template = get_template("groups/_card_action.html").template
+    base = {"request": request, "csrf_token": get_token(request)}
+    rendered: dict[tuple, str] = {}
+    for group in groups:
+        decision = group.decision
+        key = (group.my_status, group.my_role, decision.outcome, str(decision.reason))
+        html = rendered.get(key)
+        if html is None:
+            stand_in = SimpleNamespace(
+                slug=_SLUG_MARK, name=_NAME_MARK, my_status=group.my_status, my_role=group.my_role, decision=decision
+            )
+            html = rendered[key] = template.render(Context({**base, "group": stand_in}))
+        group.card_footer = mark_safe(  # noqa: S308 - rendered with autoescaping; the name is escaped here
+            html.replace(_SLUG_MARK, group.slug).replace(_NAME_MARK, conditional_escape(group.name))
+        )
+
+
+_abouts = FragmentStore(max_entries=2000)
+
+
+def about(group, eligible_schools) -> SafeString:
+    """A group page's reading content (about, mission, goals, who it is for, charter): the same for every
+    viewer who may see the page, so rendered once per group row, its schools and the language."""
+    schools = tuple((school.pk, school.name) for school in eligible_schools)
+    key = ("groups.about", translation.get_language(), row_digest(group, exclude=("member_count",)), schools)
+    html = _abouts.get_or_render(
+        key, lambda: render_to_string("groups/_about.html", {"group": group, "eligible_schools": eligible_schools})
+    )
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine with autoescaping
