@@ -170,6 +170,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_administrator(self) -> bool:
         return self.job_role in ADMINISTRATOR_ROLES
 
+    def get_session_auth_hash(self) -> str:
+        # A user rebuilt from accounts.user_cache has no password hash in memory (Redis is not trusted with
+        # it), only the session hash it had when cached. Use that while the password is unread; once the
+        # password is loaded or set, compute it from the real one.
+        cached = self.__dict__.get("_cached_session_auth_hash")
+        if cached is not None and "password" not in self.__dict__:
+            return cached
+        return super().get_session_auth_hash()
+
     @property
     def is_equity_director(self) -> bool:
         if self.is_superuser:

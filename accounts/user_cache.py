@@ -16,18 +16,23 @@ What keeps it right:
   Deactivated people (is_active false) are never cached.
 - During a Redis outage every request loads its user from the database as before.
 
-The cached object is the same row the database holds (password hash included, as in the session store's
-own neighbourhood); nothing about the person's groups of the portal (affinity groups) is in it.
+What is kept is the user's row WITHOUT its password hash: Redis is treated as a place an attacker may read
+(README, "Trust against operators"), and a password hash there would be one more copy to crack offline. In
+its place goes the session hash Django compares on each request (an HMAC of the password hash under
+SECRET_KEY, the same value every session of the person already holds). A user rebuilt from the cache has
+`password` deferred: anything that really reads it (a password check or change) loads it from the
+database. Nothing about the person's groups of the portal (affinity groups) is in the entry.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 
 USER_CACHE_SECONDS_DEFAULT = 300
-_PREFIX = "auth:user:v1:"
+_PREFIX = "auth:user:v2:"  # v2: no password hash in the entry
 
 
 def _key(user_id) -> str:
@@ -37,15 +42,35 @@ def _key(user_id) -> str:
 def get(user_id):
     """The cached user, or None (not cached, Redis away, or an id that is not a number)."""
     try:
-        return cache.get(_key(int(user_id)))
+        entry = cache.get(_key(int(user_id)))
     except (TypeError, ValueError):
         return None
+    if not isinstance(entry, dict):
+        return None
+    User = get_user_model()
+    names = list(entry["fields"])
+    user = User.from_db(DEFAULT_DB_ALIAS, names, [entry["fields"][name] for name in names])
+    user._cached_session_auth_hash = entry["session_auth_hash"]
+    if "is_equity_director" in entry:
+        user._is_equity_director = entry["is_equity_director"]
+    return user
 
 
 def put(user) -> None:
     if user is None or not user.is_active:
         return
-    cache.set(_key(user.pk), user, timeout=getattr(settings, "USER_CACHE_SECONDS", USER_CACHE_SECONDS_DEFAULT))
+    entry = {
+        # Every column but the password hash, in the model's order (from_db marks the missing one deferred).
+        "fields": {
+            field.attname: getattr(user, field.attname)
+            for field in user._meta.concrete_fields
+            if field.attname != "password"
+        },
+        "session_auth_hash": user.get_session_auth_hash(),
+    }
+    if getattr(user, "_is_equity_director", None) is not None:
+        entry["is_equity_director"] = user._is_equity_director
+    cache.set(_key(user.pk), entry, timeout=getattr(settings, "USER_CACHE_SECONDS", USER_CACHE_SECONDS_DEFAULT))
 
 
 def forget(*user_ids) -> None:

@@ -115,3 +115,47 @@ def test_it_never_caches_a_deactivated_person():
 
     assert DirectorAwareModelBackend().get_user(gone.pk) is None
     assert user_cache.get(gone.pk) is None
+
+
+def test_it_keeps_no_password_hash_in_redis(client, django_user_model):
+    """Redis is a place an attacker may read: the cached entry holds the session hash, never the password's."""
+    from django.core.cache import cache
+
+    from accounts import user_cache
+
+    person = UserFactory()
+    person.set_password("a-long-enough-passphrase")
+    person.save()
+    client.force_login(person)
+    client.get("/me/")
+    entry = cache.get(f"auth:user:v2:{person.pk}")
+    assert entry is not None
+    assert "password" not in entry["fields"]
+    assert person.password not in repr(entry)
+    cached = user_cache.get(person.pk)
+    assert "password" not in cached.__dict__
+    assert cached.get_session_auth_hash() == person.get_session_auth_hash()
+    # What really needs the password reads it from the database.
+    assert cached.check_password("a-long-enough-passphrase")
+
+
+def test_it_lets_a_cached_user_change_their_password_and_stay_signed_in(client):
+    """The old password is checked against the database's hash (the cache has none), and the new session hash
+    comes from the new password, so the person stays signed in and other sessions end."""
+    person = UserFactory()
+    person.set_password("the-first-passphrase-1")
+    person.save()
+    client.force_login(person)
+    assert client.get("/me/").status_code == 200  # now cached
+    response = client.post(
+        reverse("account_change_password"),
+        {
+            "oldpassword": "the-first-passphrase-1",
+            "password1": "the-second-passphrase-2",
+            "password2": "the-second-passphrase-2",
+        },
+    )
+    assert response.status_code == 302
+    assert client.get("/me/").status_code == 200
+    person.refresh_from_db()
+    assert person.check_password("the-second-passphrase-2")
