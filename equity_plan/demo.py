@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from belong.demo import add_translations
+from groups.models import Group
 
 from . import services
 from .demo_es import SPANISH
@@ -739,10 +740,6 @@ def _load_district_plan(people, editor) -> Plan:
 
 
 def _link_groups(item: ActionItem) -> None:
-    try:
-        from groups.models import Group
-    except ImportError:  # pragma: no cover - the groups app is part of the project
-        return
     found = list(Group.objects.filter(name__in=ERG_GROUP_NAMES))
     if found:
         item.groups.add(*found)

@@ -15,15 +15,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _announce(created_ids, changed_ids=()):
-    """What the HR import does after it commits; falls back to the service while accounts has no signal."""
+    """What the HR import does after it commits: announce who was created or changed."""
     from accounts.models import User
+    from accounts.signals import staff_imported
 
-    try:
-        from accounts.signals import staff_imported
-    except ImportError:
-        services.staff_imported_handle(created_ids=created_ids, changed_ids=changed_ids)
-    else:
-        staff_imported.send(sender=User, created_ids=list(created_ids), changed_ids=list(changed_ids))
+    staff_imported.send(sender=User, created_ids=list(created_ids), changed_ids=list(changed_ids))
 
 
 def test_it_welcomes_a_new_hire_once_listing_the_groups_and_how_to_propose(
