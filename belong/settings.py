@@ -558,8 +558,9 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 # Sessions are read from Redis and written to both Redis and PostgreSQL: a signed-in request makes no
-# session query, and a Redis restart or outage loses no one's sign-in (the database copy answers).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# session query, and a Redis restart or outage loses no one's sign-in (the database copy answers). Django's
+# cached_db with the cache entry named after a keyed hash of the session key, never the key (belong.sessions).
+SESSION_ENGINE = "belong.sessions"
 # The signed-in user and their equity-director flag are cached too (accounts.user_cache), forgotten on
 # every change; this bounds how long a write that bypasses the ORM's signals (raw SQL) can go unseen.
 USER_CACHE_SECONDS = 300

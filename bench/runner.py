@@ -237,6 +237,7 @@ def make_sessions(users) -> dict[int, str]:
     assert settings.SESSION_ENGINE in (
         "django.contrib.sessions.backends.db",
         "django.contrib.sessions.backends.cached_db",
+        "belong.sessions",
     ), settings.SESSION_ENGINE
     store = SessionStore()
     expires = timezone.now() + timedelta(days=1)
@@ -251,13 +252,17 @@ def make_sessions(users) -> dict[int, str]:
         rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expires))
         keys[user.pk] = key
     Session.objects.bulk_create(rows, batch_size=2000)
-    if settings.SESSION_ENGINE.endswith("cached_db"):
-        # A sign-in puts the session in the cache as well as the database; so does the bench.
-        from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
+        # A sign-in puts the session in the cache as well as the database; so does the bench, under the key
+        # the configured store uses.
+        from importlib import import_module
+
         from django.core.cache import caches
 
+        cached_store = import_module(settings.SESSION_ENGINE).SessionStore
         sessions = {
-            KEY_PREFIX + key: store.decode(row.session_data) for key, row in zip(keys.values(), rows, strict=True)
+            cached_store(key).cache_key: store.decode(row.session_data)
+            for key, row in zip(keys.values(), rows, strict=True)
         }
         caches[settings.SESSION_CACHE_ALIAS].set_many(sessions, timeout=86400)
     return keys

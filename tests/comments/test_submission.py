@@ -1,5 +1,5 @@
 import pytest
-from django.contrib.sessions.backends.cached_db import SessionStore
+from belong.sessions import SessionStore
 from django.contrib.sessions.models import Session
 
 from comments.models import Comment
