@@ -30,8 +30,8 @@ class SessionStore(CachedDBStore):
 
     def exists(self, session_key):
         return (
-            bool(session_key)
-            and (self.cache_key_prefix + _hidden(session_key)) in self._cache
+            (bool(session_key)
+            and (self.cache_key_prefix + _hidden(session_key)) in self._cache)
             or super(CachedDBStore, self).exists(session_key)
         )
 

@@ -1,7 +1,7 @@
 import pytest
-from belong.sessions import SessionStore
 from django.contrib.sessions.models import Session
 
+from belong.sessions import SessionStore
 from comments.models import Comment
 
 from .conftest import receipt_from
