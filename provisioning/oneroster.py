@@ -27,7 +27,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import School, User
-from accounts.staff_import import ImportResult, roster_import, staff_import
+from accounts.staff_import import ImportResult, staff_import
 
 from .mapping import fold, job_role_for_title, school_lookup
 
@@ -294,18 +294,6 @@ def _is_date(text: str) -> bool:
 
 
 # --- The import -------------------------------------------------------------------------------------
-
-
-def import_roster(
-    source: Any,
-    *,
-    full: bool,
-    dry_run: bool,
-    progress: Callable[..., Iterable] | None = None,
-    actor: User | None = None,
-) -> ImportResult:
-    """The HR import for either an HR CSV or a OneRoster export (zip, or a list of the CSV paths)."""
-    return roster_import(source, full=full, dry_run=dry_run, progress=progress, actor=actor)
 
 
 def oneroster_import(

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from accounts.models import School, User
-from provisioning.oneroster import import_roster
+from accounts.staff_import import roster_import as import_roster  # the HR import, with OneRoster registered
 from tests.accounts.conftest import hr_person  # noqa: F401 - the HR person fixture
 
 pytestmark = pytest.mark.django_db
