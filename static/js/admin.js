@@ -3,7 +3,11 @@
 //   the box showing the choice gets the same name (select2 names them only by the current choice,
 //   which is empty before one is made);
 // - the filter_horizontal search icons: a <span> may not carry aria-label without a role; as an image
-//   it may, and its tooltip text stays available.
+//   it may, and its tooltip text stays available;
+// - django-modeltranslation's language tabs (jQuery UI): each <li role="tab"> holds a link, a focusable
+//   control inside a control; the tab itself takes focus and keys, so the link loses its href (jQuery UI
+//   finds the panel through aria-controls and still handles the click);
+// - modeltranslation's "all fields in one language" select, which has no label.
 (function () {
   "use strict";
 
@@ -28,7 +32,30 @@
     root.querySelectorAll(".help-tooltip[aria-label]:not([role])").forEach(function (icon) {
       icon.setAttribute("role", "img");
     });
+    root.querySelectorAll('.ui-tabs-nav [role="tab"] a[href]').forEach(function (link) {
+      link.dataset.href = link.getAttribute("href");
+      link.removeAttribute("href");
+      link.removeAttribute("tabindex");
+      link.setAttribute("role", "presentation");
+    });
+    var languageSwitch = root.querySelector("#modeltranslation-main-switch:not([aria-label])");
+    if (languageSwitch) {
+      var lang = (document.documentElement.lang || "en").toLowerCase();
+      languageSwitch.setAttribute("aria-label", SWITCH_LABELS[lang] || SWITCH_LABELS[lang.split("-")[0]] || SWITCH_LABELS.en);
+    }
   }
+
+  // The admin's own catalogue (jsi18n) is not on every admin page, so the one string is kept here.
+  var SWITCH_LABELS = {
+    en: "Show every field in this language",
+    es: "Mostrar todos los campos en este idioma",
+    ar: "اعرض كل الحقول بهذه اللغة",
+    "zh-hans": "以此语言显示所有字段",
+    zh: "以此语言显示所有字段",
+    vi: "Hiển thị mọi trường bằng ngôn ngữ này",
+    pt: "Mostrar todos os campos neste idioma",
+    ht: "Montre tout chan yo nan lang sa a",
+  };
 
   // The widgets are built by jQuery ready handlers, window load handlers and inline "add another row":
   // naming them as soon as they appear covers all three, before anyone can reach them.
