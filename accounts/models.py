@@ -179,6 +179,13 @@ class User(AbstractBaseUser, PermissionsMixin):
             return cached
         return super().get_session_auth_hash()
 
+    def has_usable_password(self) -> bool:
+        # Asked by every admin page (its "Change password" link): answer from the cache entry too.
+        cached = self.__dict__.get("_cached_has_usable_password")
+        if cached is not None and "password" not in self.__dict__:
+            return cached
+        return super().has_usable_password()
+
     @property
     def is_equity_director(self) -> bool:
         if self.is_superuser:

@@ -32,7 +32,7 @@ from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, transaction
 
 USER_CACHE_SECONDS_DEFAULT = 300
-_PREFIX = "auth:user:v2:"  # v2: no password hash in the entry
+_PREFIX = "auth:user:v3:"  # v2: no password hash in the entry
 
 
 def _key(user_id) -> str:
@@ -51,6 +51,7 @@ def get(user_id):
     names = list(entry["fields"])
     user = User.from_db(DEFAULT_DB_ALIAS, names, [entry["fields"][name] for name in names])
     user._cached_session_auth_hash = entry["session_auth_hash"]
+    user._cached_has_usable_password = entry["has_usable_password"]
     if "is_equity_director" in entry:
         user._is_equity_director = entry["is_equity_director"]
     return user
@@ -67,6 +68,7 @@ def put(user) -> None:
             if field.attname != "password"
         },
         "session_auth_hash": user.get_session_auth_hash(),
+        "has_usable_password": user.has_usable_password(),
     }
     if getattr(user, "_is_equity_director", None) is not None:
         entry["is_equity_director"] = user._is_equity_director

@@ -128,7 +128,7 @@ def test_it_keeps_no_password_hash_in_redis(client, django_user_model):
     person.save()
     client.force_login(person)
     client.get("/me/")
-    entry = cache.get(f"auth:user:v2:{person.pk}")
+    entry = cache.get(f"auth:user:v3:{person.pk}")
     assert entry is not None
     assert "password" not in entry["fields"]
     assert person.password not in repr(entry)
