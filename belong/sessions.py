@@ -29,11 +29,9 @@ class SessionStore(CachedDBStore):
         return self.cache_key_prefix + _hidden(await self._aget_or_create_session_key())
 
     def exists(self, session_key):
-        return (
-            (bool(session_key)
-            and (self.cache_key_prefix + _hidden(session_key)) in self._cache)
-            or super(CachedDBStore, self).exists(session_key)
-        )
+        return (bool(session_key) and (self.cache_key_prefix + _hidden(session_key)) in self._cache) or super(
+            CachedDBStore, self
+        ).exists(session_key)
 
     async def aexists(self, session_key):
         if session_key and (self.cache_key_prefix + _hidden(session_key)) in self._cache:

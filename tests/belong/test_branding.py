@@ -103,9 +103,10 @@ def test_it_saves_branding_through_the_admin(client, superuser, settings):
     SiteSettings.current()
     data = {
         "district_name": "Riverside",
-        "non_discrimination_statement": "Open to all.",
+        # The translated fields have a column per language (the admin's tabs); English is required.
+        "non_discrimination_statement_en": "Open to all.",
         "contact_email": "belong@district.example",
-        "contact_name": "Office",
+        "contact_name_en": "Office",
         "primary_color": "#ffcc00",
         "logo_upload": io.BytesIO(b""),
     }

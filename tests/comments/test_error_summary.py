@@ -50,7 +50,7 @@ def test_it_marks_the_fields_in_error(submit):
 
 def test_it_leaves_checking_to_the_server(client, topic):
     page = client.get("/comment/").text
-    form = re.search(r'<form method="post" action="/comment/"[^>]*>', page).group(0)
+    form = re.search(r'<form method="post" action="(?:/[a-z-]+)?/comment/"[^>]*>', page).group(0)
     assert "novalidate" in form
     assert re.search(r'<select name="topic"[^>]*required', page)
     assert "data-error-summary" not in page

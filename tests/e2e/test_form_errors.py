@@ -66,7 +66,7 @@ def test_it_guides_a_visitor_through_the_comment_form_sent_empty(page):
 
 
 def test_it_guides_a_lead_through_the_meeting_form_sent_empty(page):
-    from tests.meetings.factories import GroupFactory, LeadFactory
+    from tests.groups.factories import GroupFactory, LeadFactory
 
     harbor = GroupFactory(name="Harbor Lights Circle", slug="harbor-lights")
     lead = LeadFactory(group=harbor, user=UserFactory(full_name="Lena Lead")).user

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment
@@ -189,7 +190,7 @@ def test_it_gives_the_directors_empty_blocks_a_way_to_act(client):
     client.force_login(director)
     main = _main(client.get("/"))
     assert "No proposal is waiting for a decision." in main
-    assert "No new public comment" in main and 'href="/comment/review/"' in main
+    assert "No new public comment" in main and f'href="{reverse("comments:review")}"' in main
     assert "Nothing in the plan is due" in main
     assert "Every group has a lead." in main
 
@@ -233,7 +234,7 @@ def test_it_welcomes_a_visitor_with_the_public_groups_the_plan_and_the_comment_f
     main = _main(client.get("/"))
     assert 'href="/groups/public/"' in main
     assert f'href="/groups/{group.slug}/schedule/"' in main
-    assert 'href="/plan/"' in main and 'href="/comment/"' in main
+    assert 'href="/plan/"' in main and f'href="{reverse("comments:form")}"' in main
     assert "Private Schedule Circle" not in main
 
 
