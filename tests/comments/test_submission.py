@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.sessions.models import Session
 
+from accounts import user_cache
 from belong.sessions import SessionStore
 from comments.models import Comment
 
@@ -75,11 +76,14 @@ def test_it_stores_nothing_of_a_signed_in_member_and_leaves_their_session_alone(
     loads = []
     original_load = SessionStore.load
     monkeypatch.setattr(SessionStore, "load", lambda self: loads.append(1) or original_load(self))
+    user_cache.forget(staff.pk)  # so that a cached user after the visit could only come from the visit
 
     page = client.get("/comment/")
     response = submit(body="Signed in, but this should be anonymous.")
 
     assert loads == []  # the session was never even read
+    # Nor the signed-in user: Redis gets no entry (with its expiry, a time) from writing a comment.
+    assert user_cache.get(staff.pk) is None
     assert not page.cookies and not response.cookies
     assert "Cookie" not in response.get("Vary", "")
     assert staff.full_name not in response.content.decode()
