@@ -5,8 +5,9 @@
 // - the filter_horizontal search icons: a <span> may not carry aria-label without a role; as an image
 //   it may, and its tooltip text stays available;
 // - django-modeltranslation's language tabs (jQuery UI): each <li role="tab"> holds a link, a focusable
-//   control inside a control; the tab itself takes focus and keys, so the link loses its href (jQuery UI
-//   finds the panel through aria-controls and still handles the click);
+//   control inside a control; the tab itself takes focus and keys, so the link loses its href (kept in
+//   data-href). jQuery UI tells a local tab from one to fetch by the link's href, so its _isLocal is taught
+//   data-href: without that, choosing a tab would fetch the page into the panel and lose the fields;
 // - modeltranslation's "all fields in one language" select, which has no label.
 (function () {
   "use strict";
@@ -32,6 +33,7 @@
     root.querySelectorAll(".help-tooltip[aria-label]:not([role])").forEach(function (icon) {
       icon.setAttribute("role", "img");
     });
+    teachTabsDataHref();
     root.querySelectorAll('.ui-tabs-nav [role="tab"] a[href]').forEach(function (link) {
       link.dataset.href = link.getAttribute("href");
       link.removeAttribute("href");
@@ -43,6 +45,18 @@
       var lang = (document.documentElement.lang || "en").toLowerCase();
       languageSwitch.setAttribute("aria-label", SWITCH_LABELS[lang] || SWITCH_LABELS[lang.split("-")[0]] || SWITCH_LABELS.en);
     }
+  }
+
+  function teachTabsDataHref() {
+    [window.jQuery, window.django && window.django.jQuery].forEach(function ($) {
+      var tabs = $ && $.ui && $.ui.tabs && $.ui.tabs.prototype;
+      if (!tabs || tabs._belongDataHref) return;
+      var isLocal = tabs._isLocal;
+      tabs._isLocal = function (anchor) {
+        return anchor.hasAttribute("data-href") || isLocal.call(this, anchor);
+      };
+      tabs._belongDataHref = true;
+    });
   }
 
   // The admin's own catalogue (jsi18n) is not on every admin page, so the one string is kept here.

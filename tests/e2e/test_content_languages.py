@@ -11,6 +11,7 @@ import io
 import re
 
 import pytest
+from playwright.sync_api import expect
 from django.conf import settings
 from django.test import Client
 
@@ -132,8 +133,13 @@ def test_it_edits_each_language_in_its_own_tab_in_the_admin(browser, live_server
 
         # jQuery UI's tabs (served from our origin) turn each field's languages into tabs.
         assert tab.locator(".ui-tabs-nav").count() > 0
-        tab.locator(".ui-tabs-nav a", has_text="es").first.click()
-        tab.locator("#id_name_es").fill("Grupo Belong Asiático")
+        spanish = tab.locator('.ui-tabs-nav [role="tab"]', has_text="es").first
+        spanish.click()
+        expect(spanish).to_have_attribute("aria-selected", "true")
+        name_es = tab.locator("#id_name_es")
+        expect(name_es).to_be_visible()
+        name_es.fill("Grupo Belong Asiático")
+        expect(name_es).to_have_value("Grupo Belong Asiático")
         tab.locator("input[name=_save]").click()
         tab.wait_for_url("**/admin/groups/group/")
         assert csp_refusals(tab) == []
