@@ -11,9 +11,9 @@ import io
 import re
 
 import pytest
-from playwright.sync_api import expect
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import expect
 
 from accounts.models import User
 from tests.e2e.conftest import DESKTOP, axe_violations, new_page
