@@ -18,23 +18,27 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 
-class FragmentStore:
-    """A bounded, thread-safe LRU of rendered fragments."""
+class FragmentStore[T]:
+    """A bounded, thread-safe LRU of rendered fragments (strings, or pages with their parts)."""
 
     def __init__(self, max_entries: int) -> None:
         self.max_entries = max_entries
-        self._items: OrderedDict[Hashable, str] = OrderedDict()
+        self._items: OrderedDict[Hashable, T] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get_or_render(self, key: Hashable, render: Callable[[], str]) -> str:
+    def get_or_render(self, key: Hashable, render: Callable[[], T]) -> T:
         with self._lock:
             html = self._items.get(key)
             if html is not None:
                 self._items.move_to_end(key)
                 return html
-        html = render()  # outside the lock: two threads may render the same fragment once each
+        return self.put(key, render())  # rendered outside the lock: two threads may each render it once
+
+    def put(self, key: Hashable, html: T) -> T:
+        """Store `html` under `key` (replacing what was there)."""
         with self._lock:
             self._items[key] = html
+            self._items.move_to_end(key)
             while len(self._items) > self.max_entries:
                 self._items.popitem(last=False)
         return html
@@ -46,7 +50,11 @@ class FragmentStore:
 
 def row_digest(instance, *, exclude: tuple[str, ...] = ()) -> str:
     """A digest of every column of a model instance (but `exclude`): the fragment's version."""
+    # Straight from __dict__, not getattr: a translated field's descriptor (modeltranslation) resolves the
+    # reader's language and fallbacks on every read, which cost more than rendering the fragment. Every
+    # language's column is in __dict__, so the digest still changes when any translation does.
+    attributes = instance.__dict__
     values = tuple(
-        getattr(instance, field.attname) for field in instance._meta.concrete_fields if field.attname not in exclude
+        attributes.get(field.attname) for field in instance._meta.concrete_fields if field.attname not in exclude
     )
     return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
