@@ -48,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sort", default="tottime,cumulative")
     parser.add_argument("--save", default="", help="directory to write each page's cProfile data (<page>.prof)")
+    parser.add_argument("--queries", action="store_true", help="also print each query of one warm request, timed")
     args = parser.parse_args(argv)
 
     import django
@@ -142,6 +143,15 @@ def main(argv: list[str] | None = None) -> int:
             run()
             timings.append((time.perf_counter() - started) * 1000)
             cpu.append((time.process_time() - started_cpu) * 1000)
+        if args.queries:
+            from django.db import connection
+            from django.test.utils import CaptureQueriesContext
+
+            with CaptureQueriesContext(connection) as captured:
+                run()
+            print(f"\n=== {name}: {len(captured)} queries of one warm request")
+            for query in captured:
+                print(f"  {float(query['time']) * 1000:6.2f} ms  {query['sql'][:300]}")
         profiler = cProfile.Profile()
         profiler.enable()
         for _ in range(args.requests):
