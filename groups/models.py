@@ -162,9 +162,14 @@ class Group(models.Model):
     # million rows. Never written by Django after insert: see save().
     member_count = models.PositiveIntegerField(_("members"), default=0, editable=False)
 
+    # Moves whenever anything the group's card or page shows changes (its row, schools, memberships,
+    # members' names, meetings): PostgreSQL triggers assign it (migration 0010, meetings 0004), and pages
+    # rendered once for many viewers are keyed by it. Never written by Django: see save().
+    content_version = models.BigIntegerField(editable=False, db_default=0)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["member_count"])
+    history = HistoricalRecords(excluded_fields=["member_count", "content_version"])
 
     objects = GroupQuerySet.as_manager()
 
@@ -184,7 +189,9 @@ class Group(models.Model):
         # An instance read before a join would otherwise write its stale count back over the trigger's.
         if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
             kwargs["update_fields"] = [
-                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "member_count"
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in ("member_count", "content_version")
             ]
         fields = kwargs.get("update_fields")
         becomes_confidential = (
