@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import JobRole
 
+from .models import Group
+
 
 class Outcome(StrEnum):
     JOIN = "join"
@@ -42,34 +44,66 @@ def _join_words(items: list[str]) -> str:
     return ", ".join(str(item) for item in items)
 
 
+@dataclass(frozen=True)
+class Rules:
+    """What a group's eligibility depends on, as plain values: kept beside pages shared by many viewers
+    (belong.shared_pages), so a cached directory page decides each viewer's standing without its rows."""
+
+    archived: bool
+    join_policy: str
+    excludes_administrators: bool
+    eligible_roles: tuple[str, ...]
+    schools: tuple[tuple[int, str], ...]  # (id, name) of the schools it is open to; () for every school
+
+
+def rules_of(group) -> Rules:
+    """`group`'s rules (reads `group.eligible_schools.all()`: prefetch it when reading many groups)."""
+    return Rules(
+        archived=group.status == group.Status.ARCHIVED,
+        join_policy=group.join_policy,
+        excludes_administrators=group.excludes_administrators,
+        eligible_roles=tuple(group.eligible_roles or ()),
+        schools=tuple((school.pk, school.name) for school in group.eligible_schools.all()),
+    )
+
+
 def rule_refusal(user, group) -> str | None:
     """The first role/site rule `user` does not meet, in plain words; None when they meet them all.
 
     Also decides whether an existing member still qualifies after an HR change (join policy aside).
     """
+    return refusal_under(user, rules_of(group))
+
+
+def refusal_under(user, rules: Rules) -> str | None:
+    """`rule_refusal` for rules already read."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return str(_("Only active staff members can join groups."))
-    if group.excludes_administrators and user.is_administrator:
+    if rules.excludes_administrators and user.is_administrator:
         return str(NOT_ADMINISTRATORS)
-    if group.eligible_roles and user.job_role not in group.eligible_roles:
-        roles = [JobRole(role).label for role in group.eligible_roles if role in JobRole.values]
+    if rules.eligible_roles and user.job_role not in rules.eligible_roles:
+        roles = [JobRole(role).label for role in rules.eligible_roles if role in JobRole.values]
         return str(format_lazy(_("This group is open to these job roles: {roles}."), roles=_join_words(roles)))
-    schools = list(group.eligible_schools.all())
-    if schools and user.school_id not in {school.pk for school in schools}:
-        names = [school.name for school in schools]
+    if rules.schools and user.school_id not in {pk for pk, _name in rules.schools}:
+        names = [name for _pk, name in rules.schools]
         return str(format_lazy(_("This group is open to staff at: {schools}."), schools=_join_words(names)))
     return None
 
 
 def check(user, group) -> Decision:
-    refusal = rule_refusal(user, group)
+    return decide(user, rules_of(group))
+
+
+def decide(user, rules: Rules) -> Decision:
+    """`check` for rules already read."""
+    refusal = refusal_under(user, rules)
     if refusal:
         return Decision(Outcome.REFUSE, refusal)
-    if group.status == group.Status.ARCHIVED:
+    if rules.archived:
         return Decision(Outcome.REFUSE, str(_("This group is archived and no longer takes new members.")))
-    if group.join_policy == group.JoinPolicy.INVITATION:
+    if rules.join_policy == Group.JoinPolicy.INVITATION:
         return Decision(Outcome.REFUSE, str(_("Members join this group by invitation from its leads.")))
-    if group.join_policy == group.JoinPolicy.APPROVAL:
+    if rules.join_policy == Group.JoinPolicy.APPROVAL:
         return Decision(
             Outcome.REQUEST,
             str(_("A lead approves each request to join; you will get an e-mail when they decide.")),
