@@ -9,6 +9,7 @@ viewer's standing, join button, CSRF token) is never shared: the template render
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.middleware.csrf import get_token
@@ -20,6 +21,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
 from belong.fragments import FragmentStore, row_digest
+
+from .eligibility import Rules, decide, rules_of
 
 _COUNT_MARK = "belong-group-card-count-" + secrets.token_hex(8)
 # Slug-shaped, so the join URL can be reversed with it.
@@ -34,7 +37,7 @@ def member_count_text(count: int) -> str:
 
 
 def card_body(group) -> SafeString:
-    key = ("groups.card", translation.get_language(), row_digest(group, exclude=("member_count",)))
+    key = ("groups.card", translation.get_language(), row_digest(group, exclude=("member_count", "content_version")))
     body = _cards.get_or_render(
         key, lambda: render_to_string("groups/_card_body.html", {"group": group, "member_count_html": _COUNT_MARK})
     )
@@ -62,6 +65,44 @@ def card_footers(request, groups) -> None:
         )
 
 
+@dataclass(frozen=True)
+class CardFacts:
+    """What a directory card's footer needs, kept beside the shared directory page (in its language)."""
+
+    pk: int
+    slug: str
+    name: str
+    rules: Rules
+
+
+def card_facts(group) -> CardFacts:
+    return CardFacts(pk=group.pk, slug=group.slug, name=str(group.name), rules=rules_of(group))
+
+
+def footer_slot(group_pk: int) -> str:
+    return f"footer-{group_pk}"
+
+
+def card_footer_slots(request, cards: list[CardFacts], standing: dict[int, tuple[str, str]]) -> dict[str, str]:
+    """This viewer's footer for each card of a shared directory page, by slot name: their standing in the
+    group (from `standing`, their own memberships) and what they may do, decided from the kept rules."""
+    viewed = []
+    for card in cards:
+        status, role = standing.get(card.pk, (None, None))
+        viewed.append(
+            SimpleNamespace(
+                pk=card.pk,
+                slug=card.slug,
+                name=card.name,
+                my_status=status,
+                my_role=role,
+                decision=decide(request.user, card.rules),
+            )
+        )
+    card_footers(request, viewed)
+    return {footer_slot(card.pk): card.card_footer for card in viewed}
+
+
 _abouts = FragmentStore(max_entries=2000)
 
 
@@ -69,7 +110,8 @@ def about(group, eligible_schools) -> SafeString:
     """A group page's reading content (about, mission, goals, who it is for, charter): the same for every
     viewer who may see the page, so rendered once per group row, its schools and the language."""
     schools = tuple((school.pk, school.name) for school in eligible_schools)
-    key = ("groups.about", translation.get_language(), row_digest(group, exclude=("member_count",)), schools)
+    digest = row_digest(group, exclude=("member_count", "content_version"))
+    key = ("groups.about", translation.get_language(), digest, schools)
     html = _abouts.get_or_render(
         key, lambda: render_to_string("groups/_about.html", {"group": group, "eligible_schools": eligible_schools})
     )

@@ -10,7 +10,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Page
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
@@ -65,6 +65,29 @@ def directory_queryset(user):
     )
 
 
+def directory_listing():
+    """Every listed group with what its card and `eligibility.rules_of` need, and nothing about a viewer:
+    the directory's shared page (groups.views) is built from it."""
+    return Group.objects.listed().prefetch_related("eligible_schools").order_by("status", translated_order("name"))
+
+
+def listing_version() -> tuple[int, int]:
+    """Changes whenever any group's card could (a group's content_version, kept by triggers, moves with its
+    row, schools, memberships and meetings; the count catches a deleted group)."""
+    found = Group.objects.aggregate(latest=Max("content_version"), groups=Count("id"))
+    return (found["latest"] or 0, found["groups"])
+
+
+def standing_of(user) -> dict[int, tuple[str, str]]:
+    """The viewer's (status, role) in every group they have a membership of, by group id."""
+    return {
+        group_id: (status, role)
+        for group_id, status, role in Membership.objects.filter(user_id=user.pk).values_list(
+            "group_id", "status", "role"
+        )
+    }
+
+
 def search(queryset, text: str):
     """PostgreSQL full-text search over name, summary and description, best matches first."""
     query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
@@ -114,17 +137,19 @@ def group_page(user, group: Group, *, members_page: str | int | None = 1) -> dic
         "group": group,
         "membership": membership,
         "member_count": group.member_count,
-        "pending_count": (
-            group.memberships.filter(status=PENDING, **({} if insider else {"hidden": False})).count()
-            if can_manage_roster
-            else 0
-        ),
+        "pending_count": pending_count(user, group) if can_manage_roster else 0,
         "leads": leads,
         "visible_members": visible_members,
         "can_see_member_names": see_names,
         "can_manage_roster": can_manage_roster,
         "eligible_schools": list(group.eligible_schools.all()),
     }
+
+
+def pending_count(user, group: Group) -> int:
+    """Requests waiting for a lead, as the group page's lead tools count them (for a roster manager)."""
+    insider = access.is_active_member(user, group)
+    return group.memberships.filter(status=PENDING, **({} if insider else {"hidden": False})).count()
 
 
 ROSTER_PAGE_SIZE = 50

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from belong import shared_pages
 from belong.csv_export import csv_streaming_response
 from belong.pagination import paginate
 
@@ -30,7 +31,7 @@ from .forms import (
     RosterActionForm,
     VisibilityForm,
 )
-from .models import Group, GroupColour
+from .models import Group, GroupColour, Membership
 
 DIRECTORY_PAGE_SIZE = 30
 
@@ -41,8 +42,16 @@ def _first_error(form) -> str:
     return _("Something in the form was not right; please try again.")
 
 
+# The directory as most people open it (no search, no "my groups"): the same page for every viewer but
+# for the header's account links and each card's footer, so it is rendered once per listing version and
+# shared (belong.shared_pages). A search or a viewer's own filter takes the ordinary path below.
+SHARED_DIRECTORY_PARAMETERS = frozenset({"page", "focus", "status"})
+
+
 @login_required
 def directory(request):
+    if all(name in SHARED_DIRECTORY_PARAMETERS and len(request.GET.getlist(name)) == 1 for name in request.GET):
+        return _shared_directory(request)
     filterset = GroupFilter(request.GET, queryset=selectors.directory_queryset(request.user), request=request)
     page = paginate(filterset.qs, request.GET.get("page"), DIRECTORY_PAGE_SIZE)
     for group in page.object_list:
@@ -50,6 +59,22 @@ def directory(request):
         group.card_body = fragments.card_body(group)  # shared; the footer with the viewer's standing is not
     fragments.card_footers(request, page.object_list)
     return render(request, "groups/directory.html", {"filter": filterset, "page": page, "groups": page.object_list})
+
+
+def _shared_directory(request):
+    def build() -> shared_pages.SharedContent:
+        filterset = GroupFilter(request.GET, queryset=selectors.directory_listing())
+        page = paginate(filterset.qs, request.GET.get("page"), DIRECTORY_PAGE_SIZE)
+        for group in page.object_list:
+            group.card_body = fragments.card_body(group)
+            group.card_footer = shared_pages.slot(fragments.footer_slot(group.pk))
+        context = {"filter": filterset, "page": page, "groups": page.object_list}
+        return shared_pages.SharedContent(context, data=[fragments.card_facts(group) for group in page.object_list])
+
+    key = ("groups.directory", selectors.listing_version())
+    page = shared_pages.lookup(request, "groups/directory.html", key, build)
+    footers = fragments.card_footer_slots(request, page.data, selectors.standing_of(request.user))
+    return shared_pages.finish(request, page, footers)
 
 
 def public_directory(request):
@@ -66,6 +91,8 @@ def detail(request, slug):
             return redirect(reverse("meetings:public_schedule", args=[slug]))
         return redirect_to_login(request.get_full_path())
     group = access.get_group_for_viewer(request, slug)
+    if not group.is_confidential and all(name == "page" for name in request.GET):
+        return _shared_group_page(request, group)
     context = selectors.group_page(request.user, group, members_page=request.GET.get("page"))
     context.update(
         decision=eligibility.check(request.user, group),
@@ -75,6 +102,62 @@ def detail(request, slug):
         about_html=fragments.about(group, context["eligible_schools"]),
     )
     return render(request, "groups/detail.html", context)
+
+
+def _shared_group_page(request, group: Group):
+    """A group's page rendered once for everyone with the same standing in it, per version of the group.
+
+    Only for groups that are not confidential: the page of a confidential group names its members to its
+    members, and those names never sit in memory shared between requests. The key names everything on the
+    page that differs between viewers (their membership's status, role and choices, what they may do and
+    see, the requests waiting for a lead); the rest of the page is the group's, and its content_version
+    moves with every change to it, its members, their names and its meetings.
+    """
+    user = request.user
+    membership = access.membership_of(user, group)
+    decision = eligibility.check(user, group)
+    can_manage_roster = access.can_manage_roster(user, group)
+    standing = (
+        (membership.status, membership.role, membership.visible_to_members, membership.hidden) if membership else None
+    )
+    viewer = (
+        standing,
+        (decision.outcome, decision.reason),
+        can_manage_roster,
+        access.can_see_member_names(user, group),
+        access.is_active_member(user, group),
+        access.can_see_leads(user, group),
+        access.is_lead(user, group),
+        selectors.pending_count(user, group) if can_manage_roster else 0,
+    )
+
+    def build() -> shared_pages.SharedContent:
+        context = selectors.group_page(user, group, members_page=request.GET.get("page"))
+        upcoming = selectors.upcoming_meetings_for_group(group, limit=5)
+        context.update(
+            membership=shared_pages.Keyed(
+                "membership",
+                status=standing[0],
+                role=standing[1],
+                is_lead=standing[0] == Membership.Status.ACTIVE and standing[1] == Membership.Role.LEAD,
+                visible_to_members=standing[2],
+                hidden=standing[3],
+            )
+            if standing
+            else None,
+            pending_count=viewer[-1],
+            decision=decision,
+            join_form=JoinForm(),
+            upcoming_meetings=upcoming,
+            colour_choices=GroupColour.choices,
+            about_html=fragments.about(group, context["eligible_schools"]),
+        )
+        # The list changes by itself when its first meeting ends (selectors list meetings not yet over).
+        expires_at = min((meeting.ends_at for meeting in upcoming), default=None)
+        return shared_pages.SharedContent(context, expires_at=expires_at)
+
+    key = ("groups.detail", group.pk, group.content_version, viewer)
+    return shared_pages.finish(request, shared_pages.lookup(request, "groups/detail.html", key, build))
 
 
 def _back(request, group):

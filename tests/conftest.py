@@ -26,10 +26,13 @@ pytest_plugins = ["tests.belong.fixtures"]
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Each test starts with an empty cache (rate limits, site settings)."""
+    """Each test starts with an empty cache (rate limits, site settings) and no shared page rendered."""
     from django.core.cache import cache
 
+    from belong import shared_pages
+
     cache.clear()
+    shared_pages.clear()
     yield
 
 

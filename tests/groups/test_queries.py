@@ -3,6 +3,7 @@
 import pytest
 
 from accounts.models import JobRole
+from belong import shared_pages
 from tests.factories import SchoolFactory, UserFactory
 
 from .factories import GroupFactory, LeadFactory, MembershipFactory, PendingFactory
@@ -10,11 +11,18 @@ from .factories import GroupFactory, LeadFactory, MembershipFactory, PendingFact
 pytestmark = pytest.mark.django_db
 
 # Every signed-in page: the session and the user (with the menu's director flag) come from the cache, no query.
-# Directory: + how many groups match, + a page of groups with the viewer's status, + their schools rule.
+# Directory searched or filtered by the viewer's own standing: + how many groups match, + a page of groups
+# with the viewer's status, + their schools rule.
 DIRECTORY_QUERIES = 3
-# Group page (a member viewing): + group, + its schools rule, + the viewer's membership, + leads, + a page of
-# listed members, + the next meetings (from the meetings app). The count is a column.
-GROUP_PAGE_QUERIES = 6
+# Directory as opened (a shared page, belong.shared_pages): + the listing's version, + the viewer's own
+# memberships; the first viewer of a version also pays for the page: + count, + a page of groups, + schools.
+SHARED_DIRECTORY_QUERIES = 2
+SHARED_DIRECTORY_FIRST_QUERIES = 5
+# Group page (a member viewing): + group, + its schools rule, + the viewer's membership. The first viewer of
+# a version with that standing also pays for the page: + leads, + a page of listed members, + the next
+# meetings (from the meetings app). The count is a column. A confidential group's page is never shared.
+GROUP_PAGE_QUERIES = 3
+GROUP_PAGE_FIRST_QUERIES = 6
 # Roster: + group, + the viewer's lead membership, + the queues' counts, + leads, + the waiting requests,
 # + flagged, + invited, + a page of members (counted from the column; a search adds a COUNT), + the audit row
 # every view of names writes (who, when, which group, how many rows: the Trust issue asks for it).
@@ -55,10 +63,47 @@ def test_it_pins_the_group_pages_queries(client, django_assert_num_queries, memb
     viewer = MembershipFactory(group=group, visible_to_members=True).user
     client.force_login(viewer)
     url = f"/groups/{group.slug}/"
-    client.get(url)
+    client.get(url)  # the session, the user and the site settings reach the cache
+    shared_pages.clear()
+    with django_assert_num_queries(GROUP_PAGE_FIRST_QUERIES):
+        client.get(url)
     with django_assert_num_queries(GROUP_PAGE_QUERIES):
         response = client.get(url)
     assert response.text.count("<li>") >= members
+
+
+@pytest.mark.parametrize("members", [3, 60])
+def test_it_pins_a_confidential_group_pages_queries(client, django_assert_num_queries, members):
+    [group] = _populate(1, members)
+    group.is_confidential = True
+    group.save()
+    viewer = MembershipFactory(group=group, visible_to_members=True).user
+    client.force_login(viewer)
+    url = f"/groups/{group.slug}/"
+    client.get(url)
+    for _ in range(2):  # rendered for each request: nothing of it is kept
+        with django_assert_num_queries(GROUP_PAGE_FIRST_QUERIES):
+            response = client.get(url)
+    assert response.text.count("<li>") >= members
+
+
+@pytest.mark.parametrize("size", [(3, 3), (30, 3), (3, 60)])
+def test_it_pins_the_shared_directorys_queries(client, django_assert_num_queries, size):
+    groups = _populate(*size)
+    viewer = UserFactory()
+    MembershipFactory(group=groups[0], user=viewer)
+    client.force_login(viewer)
+    client.get("/groups/?status=active")
+    shared_pages.clear()
+    with django_assert_num_queries(SHARED_DIRECTORY_FIRST_QUERIES):
+        client.get("/groups/?status=active")
+    with django_assert_num_queries(SHARED_DIRECTORY_QUERIES):
+        response = client.get("/groups/?status=active")
+    assert response.status_code == 200
+    client.force_login(UserFactory())
+    client.get("/me/")  # another viewer's session and user reach the cache
+    with django_assert_num_queries(SHARED_DIRECTORY_QUERIES):
+        client.get("/groups/?status=active")
 
 
 @pytest.mark.parametrize("members", [3, 60])
