@@ -155,10 +155,15 @@ class Roster:
         )
 
 
+def _queue(count: int, memberships) -> list[Membership]:
+    return list(memberships[:ROSTER_QUEUE_LIMIT]) if count else []
+
+
 def roster_for(group: Group, *, search: str = "", page: str | int | None = 1, include_hidden: bool = True) -> Roster:
     """The roster page: every queue in full (up to ROSTER_QUEUE_LIMIT) and one page of members.
 
-    A fixed number of queries whatever the group's size; only one page of members is read.
+    A fixed number of queries whatever the group's size (fewer when a queue is empty); only one page of
+    members is read.
     `include_hidden` is for the group's leads only (`access.sees_hidden_members`): anyone else managing
     the roster is never shown a person who joined hidden, in any list or count of names.
     """
@@ -206,13 +211,15 @@ def roster_for(group: Group, *, search: str = "", page: str | int | None = 1, in
             count=None if search else max(group.member_count - hidden_count - len(leads), 0),
         ),
         leads=leads,
-        pending=list(rows.filter(status=PENDING).order_by("created_at", "id")[:ROSTER_QUEUE_LIMIT]),
-        flagged=list(
+        # A queue the counts say is empty is not read: most groups have no flags or invitations waiting.
+        pending=_queue(counts["pending"], rows.filter(status=PENDING).order_by("created_at", "id")),
+        flagged=_queue(
+            counts["flagged"],
             rows.filter(eligibility_flagged_at__isnull=False, status__in=[ACTIVE, PENDING]).order_by(
                 "eligibility_flagged_at", "id"
-            )[:ROSTER_QUEUE_LIMIT]
+            ),
         ),
-        invited=list(rows.filter(status=Membership.Status.INVITED).order_by("created_at", "id")[:ROSTER_QUEUE_LIMIT]),
+        invited=_queue(counts["invited"], rows.filter(status=Membership.Status.INVITED).order_by("created_at", "id")),
         active_count=group.member_count - hidden_count,
         pending_count=counts["pending"],
         flagged_count=counts["flagged"],
