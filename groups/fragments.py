@@ -15,7 +15,7 @@ from types import SimpleNamespace
 from django.middleware.csrf import get_token
 from django.template import Context
 from django.template.loader import get_template, render_to_string
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
@@ -116,3 +116,58 @@ def about(group, eligible_schools) -> SafeString:
         key, lambda: render_to_string("groups/_about.html", {"group": group, "eligible_schools": eligible_schools})
     )
     return mark_safe(html)  # noqa: S308 - rendered by the template engine with autoescaping
+
+
+# A roster row holds a form token in each of its forms; the shared HTML holds this marker instead and each
+# request writes its own token in (a token must never travel from one lead's page to another's).
+_CSRF_MARK = "belong-roster-csrf-" + secrets.token_hex(8)
+# A row is ~1 kB: a lead paging through a 40,000-member roster in two languages keeps the store full
+# at a few MB per process; the LRU drops the pages nobody is reading.
+_roster_rows = FragmentStore(max_entries=5000)
+
+
+def _roster_fragments(request, group, template_name: str, entries) -> SafeString:
+    """Render `template_name` once for each (membership, extra context, shareable) of `entries`.
+
+    A row is the same for every lead who sees it but for what `extra` says (whether it is the viewer's
+    own, say), so a shareable one is rendered once per language, time zone, version of the membership
+    row, version of the user's row and their site's name, and `extra`; each request writes its own form
+    token in. A confidential group's members are never put in anything shared: its rows are rendered
+    afresh on every view, as is any row that shows what this viewer has just typed.
+    """
+    template = get_template(template_name).template
+    language, zone = translation.get_language(), timezone.get_current_timezone_name()
+    parts = []
+    for m, extra, shareable in entries:
+
+        def render(m=m, extra=extra) -> str:
+            return template.render(Context({"m": m, **extra, "csrf_token": _CSRF_MARK}))
+
+        if shareable and not group.is_confidential:
+            user = m.user
+            school = user.school.name if user.school_id else None
+            key = (template_name, language, zone, row_digest(m), row_digest(user), school, *sorted(extra.items()))
+            parts.append(_roster_rows.get_or_render(key, render))
+        else:
+            parts.append(render())
+    html = "".join(parts).replace(_CSRF_MARK, get_token(request))
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine with autoescaping; the token is URL-safe
+
+
+def roster_rows(request, group, memberships) -> SafeString:
+    """The member table's rows of a roster page (leads and members): the viewer's own row has no actions."""
+    viewer = request.user.pk
+    return _roster_fragments(
+        request, group, "groups/_roster_row.html", ((m, {"own_row": m.user_id == viewer}, True) for m in memberships)
+    )
+
+
+def roster_requests(request, group, memberships, action_form=None) -> SafeString:
+    """The cards of the requests to join. After a refused decision the card it was about shows the message
+    the lead typed again: that one is the viewer's own and never shared."""
+    data = action_form.data if action_form is not None else {}
+    entries = []
+    for m in memberships:
+        typed = data.get("message") if data.get("membership") == str(m.pk) else None
+        entries.append((m, {"typed_message": typed or ""}, typed is None))
+    return _roster_fragments(request, group, "groups/_roster_request.html", entries)

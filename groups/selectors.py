@@ -180,29 +180,34 @@ class Roster:
         )
 
 
+def _queue(count: int, memberships) -> list[Membership]:
+    return list(memberships[:ROSTER_QUEUE_LIMIT]) if count else []
+
+
 def roster_for(group: Group, *, search: str = "", page: str | int | None = 1, include_hidden: bool = True) -> Roster:
     """The roster page: every queue in full (up to ROSTER_QUEUE_LIMIT) and one page of members.
 
-    A fixed number of queries whatever the group's size; only one page of members is read.
+    A fixed number of queries whatever the group's size (fewer when a queue is empty); only one page of
+    members is read.
     `include_hidden` is for the group's leads only (`access.sees_hidden_members`): anyone else managing
     the roster is never shown a person who joined hidden, in any list or count of names.
     """
     rows = group.memberships.select_related("user", "user__school")
     if not include_hidden:
         rows = rows.filter(hidden=False)
-    # One round trip, each count answered from its own index rather than one pass over every member.
-    visible = {} if include_hidden else {"hidden": False}
-    counts = (
-        Group.objects.filter(pk=group.pk)
-        .annotate(
-            pending=count_of(status=PENDING, **visible),
-            invited=count_of(status=Membership.Status.INVITED, **visible),
-            flagged=count_of(eligibility_flagged_at__isnull=False, status__in=[ACTIVE, PENDING], **visible),
-            **({} if include_hidden else {"hidden_active": count_of(status=ACTIVE, hidden=True)}),
-        )
-        .values("pending", "invited", "flagged", *([] if include_hidden else ["hidden_active"]))
-        .get()
-    )
+    # One round trip over the queued rows only (the queue index and the flagged partial index, OR-ed),
+    # never a pass over every active member; half the CPU of a subquery per count on the Group row.
+    shown = Q() if include_hidden else Q(hidden=False)
+    queued = Q(status__in=[PENDING, Membership.Status.INVITED]) | Q(eligibility_flagged_at__isnull=False)
+    tallies = {
+        "pending": Count("pk", filter=Q(status=PENDING) & shown),
+        "invited": Count("pk", filter=Q(status=Membership.Status.INVITED) & shown),
+        "flagged": Count("pk", filter=Q(eligibility_flagged_at__isnull=False, status__in=[ACTIVE, PENDING]) & shown),
+    }
+    if not include_hidden:
+        queued |= Q(status=ACTIVE, hidden=True)
+        tallies["hidden_active"] = Count("pk", filter=Q(status=ACTIVE, hidden=True))
+    counts = Membership.objects.filter(queued, group=group).aggregate(**tallies)
     hidden_count = counts.get("hidden_active", 0)
     search = search.strip()
     members = rows.filter(status=ACTIVE).exclude(role=LEAD).order_by("user__full_name", "user__email", "id")
@@ -231,13 +236,15 @@ def roster_for(group: Group, *, search: str = "", page: str | int | None = 1, in
             count=None if search else max(group.member_count - hidden_count - len(leads), 0),
         ),
         leads=leads,
-        pending=list(rows.filter(status=PENDING).order_by("created_at", "id")[:ROSTER_QUEUE_LIMIT]),
-        flagged=list(
+        # A queue the counts say is empty is not read: most groups have no flags or invitations waiting.
+        pending=_queue(counts["pending"], rows.filter(status=PENDING).order_by("created_at", "id")),
+        flagged=_queue(
+            counts["flagged"],
             rows.filter(eligibility_flagged_at__isnull=False, status__in=[ACTIVE, PENDING]).order_by(
                 "eligibility_flagged_at", "id"
-            )[:ROSTER_QUEUE_LIMIT]
+            ),
         ),
-        invited=list(rows.filter(status=Membership.Status.INVITED).order_by("created_at", "id")[:ROSTER_QUEUE_LIMIT]),
+        invited=_queue(counts["invited"], rows.filter(status=Membership.Status.INVITED).order_by("created_at", "id")),
         active_count=group.member_count - hidden_count,
         pending_count=counts["pending"],
         flagged_count=counts["flagged"],

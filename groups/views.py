@@ -275,9 +275,14 @@ def _roster_page(request, group, *, action_form=None, invite_form=None, status=2
     )
     # Every page of names shown is on the record: who, when, which group, how many people.
     services.roster_record_view(group=group, by=request.user, rows=roster.rows_shown, page=roster.members.number)
+    shown = [*roster.leads, *roster.members.object_list] if roster.members.number == 1 else roster.members.object_list
     context = {
         "group": group,
         "roster": roster,
+        # Rows and request cards are rendered once per version and shared between leads (not for a
+        # confidential group); each request writes its own form token in.
+        "roster_rows": fragments.roster_rows(request, group, shown),
+        "roster_requests": fragments.roster_requests(request, group, roster.pending, action_form),
         "action_form": action_form,
         "invite_form": invite_form or InviteForm(),
         "is_lead": access.is_lead(request.user, group),

@@ -216,3 +216,28 @@ def test_it_will_not_invite_someone_already_on_the_roster(lead_client, approval_
     response = lead_client.post(f"/groups/{approval_group.slug}/roster/invite/", {"email": member.user.email})
     assert response.status_code == 400
     assert "already on this group" in response.text
+
+
+def test_it_counts_the_queues_and_the_hidden_for_a_lead_and_for_the_director(approval_group):
+    from django.test import Client
+    from django.utils import timezone
+
+    lead = LeadFactory(group=approval_group).user
+    MembershipFactory(group=approval_group, hidden=True)
+    MembershipFactory(group=approval_group, eligibility_flagged_at=timezone.now())
+    PendingFactory(group=approval_group)
+    PendingFactory(group=approval_group, hidden=True, eligibility_flagged_at=timezone.now())
+    MembershipFactory(group=approval_group, status=Membership.Status.INVITED)
+    lead_client, director_client = Client(), Client()
+    lead_client.force_login(lead)
+    director_client.force_login(DirectorFactory())
+
+    as_lead = lead_client.get(_roster(approval_group)).text
+    assert "Requests to join (2)" in as_lead and "Eligibility to review (2)" in as_lead
+    assert "Invited, not yet accepted (1)" in as_lead and 'id="hidden-members"' not in as_lead
+
+    # The director is never shown, nor counted, anyone who joined hidden; they are told how many members that is.
+    as_director = director_client.get(_roster(approval_group)).text
+    assert "Requests to join (1)" in as_director and "Eligibility to review (1)" in as_director
+    assert "Invited, not yet accepted (1)" in as_director
+    assert "1 member joined while the group was confidential" in as_director
