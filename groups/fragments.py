@@ -126,7 +126,7 @@ _CSRF_MARK = "belong-roster-csrf-" + secrets.token_hex(8)
 _roster_rows = FragmentStore(max_entries=5000)
 
 
-def _roster_fragments(request, group, template_name: str, entries) -> SafeString:
+def _roster_fragments(request, group, template_name: str, entries, csrf_token: str | None = None) -> SafeString:
     """Render `template_name` once for each (membership, extra context, shareable) of `entries`.
 
     A row is the same for every lead who sees it but for what `extra` says (whether it is the viewer's
@@ -150,19 +150,19 @@ def _roster_fragments(request, group, template_name: str, entries) -> SafeString
             parts.append(_roster_rows.get_or_render(key, render))
         else:
             parts.append(render())
-    html = "".join(parts).replace(_CSRF_MARK, get_token(request))
+    html = "".join(parts).replace(_CSRF_MARK, csrf_token or get_token(request))
     return mark_safe(html)  # noqa: S308 - rendered by the template engine with autoescaping; the token is URL-safe
 
 
-def roster_rows(request, group, memberships) -> SafeString:
-    """The member table's rows of a roster page (leads and members): the viewer's own row has no actions."""
+def roster_rows(request, group, memberships, csrf_token: str | None = None) -> SafeString:
+    """The member table's rows of a roster page (leads and members): the viewer's own row has no actions.
+    `csrf_token`: what to write in the forms instead of this request's token (a shared page's slot)."""
     viewer = request.user.pk
-    return _roster_fragments(
-        request, group, "groups/_roster_row.html", ((m, {"own_row": m.user_id == viewer}, True) for m in memberships)
-    )
+    entries = ((m, {"own_row": m.user_id == viewer}, True) for m in memberships)
+    return _roster_fragments(request, group, "groups/_roster_row.html", entries, csrf_token)
 
 
-def roster_requests(request, group, memberships, action_form=None) -> SafeString:
+def roster_requests(request, group, memberships, action_form=None, csrf_token: str | None = None) -> SafeString:
     """The cards of the requests to join. After a refused decision the card it was about shows the message
     the lead typed again: that one is the viewer's own and never shared."""
     data = action_form.data if action_form is not None else {}
@@ -170,4 +170,4 @@ def roster_requests(request, group, memberships, action_form=None) -> SafeString
     for m in memberships:
         typed = data.get("message") if data.get("membership") == str(m.pk) else None
         entries.append((m, {"typed_message": typed or ""}, typed is None))
-    return _roster_fragments(request, group, "groups/_roster_request.html", entries)
+    return _roster_fragments(request, group, "groups/_roster_request.html", entries, csrf_token)

@@ -266,7 +266,42 @@ def my_membership(request, slug):
     return render(request, "groups/membership.html", context, status=400 if request.method == "POST" else 200)
 
 
+def _shared_roster_page(request, group: Group):
+    """The roster as a lead opens it (no search, no form coming back with errors), rendered once per version
+    of the group and per viewer, the same way as the group page: the group's content_version moves with
+    every membership and every member's name, role and site. Only for groups that are not confidential.
+    Per viewer because a lead's own row carries no actions; each view is still recorded with who looked."""
+    include_hidden = access.sees_hidden_members(request.user, group)
+
+    def build() -> shared_pages.SharedContent:
+        roster = selectors.roster_for(group, page=request.GET.get("page") or 1, include_hidden=include_hidden)
+        shown = (
+            [*roster.leads, *roster.members.object_list] if roster.members.number == 1 else roster.members.object_list
+        )
+        token = shared_pages.slot("csrf")
+        context = {
+            "group": group,
+            "roster": roster,
+            "roster_rows": fragments.roster_rows(request, group, shown, csrf_token=token),
+            "roster_requests": fragments.roster_requests(request, group, roster.pending, csrf_token=token),
+            "action_form": None,
+            "invite_form": InviteForm(),
+            "is_lead": access.is_lead(request.user, group),
+        }
+        return shared_pages.SharedContent(context, data=(roster.rows_shown, roster.members.number))
+
+    key = ("groups.roster", group.pk, group.content_version, request.user.pk, include_hidden)
+    page = shared_pages.lookup(request, "groups/roster.html", key, build)
+    rows, number = page.data
+    # Every page of names shown is on the record: who, when, which group, how many people.
+    services.roster_record_view(group=group, by=request.user, rows=rows, page=number)
+    return shared_pages.finish(request, page)
+
+
 def _roster_page(request, group, *, action_form=None, invite_form=None, status=200):
+    as_opened = action_form is None and invite_form is None and all(name == "page" for name in request.GET)
+    if as_opened and not group.is_confidential:
+        return _shared_roster_page(request, group)
     roster = selectors.roster_for(
         group,
         search=request.GET.get("q", "")[:200],

@@ -9,7 +9,8 @@ group deleted and re-created with the same id, and a stale instance saved later 
 
 What touches the group row (and so its number):
 - the row itself (name, texts in every language, rules, colour, member_count kept by 0004's trigger);
-- its eligible schools (the m2m table), and a school's rename (its name is in the eligibility reason);
+- its eligible schools (the m2m table), and a school's rename (its name is in the eligibility reason and,
+  for its members who work there, on the roster);
 - any change to one of its memberships: joins and leaves already update member_count, and a statement
   trigger covers the rest (role, hidden, shown on the list, a request decided), once per statement, so
   hiding 25,000 members of a group turned confidential updates the group once, not 25,000 times;
@@ -51,6 +52,10 @@ BEGIN
     UPDATE groups_group SET content_version = 0 WHERE id IN (
         SELECT s.group_id FROM groups_group_eligible_schools s
         JOIN new_rows n ON n.id = s.school_id JOIN old_rows o ON o.id = n.id
+        WHERE n.name IS DISTINCT FROM o.name
+        UNION
+        SELECT m.group_id FROM groups_membership m JOIN accounts_user u ON u.id = m.user_id
+        JOIN new_rows n ON n.id = u.school_id JOIN old_rows o ON o.id = n.id
         WHERE n.name IS DISTINCT FROM o.name);
     RETURN NULL;
 END $$;

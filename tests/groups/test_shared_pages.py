@@ -216,3 +216,28 @@ def test_it_stores_pages_per_language_and_viewer_role(client, circle):
         ("es", (True, False, False)),
         ("en", (True, False, True)),
     }
+
+
+def test_it_shows_a_members_new_school_name_on_the_next_roster_view(client, circle):
+    site = SchoolFactory(name="Cedar Middle")
+    MembershipFactory(group=circle, user=UserFactory(full_name="Sam Site", school=site))
+    client.force_login(circle.memberships.get(role=Membership.Role.LEAD).user)
+    roster = f"/groups/{circle.slug}/roster/"
+    assert "Cedar Middle" in client.get(roster).text
+    site.name = "Cedar Ridge Middle"
+    site.save()
+    assert "Cedar Ridge Middle" in client.get(roster).text
+
+
+def test_it_keeps_each_leads_token_out_of_the_stored_roster(client, circle):
+    co_lead = LeadFactory(group=circle, user=UserFactory(full_name="Cora Colead")).user
+    lead = circle.memberships.get(role=Membership.Role.LEAD, user__full_name="Lena Lead").user
+    roster = f"/groups/{circle.slug}/roster/"
+    client.force_login(lead)
+    first = client.get(roster).text
+    client.force_login(co_lead)
+    second = client.get(roster).text
+    assert not (_csrf_tokens(first) & _csrf_tokens(second))
+    for key, page in shared_pages._pages._items.items():
+        if key[1][0] == "groups.roster":
+            assert _csrf_tokens(page.html) <= {shared_pages.slot("csrf")}
