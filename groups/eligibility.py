@@ -4,7 +4,8 @@ A group is never limited by race, gender, religion, orientation or any other pro
 identity groups are joined by self-identification and welcome all staff. The only inputs are the
 person's account status, job role and school, and the group's own settings.
 
-`check` reads `group.eligible_schools.all()`: prefetch it when checking many groups.
+`check` reads the group's school rule from `eligible_school_ids` when the group was loaded
+`with_eligible_school_ids()`, else from `group.eligible_schools.all()`: prefetch it when checking many groups.
 `GroupQuerySet.joinable_by` is the SQL twin used for the "groups I can join" filter.
 """
 
@@ -54,9 +55,11 @@ def rule_refusal(user, group) -> str | None:
     if group.eligible_roles and user.job_role not in group.eligible_roles:
         roles = [JobRole(role).label for role in group.eligible_roles if role in JobRole.values]
         return str(format_lazy(_("This group is open to these job roles: {roles}."), roles=_join_words(roles)))
-    schools = list(group.eligible_schools.all())
-    if schools and user.school_id not in {school.pk for school in schools}:
-        names = [school.name for school in schools]
+    school_ids = getattr(group, "eligible_school_ids", None)
+    if school_ids is None:
+        school_ids = [school.pk for school in group.eligible_schools.all()]
+    if school_ids and user.school_id not in school_ids:
+        names = [school.name for school in group.eligible_schools.all()]
         return str(format_lazy(_("This group is open to staff at: {schools}."), schools=_join_words(names)))
     return None
 

@@ -49,6 +49,15 @@ class GroupQuerySet(models.QuerySet):
     def of_member(self, user):
         return self.filter(Exists(Membership.objects.filter(group_id=OuterRef("pk"), user_id=user.pk)))
 
+    def with_eligible_school_ids(self):
+        """Each group's school rule as `eligible_school_ids` (empty: every school), read in the group's
+        own query: `eligibility.check` then needs no prefetch of the schools, and loads their names only
+        to explain a refusal."""
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        rule = Group.eligible_schools.through.objects.filter(group_id=OuterRef("pk")).values("school_id")
+        return self.annotate(eligible_school_ids=ArraySubquery(rule))
+
 
 class GroupColour(models.TextChoices):
     """A small fixed palette a lead picks from so cards are recognisable at a glance.

@@ -263,3 +263,16 @@ def test_it_hides_a_join_that_waited_for_the_director_to_make_the_group_confiden
     assert errors == []
     assert results[0].membership.hidden
     assert Membership.objects.get(group=group, user=joiner).hidden
+
+
+def test_it_joins_with_one_post_in_few_queries(client, staff, group, django_assert_num_queries):
+    LeadFactory(group=group)
+    client.force_login(staff)
+    client.get("/")  # the session and the user are cached, as for someone who has been reading the site
+    # The group with its schools' IDs (1), then the join inside the test's transaction (7, see above).
+    # It was 12: the schools' prefetch, the roster read, a savepoint of its own (2) and the confidential
+    # re-check went; the locking read came.
+    with django_assert_num_queries(8):
+        response = client.post(f"/groups/{group.slug}/join/")
+    assert response.status_code == 302
+    assert Membership.objects.get(group=group, user=staff).status == Membership.Status.ACTIVE
