@@ -132,6 +132,38 @@ def wait_for_http(url: str, proc, timeout: float = 60) -> None:
     raise RuntimeError(f"{url} did not answer within {timeout:.0f}s")
 
 
+def wait_for_workers(url: str, workers: int, proc, timeout: float = 90, answers: int = 5) -> dict[str, int]:
+    """Wait until every gunicorn worker has answered `answers` requests of the bare view.
+
+    The first answer only says that one worker is up. Without this the first page measured shared the CPU
+    with workers still importing Django (or, without preload_app, each importing it for the first time),
+    which put seconds into its p99. Requests go in concurrent bursts, each on its own connection, so the
+    kernel hands them to different workers; the bare view names the worker that answered (X-Bench-Worker).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    def ask(_):
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
+                return response.headers.get("X-Bench-Worker", "")
+        except OSError:
+            return ""
+
+    seen: dict[str, int] = {}
+    deadline = time.monotonic() + timeout
+    with ThreadPoolExecutor(max_workers=workers * 2) as pool:
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the server exited early (code {proc.returncode}); see its log")
+            for pid in pool.map(ask, range(workers * 4)):
+                if pid:
+                    seen[pid] = seen.get(pid, 0) + 1
+            if len(seen) >= workers and min(seen.values()) >= answers:
+                return seen
+            time.sleep(0.05)
+    raise RuntimeError(f"only {len(seen)} of {workers} workers answered within {timeout:.0f}s")
+
+
 # --- Measurements ----------------------------------------------------------------------------------------
 
 
@@ -519,6 +551,7 @@ def _run(args, skip: set[str], workdir: Path, started: float) -> int:
                 )
             )
             wait_for_http(base_url + "/bench/bare/", gunicorn)
+            wait_for_workers(base_url + "/bench/bare/", args.workers, gunicorn)
             log(
                 f"==> gunicorn: {args.workers} {args.worker_class} workers x {args.threads} threads; "
                 f"wrk: {threads} threads, "

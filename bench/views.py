@@ -1,5 +1,7 @@
 """The ceiling: a view that renders a trivial template and touches neither the database nor the session."""
 
+import os
+
 from django.http import HttpResponse
 from django.template import Context, Engine
 
@@ -12,4 +14,7 @@ _TEMPLATE = Engine().from_string(
 
 
 def bare(request):
-    return HttpResponse(_TEMPLATE.render(Context({"title": "Hello from Django", "numbers": range(10)})))
+    response = HttpResponse(_TEMPLATE.render(Context({"title": "Hello from Django", "numbers": range(10)})))
+    # Which gunicorn worker answered: bench/runner.py waits until every worker has, before measuring.
+    response["X-Bench-Worker"] = str(os.getpid())
+    return response

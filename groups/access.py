@@ -78,10 +78,16 @@ def can_see_leads(user, group: Group) -> bool:
     return not group.is_confidential or can_see_member_names(user, group)
 
 
-def get_group_for_viewer(request, slug: str) -> Group:
+def get_group_for_viewer(request, slug: str, *, schools: bool = True) -> Group:
+    """The group a signed-in viewer may see: 404 when unknown, or archived and not theirs to see.
+
+    With `schools` the eligible schools come prefetched (pages that list them); without, only their IDs
+    ride on the group's query (`eligible_school_ids`), enough for `eligibility.check`: a join saves a query.
+    """
     if not request.user.is_authenticated:
         raise PermissionDenied
-    group: Group = get_object_or_404(Group.objects.prefetch_related("eligible_schools"), slug=slug)
+    groups = Group.objects.prefetch_related("eligible_schools") if schools else Group.objects.with_eligible_school_ids()
+    group: Group = get_object_or_404(groups, slug=slug)
     if group.status == Group.Status.ARCHIVED and not (request.user.is_equity_director or is_lead(request.user, group)):
         raise Http404
     return group

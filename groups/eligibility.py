@@ -16,7 +16,7 @@ from enum import StrEnum
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import JobRole
+from accounts.models import JobRole, School
 
 from .models import Group
 
@@ -53,17 +53,28 @@ class Rules:
     join_policy: str
     excludes_administrators: bool
     eligible_roles: tuple[str, ...]
-    schools: tuple[tuple[int, str], ...]  # (id, name) of the schools it is open to; () for every school
+    school_ids: tuple[int, ...]  # the schools it is open to; () for every school
+    # Their names, to explain a refusal; None when the group's own query carried only the ids
+    # (GroupQuerySet.with_eligible_school_ids: a join), and then read only if a refusal needs them.
+    school_names: tuple[str, ...] | None = None
 
 
 def rules_of(group) -> Rules:
-    """`group`'s rules (reads `group.eligible_schools.all()`: prefetch it when reading many groups)."""
+    """`group`'s rules: from `eligible_school_ids` when its query carried them, else from
+    `group.eligible_schools.all()` (prefetch it when reading many groups)."""
+    school_ids = getattr(group, "eligible_school_ids", None)
+    if school_ids is not None:
+        ids, names = tuple(school_ids), None
+    else:
+        schools = list(group.eligible_schools.all())
+        ids, names = tuple(school.pk for school in schools), tuple(school.name for school in schools)
     return Rules(
         archived=group.status == group.Status.ARCHIVED,
         join_policy=group.join_policy,
         excludes_administrators=group.excludes_administrators,
         eligible_roles=tuple(group.eligible_roles or ()),
-        schools=tuple((school.pk, school.name) for school in group.eligible_schools.all()),
+        school_ids=ids,
+        school_names=names,
     )
 
 
@@ -84,8 +95,10 @@ def refusal_under(user, rules: Rules) -> str | None:
     if rules.eligible_roles and user.job_role not in rules.eligible_roles:
         roles = [JobRole(role).label for role in rules.eligible_roles if role in JobRole.values]
         return str(format_lazy(_("This group is open to these job roles: {roles}."), roles=_join_words(roles)))
-    if rules.schools and user.school_id not in {pk for pk, _name in rules.schools}:
-        names = [name for _pk, name in rules.schools]
+    if rules.school_ids and user.school_id not in rules.school_ids:
+        names = rules.school_names
+        if names is None:
+            names = tuple(School.objects.filter(pk__in=rules.school_ids).values_list("name", flat=True))
         return str(format_lazy(_("This group is open to staff at: {schools}."), schools=_join_words(names)))
     return None
 

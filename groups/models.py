@@ -5,7 +5,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -48,6 +48,15 @@ class GroupQuerySet(models.QuerySet):
 
     def of_member(self, user):
         return self.filter(Exists(Membership.objects.filter(group_id=OuterRef("pk"), user_id=user.pk)))
+
+    def with_eligible_school_ids(self):
+        """Each group's school rule as `eligible_school_ids` (empty: every school), read in the group's
+        own query: `eligibility.check` then needs no prefetch of the schools, and loads their names only
+        to explain a refusal."""
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        rule = Group.eligible_schools.through.objects.filter(group_id=OuterRef("pk")).values("school_id")
+        return self.annotate(eligible_school_ids=ArraySubquery(rule))
 
 
 class GroupColour(models.TextChoices):
@@ -200,9 +209,18 @@ class Group(models.Model):
             and getattr(self, "_loaded_confidential", True) is False
             and (fields is None or "is_confidential" in fields)
         )
-        super().save(*args, **kwargs)
-        self._loaded_confidential = self.is_confidential
-        if becomes_confidential:
+        if not becomes_confidential:
+            super().save(*args, **kwargs)
+            self._loaded_confidential = self.is_confidential
+            return
+        with transaction.atomic():
+            # A join holds a KEY SHARE lock on the group's row until it commits and inserts its membership
+            # hidden or not by what it read under that lock (groups.services._join). FOR UPDATE waits for
+            # the joins in flight, whose memberships the update below then sees, and makes later ones wait
+            # for this commit and read the new setting. group_set_confidential has taken it already.
+            list(Group.objects.select_for_update().filter(pk=self.pk).values_list("pk"))
+            super().save(*args, **kwargs)
+            self._loaded_confidential = self.is_confidential
             # However the flag was switched on (the service, a history revert, a shell), everyone on the
             # roster is hidden from then on, so switching it off later exposes no one.
             Membership.objects.filter(group=self, hidden=False).update(hidden=True)

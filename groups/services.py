@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -65,17 +65,51 @@ def _count(group: Group, change: int) -> None:
     MembershipEvent.objects.create(group=group, change=change)
 
 
-@transaction.atomic
+class _LostRace(Exception):
+    """Another request for the same person and group inserted the membership first."""
+
+
 def group_join(*, group: Group, user: User, message: str = "") -> JoinResult:
     """Join, ask to join, or be refused with the reason. Safe against double clicks and races."""
-    existing = Membership.objects.select_for_update().filter(group=group, user=user).first()
-    if existing and existing.status == Membership.Status.INVITED:
-        return _accept_invitation(existing)
-    if existing:
-        outcome = Outcome.JOIN if existing.status == Membership.Status.ACTIVE else Outcome.REQUEST
-        return JoinResult(existing, Decision(outcome, ""), created=False)
-
     decision = eligibility.check(user, group)
+    try:
+        # Outermost (a web request), this is the transaction itself and a lost race rolls all of it back,
+        # the growth-chart event included: no savepoint round trips. Inside a caller's transaction it is a
+        # savepoint, so a lost race leaves the caller's transaction usable, as before.
+        with transaction.atomic():
+            return _join(group=group, user=user, message=message, decision=decision)
+    except _LostRace:
+        # Theirs is the membership.
+        return JoinResult(Membership.objects.get(group=group, user=user), decision, created=False)
+
+
+def _join(*, group: Group, user: User, message: str, decision: Decision) -> JoinResult:
+    # One statement reads whether the group is confidential now and whether the person is on its roster.
+    # FOR KEY SHARE waits for a director who is switching the setting (group_set_confidential locks the row
+    # FOR UPDATE) and then reads what they committed; held until this transaction ends, it keeps the switch
+    # from happening before the insert below is committed. So the membership is inserted hidden when the
+    # group is confidential, with no re-check after it. Concurrent joins do not wait on each other: KEY SHARE
+    # does not conflict with the count trigger's update of the row (nor with the insert's own foreign-key
+    # check, which takes the same lock).
+    # Raw SQL because the ORM offers FOR UPDATE and FOR NO KEY UPDATE only, and either would queue joins.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT g.is_confidential, (SELECT m.id FROM groups_membership m WHERE m.group_id = g.id"
+            " AND m.user_id = %s) FROM groups_group g WHERE g.id = %s FOR KEY SHARE OF g",
+            [user.pk, group.pk],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise Group.DoesNotExist("The group was deleted while the person was joining it.")
+    is_confidential, existing_id = row
+    if existing_id is not None:
+        existing = Membership.objects.select_for_update().filter(pk=existing_id).first()
+        if existing is not None:
+            if existing.status == Membership.Status.INVITED:
+                return _accept_invitation(existing)
+            outcome = Outcome.JOIN if existing.status == Membership.Status.ACTIVE else Outcome.REQUEST
+            return JoinResult(existing, Decision(outcome, ""), created=False)
+
     if decision.outcome == Outcome.REFUSE:
         return JoinResult(None, decision, created=False)
     now = timezone.now()
@@ -83,25 +117,23 @@ def group_join(*, group: Group, user: User, message: str = "") -> JoinResult:
     # The insert of an active membership makes the count trigger update the group's row, and concurrent
     # joins to one group queue on that row lock until each commits. So everything that can come first
     # does: the leads are read, and the growth-chart event written, before the insert; after it only the
-    # confidential re-check (skipped when the row is hidden already) and the e-mails remain.
+    # e-mails remain.
     leads = _leads(group, exclude_user_id=user.pk)
+    if joins:
+        _count(group, +1)
     try:
-        # The savepoint keeps a lost race from breaking the caller's transaction, and takes the event with it.
-        with transaction.atomic():
-            if joins:
-                _count(group, +1)
-            membership = Membership.objects.create(
-                group=group,
-                user=user,
-                status=Membership.Status.ACTIVE if joins else Membership.Status.PENDING,
-                joined_at=now if joins else None,
-                request_message=message.strip(),
-            )
-    except IntegrityError:
-        # Another request for the same person and group committed first: theirs is the membership.
-        existing = Membership.objects.get(group=group, user=user)
-        return JoinResult(existing, decision, created=False)
-    _hide_if_confidential_now(membership)
+        membership = Membership.objects.create(
+            group=group,
+            user=user,
+            status=Membership.Status.ACTIVE if joins else Membership.Status.PENDING,
+            joined_at=now if joins else None,
+            request_message=message.strip(),
+            hidden=is_confidential,
+        )
+    except IntegrityError as error:
+        # Another request for the same person and group committed first. Nothing more may run in this
+        # transaction (or savepoint): group_join rolls it back and reads their membership.
+        raise _LostRace from error
 
     context = {"group_id": group.pk, "user_id": user.pk, "hidden": membership.hidden}
     if joins:

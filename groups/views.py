@@ -171,7 +171,7 @@ def _back(request, group):
 @login_required
 @require_POST
 def join(request, slug):
-    group = access.get_group_for_viewer(request, slug)
+    group = access.get_group_for_viewer(request, slug, schools=False)
     form = JoinForm(request.POST)
     if not form.is_valid():
         messages.error(request, _first_error(form))
@@ -212,7 +212,7 @@ def colour(request, slug):
 @login_required
 @require_POST
 def leave(request, slug):
-    group = access.get_group_for_viewer(request, slug)
+    group = access.get_group_for_viewer(request, slug, schools=False)
     if services.group_leave(group=group, user=request.user):
         messages.success(request, _("You left %(group)s.") % {"group": group.name})
     else:
@@ -223,7 +223,7 @@ def leave(request, slug):
 @login_required
 @require_POST
 def visibility(request, slug):
-    group = access.get_group_for_viewer(request, slug)
+    group = access.get_group_for_viewer(request, slug, schools=False)
     membership = access.get_membership_for_self(request, group)
     form = VisibilityForm(request.POST)
     form.is_valid()  # a checkbox: anything but "on" means hidden

@@ -307,3 +307,42 @@ def test_it_checks_migrations_without_a_secret_key_but_serves_nothing_without_on
     serve = run([PYTHON, "manage.py", "check"], env=env)
     assert serve.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in serve.stderr
+
+
+_WARM_PROBE = """
+import os, threading
+import belong.wsgi
+from belong.warm import _project_templates, warm
+warm()
+sockets = []
+for fd in os.listdir("/proc/self/fd"):
+    try:
+        if os.readlink(f"/proc/self/fd/{fd}").startswith("socket:"):
+            sockets.append(fd)
+    except OSError:  # the descriptor listdir itself used
+        pass
+print(len(_project_templates()), len(threading.enumerate()), len(sockets))
+"""
+
+
+def test_it_warms_the_preloaded_app_without_opening_a_connection_or_a_thread():
+    # gunicorn forks its workers after this runs in the master (preload_app): a database or Redis socket
+    # opened here would be shared by every worker, a thread would not survive the fork. The servers named
+    # here do not exist, so any attempt to connect would fail the probe.
+    env = production_env(
+        DATABASE_URL="postgres://belong@127.0.0.1:1/belong", REDIS_URL="redis://127.0.0.1:1/0", PYTHONPATH=str(ROOT)
+    )
+    result = run([PYTHON, "-c", _WARM_PROBE], env=env, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    templates, threads, sockets = map(int, result.stdout.split())
+    assert templates > 50
+    assert (threads, sockets) == (1, 0)
+
+
+def test_it_preloads_the_app_in_gunicorns_master(monkeypatch):
+    import runpy
+
+    monkeypatch.delenv("WEB_PRELOAD", raising=False)
+    assert runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))["preload_app"] is True
+    monkeypatch.setenv("WEB_PRELOAD", "false")
+    assert runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))["preload_app"] is False

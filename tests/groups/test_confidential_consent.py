@@ -343,3 +343,43 @@ def test_it_does_not_confirm_a_hidden_membership_when_an_admin_adds_the_same_per
     )
     assert duplicate.status_code == 200
     assert "already on this group" in duplicate.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_hides_a_join_in_flight_when_a_shell_makes_the_group_confidential():
+    # A history revert or a shell saves the group without the service: the save waits for the join that
+    # already read the group as open (it holds a KEY SHARE lock until it commits), then hides it too. A
+    # request to join: an active join's count trigger would make the save wait on the row anyway.
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    group = GroupFactory(join_policy=Group.JoinPolicy.APPROVAL)
+    joiner = UserFactory()
+    joined, release = threading.Event(), threading.Event()
+    errors = []
+
+    def join():
+        try:
+            with transaction.atomic():
+                services.group_join(group=group, user=joiner)
+                joined.set()
+                release.wait(timeout=10)  # the caller's transaction is still open
+        except Exception as error:  # any error fails the test below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    joining = threading.Thread(target=join)
+    joining.start()
+    assert joined.wait(timeout=10)
+    threading.Timer(0.5, release.set).start()
+    started = time.monotonic()
+    switched = Group.objects.get(pk=group.pk)
+    switched.is_confidential = True
+    switched.save()
+    assert time.monotonic() - started > 0.3  # it waited for the join's commit
+    joining.join(timeout=30)
+    assert errors == []
+    assert Membership.objects.get(group=group, user=joiner).hidden

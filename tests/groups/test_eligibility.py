@@ -214,3 +214,28 @@ def test_it_lets_leads_keep_a_flagged_member(client):
     assert response.status_code == 302
     membership.refresh_from_db()
     assert membership.eligibility_flagged_at is None
+
+
+def test_it_reads_the_school_rule_from_the_groups_own_query(django_assert_num_queries):
+    # The join view loads the group with its schools' IDs (no prefetch): admitting costs no query, and a
+    # refusal loads the names to explain itself, the same words as with the schools prefetched.
+    north, south = SchoolFactory(name="North High"), SchoolFactory(name="South High")
+    group = GroupFactory()
+    group.eligible_schools.set([north, south])
+    loaded = Group.objects.with_eligible_school_ids().get(pk=group.pk)
+    prefetched = Group.objects.prefetch_related("eligible_schools").get(pk=group.pk)
+    assert sorted(loaded.eligible_school_ids) == sorted([north.pk, south.pk])
+    inside, outside = UserFactory(school=north), UserFactory(school=SchoolFactory())
+    with django_assert_num_queries(0):
+        assert eligibility.check(inside, loaded).outcome == Outcome.JOIN
+    with django_assert_num_queries(1):
+        refused = eligibility.check(outside, loaded)
+    assert refused.outcome == Outcome.REFUSE
+    assert refused.reason == eligibility.check(outside, prefetched).reason
+    assert refused.reason == "This group is open to staff at: North High, South High."
+
+
+def test_it_reads_an_empty_school_rule_as_every_school():
+    group = Group.objects.with_eligible_school_ids().get(pk=GroupFactory().pk)
+    assert group.eligible_school_ids == []
+    assert eligibility.check(UserFactory(school=SchoolFactory()), group).outcome == Outcome.JOIN

@@ -181,3 +181,98 @@ def test_it_answers_a_too_long_request_message_without_joining(client, staff):
     response = client.post(f"/groups/{group.slug}/join/", {"message": "x" * 2001}, follow=True)
     assert "at most 2000 characters" in response.text
     assert not Membership.objects.exists()
+
+
+def test_it_joins_in_seven_queries_inside_a_callers_transaction(django_assert_num_queries):
+    # The caller's transaction makes group_join's a savepoint (2 of the 7): the confidential setting and
+    # the person's place on the roster in one locking read, the leads, the event, the insert, the e-mails.
+    # No second savepoint around the insert and no re-check of the confidential setting after it.
+    group = GroupFactory()
+    LeadFactory(group=group)
+    group = Group.objects.prefetch_related("eligible_schools").get(pk=group.pk)
+    user = UserFactory()
+    with django_assert_num_queries(7):
+        result = services.group_join(group=group, user=user)
+    assert result.created
+    assert not result.membership.hidden
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_keeps_the_callers_transaction_usable_when_a_join_loses_a_race():
+    from django.db import transaction
+
+    group = GroupFactory()
+    user = UserFactory()
+    inserted, release = threading.Event(), threading.Event()
+
+    def theirs():
+        # Another request inserts the same membership and commits only once this one is waiting on it.
+        try:
+            with transaction.atomic():
+                MembershipFactory(group=group, user=user)
+                inserted.set()
+                release.wait(timeout=10)
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=theirs)
+    other.start()
+    assert inserted.wait(timeout=10)
+    threading.Timer(0.5, release.set).start()
+    with transaction.atomic():
+        # The roster read sees nothing (theirs is not committed); the insert waits on the unique index,
+        # then fails inside group_join's savepoint, not in the caller's transaction.
+        result = services.group_join(group=group, user=user)
+        assert not result.created
+        assert Membership.objects.filter(group=group, user=user).count() == 1  # the transaction still works
+    other.join(timeout=30)
+    assert result.membership.pk == Membership.objects.get(group=group, user=user).pk
+    assert MembershipEvent.objects.filter(group=group).count() == 0  # the lost join's event went with it
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_hides_a_join_that_waited_for_the_director_to_make_the_group_confidential():
+    import time
+
+    from django.db import transaction
+
+    from tests.factories import DirectorFactory
+
+    group = GroupFactory()
+    LeadFactory(group=group)
+    stale = Group.objects.get(pk=group.pk)  # read before the switch, as the join view did
+    joiner = UserFactory()
+    director = DirectorFactory()
+    results, errors = [], []
+
+    def join():
+        try:
+            results.append(services.group_join(group=stale, user=joiner))
+        except Exception as error:  # any error fails the test below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    joining = threading.Thread(target=join)
+    with transaction.atomic():
+        services.group_set_confidential(group=group, confidential=True, by=director)
+        joining.start()
+        time.sleep(0.5)
+        assert results == []  # the join waits on the director's row lock
+    joining.join(timeout=30)
+    assert errors == []
+    assert results[0].membership.hidden
+    assert Membership.objects.get(group=group, user=joiner).hidden
+
+
+def test_it_joins_with_one_post_in_few_queries(client, staff, group, django_assert_num_queries):
+    LeadFactory(group=group)
+    client.force_login(staff)
+    client.get("/")  # the session and the user are cached, as for someone who has been reading the site
+    # The group with its schools' IDs (1), then the join inside the test's transaction (7, see above).
+    # It was 12: the schools' prefetch, the roster read, a savepoint of its own (2) and the confidential
+    # re-check went; the locking read came.
+    with django_assert_num_queries(8):
+        response = client.post(f"/groups/{group.slug}/join/")
+    assert response.status_code == 302
+    assert Membership.objects.get(group=group, user=staff).status == Membership.Status.ACTIVE
