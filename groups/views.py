@@ -90,7 +90,9 @@ def detail(request, slug):
         if Group.objects.listed().filter(slug=slug, public_schedule=True).exists():
             return redirect(reverse("meetings:public_schedule", args=[slug]))
         return redirect_to_login(request.get_full_path())
-    group = access.get_group_for_viewer(request, slug)
+    # The schools' ids ride on the group's query: enough to decide the viewer's standing; their names are
+    # read by the page itself (once per version when the page is shared).
+    group = access.get_group_for_viewer(request, slug, schools=False)
     if not group.is_confidential and all(name == "page" for name in request.GET):
         return _shared_group_page(request, group)
     context = selectors.group_page(request.user, group, members_page=request.GET.get("page"))
