@@ -25,6 +25,7 @@ confidential group's member names).
 
 from __future__ import annotations
 
+import gzip
 import re
 import secrets
 from collections.abc import Callable, Hashable
@@ -38,6 +39,7 @@ from django.middleware.csrf import get_token
 from django.template import Context
 from django.template.loader import get_template
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString, mark_safe
 
 from .fragments import FragmentStore, row_digest
@@ -217,3 +219,41 @@ def _viewer_context(request: HttpRequest) -> Context:
 def clear() -> None:
     """Forget every shared page of this process (tests; a deploy starts empty anyway)."""
     _pages.clear()
+    _precompressed.clear()
+
+
+# --- Whole pages kept compressed ---------------------------------------------------------------------
+
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
+@dataclass(frozen=True)
+class Precompressed:
+    """A page that is the same for every visitor (the public plan: 165 KB at district size), kept with its
+    gzip encoding so a browser gets ~25 KB without compressing per request and without a proxy doing it.
+    Only for pages holding nothing secret: compressing a secret beside text an attacker can reflect is
+    what BREACH exploits, and these pages hold neither."""
+
+    body: bytes
+    gzipped: bytes
+
+    @classmethod
+    def of(cls, body: bytes) -> Precompressed:
+        return cls(body=body, gzipped=gzip.compress(body, compresslevel=6, mtime=0))
+
+    def response(self, request: HttpRequest) -> HttpResponse:
+        if _ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+            response = HttpResponse(self.gzipped)
+            response["Content-Encoding"] = "gzip"
+        else:
+            response = HttpResponse(self.body)
+        patch_vary_headers(response, ("Accept-Encoding",))
+        return response
+
+
+_precompressed = FragmentStore(max_entries=200)
+
+
+def precompressed_page(key: Hashable, render: Callable[[], bytes]) -> Precompressed:
+    """The page under `key` (which must name everything it shows), kept in this process with its gzip."""
+    return _precompressed.get_or_render(key, lambda: Precompressed.of(render()))

@@ -20,7 +20,8 @@ function init(args)
   method = os.getenv("BENCH_METHOD") or "GET"
   body = os.getenv("BENCH_BODY")
   if body == "" then body = nil end
-  base_headers = {}
+  -- What every browser sends: pages the portal keeps compressed (the public plan) answer in gzip.
+  base_headers = {["Accept-Encoding"] = "gzip, deflate, br"}
   for line in (os.getenv("BENCH_HEADERS") or ""):gmatch("[^\n]+") do
     local name, value = line:match("^([^:]+):%s*(.*)$")
     if name then base_headers[name] = value end

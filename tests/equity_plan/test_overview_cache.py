@@ -4,6 +4,7 @@ Plan.content_version is kept by database triggers, so every way of writing a pla
 admin, deletes, QuerySet.update, bulk_create) shows on the very next page view.
 """
 
+import gzip
 from datetime import date
 
 import pytest
@@ -359,3 +360,21 @@ def test_it_serves_the_overview_while_the_cache_is_down(client, small_plan, sett
     with connection.cursor() as cursor:
         cursor.execute("UPDATE equity_plan_actionitem SET percent_complete = 70")
     assert "70% complete" in page(client, small_plan)
+
+
+def test_it_sends_the_visitors_page_compressed_to_a_browser_that_accepts_it(client, small_plan):
+    plain = client.get(f"/plan/{small_plan.slug}/")
+    compressed = client.get(f"/plan/{small_plan.slug}/", headers={"accept-encoding": "gzip, deflate, br"})
+    assert "Content-Encoding" not in plain
+    assert compressed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in compressed["Vary"] and "Accept-Encoding" in plain["Vary"]
+    assert gzip.decompress(compressed.content) == plain.content
+    assert len(compressed.content) < len(plain.content) / 3
+
+
+def test_it_compresses_the_new_page_after_an_edit(client, small_plan):
+    headers = {"accept-encoding": "gzip"}
+    before = gzip.decompress(client.get(f"/plan/{small_plan.slug}/", headers=headers).content).decode()
+    Workstream.objects.filter(plan=small_plan).update(title="Recruiting Panel", title_en="Recruiting Panel")
+    after = gzip.decompress(client.get(f"/plan/{small_plan.slug}/", headers=headers).content).decode()
+    assert "Hiring Panel" in before and "Recruiting Panel" in after and "Hiring Panel" not in after
