@@ -33,6 +33,17 @@ CREATE TRIGGER groups_group_content_version BEFORE INSERT OR UPDATE ON groups_gr
     FOR EACH ROW EXECUTE FUNCTION groups_group_next_content_version();
 UPDATE groups_group SET content_version = 0;
 
+-- The directory's version is MAX(content_version), read from this index. A deleted group leaves no row to
+-- renumber, so its statement renumbers the first remaining group instead: the maximum moves all the same.
+CREATE INDEX groups_group_content_version_idx ON groups_group (content_version);
+CREATE FUNCTION groups_group_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE groups_group SET content_version = 0 WHERE id = (SELECT min(id) FROM groups_group);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER groups_group_deleted AFTER DELETE ON groups_group
+    FOR EACH STATEMENT EXECUTE FUNCTION groups_group_deleted();
+
 CREATE FUNCTION groups_touch_groups_of_schools() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
@@ -97,6 +108,9 @@ DROP FUNCTION groups_touch_groups_of_renamed_schools();
 DROP TRIGGER groups_group_eligible_schools_touch_insert ON groups_group_eligible_schools;
 DROP TRIGGER groups_group_eligible_schools_touch_delete ON groups_group_eligible_schools;
 DROP FUNCTION groups_touch_groups_of_schools();
+DROP TRIGGER groups_group_deleted ON groups_group;
+DROP FUNCTION groups_group_deleted();
+DROP INDEX groups_group_content_version_idx;
 DROP TRIGGER groups_group_content_version ON groups_group;
 DROP FUNCTION groups_group_next_content_version();
 DROP SEQUENCE groups_group_content_version;

@@ -241,3 +241,13 @@ def test_it_keeps_each_leads_token_out_of_the_stored_roster(client, circle):
     for key, page in shared_pages._pages._items.items():
         if key[1][0] == "groups.roster":
             assert _csrf_tokens(page.html) <= {shared_pages.slot("csrf")}
+
+
+def test_it_drops_a_deleted_group_from_the_next_directory_view(client, circle):
+    other = GroupFactory(name="Garden Club", slug="garden-club")
+    client.force_login(UserFactory())
+    assert "Garden Club" in client.get("/groups/").text
+    other.delete()
+    assert "Garden Club" not in client.get("/groups/").text
+    circle.delete()  # the last group: the directory is empty, not the page kept from before
+    assert "Readers Circle" not in client.get("/groups/").text
