@@ -73,8 +73,7 @@ def directory_listing():
 
 def listing_version() -> int:
     """Changes whenever any group's card could: a group's content_version, kept by triggers, moves with its
-    row, schools, memberships and meetings, and a deletion renumbers another group (migration 0010). Read
-    from the index on the column, whatever the table's size."""
+    row, schools, memberships and meetings, and a deletion renumbers another group (migration 0010)."""
     return Group.objects.aggregate(latest=Max("content_version"))["latest"] or 0
 
 

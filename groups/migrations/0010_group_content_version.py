@@ -33,9 +33,11 @@ CREATE TRIGGER groups_group_content_version BEFORE INSERT OR UPDATE ON groups_gr
     FOR EACH ROW EXECUTE FUNCTION groups_group_next_content_version();
 UPDATE groups_group SET content_version = 0;
 
--- The directory's version is MAX(content_version), read from this index. A deleted group leaves no row to
--- renumber, so its statement renumbers the first remaining group instead: the maximum moves all the same.
-CREATE INDEX groups_group_content_version_idx ON groups_group (content_version);
+-- The directory's version is MAX(content_version). A deleted group leaves no row to renumber, so its
+-- statement renumbers the first remaining group instead: the maximum moves all the same. No index on the
+-- column: every join renumbers its group, and an indexed column changing makes each of those updates a
+-- non-HOT one that writes every index of the table (its full-text GIN index included), ~5x the cost;
+-- a scan of a few hundred group rows for the maximum costs less.
 CREATE FUNCTION groups_group_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE groups_group SET content_version = 0 WHERE id = (SELECT min(id) FROM groups_group);
@@ -110,7 +112,6 @@ DROP TRIGGER groups_group_eligible_schools_touch_delete ON groups_group_eligible
 DROP FUNCTION groups_touch_groups_of_schools();
 DROP TRIGGER groups_group_deleted ON groups_group;
 DROP FUNCTION groups_group_deleted();
-DROP INDEX groups_group_content_version_idx;
 DROP TRIGGER groups_group_content_version ON groups_group;
 DROP FUNCTION groups_group_next_content_version();
 DROP SEQUENCE groups_group_content_version;
