@@ -44,24 +44,39 @@ def card_body(group) -> SafeString:
     return mark_safe(body.replace(_COUNT_MARK, conditional_escape(member_count_text(group.member_count))))  # noqa: S308 - the fragment was escaped when rendered; the count is escaped here
 
 
+_CSRF_IN_FOOTER = "belong-group-card-csrf-" + secrets.token_hex(8)
+_footers = FragmentStore(max_entries=2000)
+
+
 def card_footers(request, groups) -> None:
-    """Set each group's `card_footer`: the viewer's standing, rendered once per distinct standing within this
-    one request and completed with each group's slug and name. Nothing here outlives the request, so no
-    viewer's standing ever reaches another's page."""
+    """Set each group's `card_footer`: the viewer's standing and what they may do.
+
+    A footer depends on nothing but the standing (status and role in the group, the eligibility outcome
+    and its reason), the language and the page it sends back to, so it is rendered once per those in the
+    process and completed per request with the group's slug and name and this request's CSRF token. The
+    stored HTML names no one: two viewers with the same standing in a group see the same footer.
+    """
     template = get_template("groups/_card_action.html").template
-    base = {"request": request, "csrf_token": get_token(request)}
-    rendered: dict[tuple, str] = {}
+    path = request.get_full_path()
+    language = translation.get_language()
+    token = get_token(request)
     for group in groups:
         decision = group.decision
-        key = (group.my_status, group.my_role, decision.outcome, str(decision.reason))
-        html = rendered.get(key)
-        if html is None:
+        standing = (group.my_status, group.my_role, str(decision.outcome), str(decision.reason))
+
+        def render(decision=decision, group=group) -> str:
             stand_in = SimpleNamespace(
                 slug=_SLUG_MARK, name=_NAME_MARK, my_status=group.my_status, my_role=group.my_role, decision=decision
             )
-            html = rendered[key] = template.render(Context({**base, "group": stand_in}))
+            page = SimpleNamespace(get_full_path=lambda: path)
+            context = {"request": page, "csrf_token": _CSRF_IN_FOOTER, "group": stand_in}
+            return template.render(Context(context))
+
+        html = _footers.get_or_render(("groups.card_footer", language, path, standing), render)
         group.card_footer = mark_safe(  # noqa: S308 - rendered with autoescaping; the name is escaped here
-            html.replace(_SLUG_MARK, group.slug).replace(_NAME_MARK, conditional_escape(group.name))
+            html.replace(_SLUG_MARK, group.slug)
+            .replace(_NAME_MARK, conditional_escape(group.name))
+            .replace(_CSRF_IN_FOOTER, token)
         )
 
 

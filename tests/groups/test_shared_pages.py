@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import JobRole
 from belong import shared_pages
+from groups import fragments as group_fragments
 from groups import services
 from groups.models import Group, Membership
 from tests.factories import SchoolFactory, UserFactory
@@ -87,10 +88,15 @@ def test_it_gives_each_viewer_their_own_standing_token_and_name(client, circle):
     assert "You are a member" not in theirs
     assert "Join" in theirs
     assert _csrf_tokens(theirs) and not (_csrf_tokens(theirs) & _csrf_tokens(mine))
-    # The stored page holds slots, never a viewer's name, address or token.
+    # The stored page holds slots, never a viewer's name, address or token; the stored footers, markers.
     for page in shared_pages._pages._items.values():
         assert "Mira" not in page.html and "Oscar" not in page.html
         assert not _csrf_tokens(page.html) - {shared_pages.slot("csrf")}
+    footers = list(group_fragments._footers._items.values())
+    assert footers
+    for footer in footers:
+        assert _csrf_tokens(footer) <= {group_fragments._CSRF_IN_FOOTER}
+        assert "Readers Circle" not in footer
 
 
 def test_it_decides_eligibility_per_viewer_on_a_shared_page(client, circle):
