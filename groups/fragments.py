@@ -102,8 +102,11 @@ def card_footer_slots(request, cards: list[CardFacts], standing: dict[int, tuple
     """This viewer's footer for each card of a shared directory page, by slot name: their standing in the
     group (from `standing`, their own memberships) and what they may do, decided from the kept rules."""
     viewed = []
+    decisions: dict[Rules, object] = {}  # many groups share their rules (open to all staff, say)
     for card in cards:
         status, role = standing.get(card.pk, (None, None))
+        if card.rules not in decisions:
+            decisions[card.rules] = decide(request.user, card.rules)
         viewed.append(
             SimpleNamespace(
                 pk=card.pk,
@@ -111,7 +114,7 @@ def card_footer_slots(request, cards: list[CardFacts], standing: dict[int, tuple
                 name=card.name,
                 my_status=status,
                 my_role=role,
-                decision=decide(request.user, card.rules),
+                decision=decisions[card.rules],
             )
         )
     card_footers(request, viewed)

@@ -10,7 +10,8 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Page
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db import connection
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
@@ -71,20 +72,25 @@ def directory_listing():
     return Group.objects.listed().prefetch_related("eligible_schools").order_by("status", translated_order("name"))
 
 
-def listing_version() -> int:
-    """Changes whenever any group's card could: a group's content_version, kept by triggers, moves with its
-    row, schools, memberships and meetings, and a deletion renumbers another group (migration 0010)."""
-    return Group.objects.aggregate(latest=Max("content_version"))["latest"] or 0
+def listing_version_and_standing(user) -> tuple[int, dict[int, tuple[str, str]]]:
+    """What a shared directory view reads, in one round trip: the listing's version, which changes whenever
+    any group's card could (a group's content_version, kept by triggers, moves with its row, schools,
+    memberships and meetings, and a deletion renumbers another group: migration 0010), and the viewer's
+    (status, role) in every group they have a membership of, by group id.
 
-
-def standing_of(user) -> dict[int, tuple[str, str]]:
-    """The viewer's (status, role) in every group they have a membership of, by group id."""
-    return {
-        group_id: (status, role)
-        for group_id, status, role in Membership.objects.filter(user_id=user.pk).values_list(
-            "group_id", "status", "role"
+    Raw SQL: the ORM cannot put an aggregate over one table beside the rows of another in one statement,
+    and this runs on every directory view. The LEFT JOIN from one row answers the version when the viewer
+    has no membership at all.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT MAX(content_version) FROM groups_group), m.group_id, m.status, m.role"
+            " FROM (SELECT 1) AS one LEFT JOIN groups_membership m ON m.user_id = %s",
+            [user.pk],
         )
-    }
+        rows = cursor.fetchall()
+    version = rows[0][0] or 0
+    return version, {group_id: (status, role) for _, group_id, status, role in rows if group_id is not None}
 
 
 def search(queryset, text: str):

@@ -71,9 +71,9 @@ def _shared_directory(request):
         context = {"filter": filterset, "page": page, "groups": page.object_list}
         return shared_pages.SharedContent(context, data=[fragments.card_facts(group) for group in page.object_list])
 
-    key = ("groups.directory", selectors.listing_version())
-    page = shared_pages.lookup(request, "groups/directory.html", key, build)
-    footers = fragments.card_footer_slots(request, page.data, selectors.standing_of(request.user))
+    version, standing = selectors.listing_version_and_standing(request.user)
+    page = shared_pages.lookup(request, "groups/directory.html", ("groups.directory", version), build)
+    footers = fragments.card_footer_slots(request, page.data, standing)
     return shared_pages.finish(request, page, footers)
 
 
