@@ -143,7 +143,9 @@ class SharedContent:
     expires_at: datetime | None = None
 
 
-_pages = FragmentStore(max_entries=2000)
+# Pages are 20-80 KB: 600 of them is ~30 MB a worker (50 at most), the current versions of the pages being read
+# (older versions are never asked for again and fall out first).
+_pages = FragmentStore(max_entries=600)
 
 
 def lookup(request: HttpRequest, template_name: str, key: Hashable, build: Callable[[], SharedContent]) -> SharedPage:
@@ -153,6 +155,7 @@ def lookup(request: HttpRequest, template_name: str, key: Hashable, build: Calla
         template_name,
         key,
         translation.get_language(),
+        timezone.get_current_timezone_name(),  # dates on the page (the district's zone today)
         request.get_full_path(),
         viewer_flags(request.user),
         row_digest(site_settings),

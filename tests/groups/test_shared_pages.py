@@ -217,7 +217,7 @@ def test_it_stores_pages_per_language_and_viewer_role(client, circle):
     client.force_login(UserFactory(is_staff=True))
     client.get("/groups/")
     directory_keys = [key for key in _stored_keys() if key[1][0] == "groups.directory"]
-    assert {(key[2], key[4]) for key in directory_keys} == {
+    assert {(key[2], key[5]) for key in directory_keys} == {
         ("en", (True, False, False)),
         ("es", (True, False, False)),
         ("en", (True, False, True)),
