@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import io
-import time
 from datetime import date
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import JobRole, User
 from accounts.staff_import import staff_import
@@ -237,8 +238,13 @@ def test_it_marks_an_existing_unverified_address_verified(school):
     assert EmailAddress.objects.get(user=user).verified
 
 
+# Speed lives in bench/run, not in a timed test (a loaded CI machine fails one by chance): what keeps a
+# district-size import fast is that its queries come in batches, which this pins whatever the machine.
+IMPORT_QUERY_CEILING = 60  # 29 today for 10,000 new people: one per batch, never one per row
+
+
 @pytest.mark.slow
-def test_it_imports_ten_thousand_rows_quickly(school, signals_received, django_capture_on_commit_callbacks):
+def test_it_imports_ten_thousand_rows_in_batches(school, signals_received, django_capture_on_commit_callbacks):
     schools = [school, *SchoolFactory.create_batch(9)]
     roles = [role.label for role in JobRole]
     rows = [
@@ -250,22 +256,20 @@ def test_it_imports_ten_thousand_rows_quickly(school, signals_received, django_c
     UserFactory(email="gone@district.example")
     content = roster_csv(rows)
 
-    started = time.monotonic()
-    with django_capture_on_commit_callbacks(execute=True):
+    with CaptureQueriesContext(connection) as first_queries, django_capture_on_commit_callbacks(execute=True):
         first = staff_import(content, full=True, dry_run=False)
-    first_seconds = time.monotonic() - started
 
     assert first.ok, first.errors[:5]
     assert first.counts() == {"created": 10_000, "updated": 0, "unchanged": 0, "deactivated": 1, "reactivated": 0}
     assert len(signals_received[0]["created_ids"]) == 10_000
     assert EmailAddress.objects.filter(verified=True, email__startswith="person").count() == 10_000
-    assert first_seconds < 30
+    assert len(first_queries) < IMPORT_QUERY_CEILING, len(first_queries)
 
     rows[0]["job_role"] = "principal"
-    started = time.monotonic()
-    again = staff_import(roster_csv(rows), full=True, dry_run=False)
-    assert time.monotonic() - started < 30
+    with CaptureQueriesContext(connection) as again_queries:
+        again = staff_import(roster_csv(rows), full=True, dry_run=False)
     assert again.counts() == {"created": 0, "updated": 1, "unchanged": 9_999, "deactivated": 0, "reactivated": 0}
+    assert len(again_queries) < IMPORT_QUERY_CEILING, len(again_queries)
 
 
 def test_the_command_prints_counts_and_honours_dry_run(school, tmp_path):
