@@ -1,9 +1,12 @@
-"""Directory cards rendered once per group and language (belong.fragments), finished per request.
+"""Directory cards and roster rows rendered once (belong.fragments), finished where they are placed.
 
-A card's body (mark, name, summary, tags, public-schedule link) is the same for every viewer and is
-reused; its member count changes with every join and, for a confidential group, must never sit in
-shared HTML, so the body holds a marker and each request writes the count in. The card's footer (the
-viewer's standing, join button, CSRF token) is never shared: the template renders it per request.
+A card's body (mark, name, summary, tags, public-schedule link) is the same for every viewer and is kept
+per group row and language; its member count changes with every join, so the body holds a marker and the
+count is written in when the card is placed: per request on a searched directory, once per listing version
+on the shared directory page (belong.shared_pages), which signed-in staff only see and whose version moves
+with every join. A card's footer (the viewer's standing and join button) is kept per standing, language
+and page, naming no one; the group's slug and name and the CSRF token are written in per request.
+Roster rows are kept per membership and user row; a confidential group's rows never are.
 """
 
 from __future__ import annotations
