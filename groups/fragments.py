@@ -47,7 +47,9 @@ def card_body(group) -> SafeString:
     return mark_safe(body.replace(_COUNT_MARK, conditional_escape(member_count_text(group.member_count))))  # noqa: S308 - the fragment was escaped when rendered; the count is escaped here
 
 
-_CSRF_IN_FOOTER = "belong-group-card-csrf-" + secrets.token_hex(8)
+# Card footers and roster rows hold forms; the kept HTML holds this marker instead of a form token and
+# each request writes its own in (a token must never travel from one person's page to another's).
+_CSRF_MARK = "belong-group-csrf-" + secrets.token_hex(8)
 _footers = FragmentStore(max_entries=2000)
 
 
@@ -72,14 +74,14 @@ def card_footers(request, groups) -> None:
                 slug=_SLUG_MARK, name=_NAME_MARK, my_status=group.my_status, my_role=group.my_role, decision=decision
             )
             page = SimpleNamespace(get_full_path=lambda: path)
-            context = {"request": page, "csrf_token": _CSRF_IN_FOOTER, "group": stand_in}
+            context = {"request": page, "csrf_token": _CSRF_MARK, "group": stand_in}
             return template.render(Context(context))
 
         html = _footers.get_or_render(("groups.card_footer", language, path, standing), render)
         group.card_footer = mark_safe(  # noqa: S308 - rendered with autoescaping; the name is escaped here
             html.replace(_SLUG_MARK, group.slug)
             .replace(_NAME_MARK, conditional_escape(group.name))
-            .replace(_CSRF_IN_FOOTER, token)
+            .replace(_CSRF_MARK, token)
         )
 
 
@@ -139,9 +141,6 @@ def about(group, eligible_schools) -> SafeString:
     return mark_safe(html)  # noqa: S308 - rendered by the template engine with autoescaping
 
 
-# A roster row holds a form token in each of its forms; the shared HTML holds this marker instead and each
-# request writes its own token in (a token must never travel from one lead's page to another's).
-_CSRF_MARK = "belong-roster-csrf-" + secrets.token_hex(8)
 # A row is ~1 kB: a lead paging through a 40,000-member roster in two languages keeps the store full
 # at a few MB per process; the LRU drops the pages nobody is reading.
 _roster_rows = FragmentStore(max_entries=5000)

@@ -122,15 +122,15 @@ def _shared_group_page(request, group: Group):
     standing = (
         (membership.status, membership.role, membership.visible_to_members, membership.hidden) if membership else None
     )
+    pending_count = selectors.pending_count(user, group) if can_manage_roster else 0
+    # Whether they lead or are an active member is in `standing`.
     viewer = (
         standing,
         (decision.outcome, decision.reason),
         can_manage_roster,
         access.can_see_member_names(user, group),
-        access.is_active_member(user, group),
         access.can_see_leads(user, group),
-        access.is_lead(user, group),
-        selectors.pending_count(user, group) if can_manage_roster else 0,
+        pending_count,
     )
 
     def build() -> shared_pages.SharedContent:
@@ -147,7 +147,7 @@ def _shared_group_page(request, group: Group):
             )
             if standing
             else None,
-            pending_count=viewer[-1],
+            pending_count=pending_count,
             decision=decision,
             join_form=JoinForm(),
             upcoming_meetings=upcoming,

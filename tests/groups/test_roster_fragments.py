@@ -33,7 +33,7 @@ def _roster(client, group: Group) -> str:
     response = client.get(f"/groups/{group.slug}/roster/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "belong-roster-csrf-" not in html  # every marker was replaced by the viewer's token
+    assert fragments._CSRF_MARK not in html  # every marker was replaced by the viewer's token
     return html
 
 
@@ -134,7 +134,7 @@ def test_two_leads_of_one_group_each_get_their_own_token_and_own_row(normal):
     assert first_secrets == {first_client.cookies["csrftoken"].value}
     assert second_secrets == {second_client.cookies["csrftoken"].value}
     for html in fragments._roster_rows._items.values():  # the shared HTML holds the marker, never a token
-        assert all(token.startswith("belong-roster-csrf-") for token in TOKEN.findall(html))
+        assert all(token == fragments._CSRF_MARK for token in TOKEN.findall(html))
 
     # Each lead's own row has no actions; the other's has them. Two "own" rows were added, no more.
     assert "Remove" not in _row(first_page, "Lena Normal-Lead") and "Remove" in _row(first_page, "Sam Second-Lead")
