@@ -14,6 +14,7 @@ from belong import shared_pages
 from groups import fragments as group_fragments
 from groups import services
 from groups.models import Group, Membership
+from tests.comments.test_privacy import dump_cache
 from tests.factories import SchoolFactory, UserFactory
 from tests.meetings.factories import schedule
 
@@ -95,7 +96,7 @@ def test_it_gives_each_viewer_their_own_standing_token_and_name(client, circle):
     footers = list(group_fragments._footers._items.values())
     assert footers
     for footer in footers:
-        assert _csrf_tokens(footer) <= {group_fragments._CSRF_IN_FOOTER}
+        assert _csrf_tokens(footer) <= {group_fragments._CSRF_MARK}
         assert "Readers Circle" not in footer
 
 
@@ -257,3 +258,18 @@ def test_it_drops_a_deleted_group_from_the_next_directory_view(client, circle):
     assert "Garden Club" not in client.get("/groups/").text
     circle.delete()  # the last group: the directory is empty, not the page kept from before
     assert "Readers Circle" not in client.get("/groups/").text
+
+
+def test_it_keeps_the_names_on_shared_pages_out_of_redis(client, circle):
+    """Someone holding the Redis data (a dump, a replica) learns nothing from pages shared by many viewers:
+    they are kept in the web process only. The member below never signs in, so no entry of theirs exists."""
+    MembershipFactory(
+        group=circle, visible_to_members=True, user=UserFactory(full_name="Quincy Quietly", email="qq@example.org")
+    )
+    client.force_login(MembershipFactory(group=circle).user)
+    assert "Quincy Quietly" in client.get(circle.get_absolute_url()).text
+    client.force_login(circle.memberships.get(role=Membership.Role.LEAD).user)
+    assert "qq@example.org" in client.get(f"/groups/{circle.slug}/roster/").text
+    client.get("/groups/")
+    stored = dump_cache()
+    assert "Quincy" not in stored and "qq@example.org" not in stored
