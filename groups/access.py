@@ -15,9 +15,14 @@ The rules:
 
 from __future__ import annotations
 
+import functools
+
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+
+from belong.rows import RowReader
 
 from .models import Group, Membership
 
@@ -81,15 +86,60 @@ def can_see_leads(user, group: Group) -> bool:
 def get_group_for_viewer(request, slug: str, *, schools: bool = True) -> Group:
     """The group a signed-in viewer may see: 404 when unknown, or archived and not theirs to see.
 
-    With `schools` the eligible schools come prefetched (pages that list them); without, only their IDs
-    ride on the group's query (`eligible_school_ids`), enough for `eligibility.check`: a join saves a query.
+    With `schools` the eligible schools come prefetched (pages that list them). Without, the group's row,
+    its schools' IDs (`eligible_school_ids`, enough for `eligibility.check`) and the viewer's own
+    membership come in one statement (`_group_and_viewer`), and `membership_of` then asks nothing more.
     """
     if not request.user.is_authenticated:
         raise PermissionDenied
-    groups = Group.objects.prefetch_related("eligible_schools") if schools else Group.objects.with_eligible_school_ids()
-    group: Group = get_object_or_404(groups, slug=slug)
+    if schools:
+        group: Group = get_object_or_404(Group.objects.prefetch_related("eligible_schools"), slug=slug)
+    else:
+        group = _group_and_viewer(slug, request.user)
     if group.status == Group.Status.ARCHIVED and not (request.user.is_equity_director or is_lead(request.user, group)):
         raise Http404
+    return group
+
+
+@functools.cache
+def _group_and_viewer_statement() -> tuple[str, RowReader[Group], RowReader[Membership]]:
+    groups, memberships = RowReader(Group, "g"), RowReader(Membership, "m")
+    schools = Group.eligible_schools.through._meta
+    # Names from the models' own metadata, never from input: the values go as parameters.
+    sql = (
+        f"SELECT {groups.columns},"  # noqa: S608
+        f' ARRAY(SELECT s."school_id" FROM "{schools.db_table}" s WHERE s."group_id" = g."id"),'
+        f" {memberships.columns}"
+        f' FROM "{Group._meta.db_table}" g'
+        f' LEFT JOIN "{Membership._meta.db_table}" m ON m."group_id" = g."id" AND m."user_id" = %s'
+        ' WHERE g."slug" = %s'
+    )
+    return sql, groups, memberships
+
+
+def _group_and_viewer(slug: str, user) -> Group:
+    """The group with `slug`, its `eligible_school_ids` and the viewer's membership (kept for
+    `membership_of`), in one round trip; 404 when there is no such group.
+
+    Hand-written because the group page and a join read it on every request, and compiling the ORM's query
+    for a 73-column row (every translation) with an array of the schools cost several times running it
+    (`belong.rows`); the membership needs a second query through the ORM.
+    """
+    sql, groups, memberships = _group_and_viewer_statement()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, slug])
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404
+    group = groups.build(row[: groups.width])
+    group.eligible_school_ids = row[groups.width]
+    membership_values = row[groups.width + 1 :]
+    if user.is_active:
+        membership = None
+        if membership_values[memberships.attnames.index("id")] is not None:  # NULL: no membership
+            membership = memberships.build(membership_values)
+            Membership.group.field.set_cached_value(membership, group)
+        group._viewer_memberships = {user.pk: membership}
     return group
 
 

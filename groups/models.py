@@ -184,6 +184,9 @@ class Group(models.Model):
 
     # Not a column: groups.access keeps the viewers' memberships here for the life of this instance.
     _viewer_memberships: dict[int, Membership | None]
+    # Not a column: the schools' ids, when the group's query carried them (with_eligible_school_ids, or
+    # groups.access's own statement); eligibility.rules_of reads the schools otherwise.
+    eligible_school_ids: list[int]
 
     class Meta:
         ordering = ["name"]

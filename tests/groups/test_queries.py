@@ -21,13 +21,13 @@ DIRECTORY_QUERIES = 3
 # groups, + schools.
 SHARED_DIRECTORY_QUERIES = 1
 SHARED_DIRECTORY_FIRST_QUERIES = 4
-# Group page (a member viewing): + group (with its schools' ids), + the viewer's membership, + the schools'
-# names (the group here is open to one school the viewer does not work at: the refusal names it). The first
-# viewer of a version with that standing also pays for the page: + its schools, + leads, + a page of listed
-# members, + the next meetings (from the meetings app). The count is a column. A confidential group's page
-# is never shared.
-GROUP_PAGE_QUERIES = 3
-GROUP_PAGE_FIRST_QUERIES = 7
+# Group page (a member viewing): + group with its schools' ids and the viewer's membership (one statement,
+# groups.access._group_and_viewer), + the schools' names (the group here is open to one school the viewer
+# does not work at: the refusal names it). The first viewer of a version with that standing also pays for
+# the page: + its schools, + leads, + a page of listed members, + the next meetings (from the meetings app).
+# The count is a column. A confidential group's page is never shared.
+GROUP_PAGE_QUERIES = 2
+GROUP_PAGE_FIRST_QUERIES = 6
 # Roster: + group, + the viewer's lead membership, + the queues' counts, + leads, + the waiting requests,
 # + flagged, + invited, + a page of members (counted from the column; a search adds a COUNT), + the audit row
 # every view of names writes (who, when, which group, how many rows: the Trust issue asks for it). A queue
