@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
@@ -57,7 +59,17 @@ class SiteSettings(models.Model):
 
     @classmethod
     def current(cls) -> SiteSettings:
-        cached = cache.get(cls.CACHE_KEY)
+        return cls._loaded(cache.get(cls.CACHE_KEY))
+
+    @classmethod
+    def current_with(cls, keys: list[str]) -> tuple[SiteSettings, dict[str, Any]]:
+        """The settings and whatever the cache holds at `keys`, in one round trip: for a page that reads both
+        on every view (the comment form and its open topics)."""
+        found = cache.get_many([cls.CACHE_KEY, *keys])
+        return cls._loaded(found.pop(cls.CACHE_KEY, None)), found
+
+    @classmethod
+    def _loaded(cls, cached: SiteSettings | None) -> SiteSettings:
         if cached is None:
             # Without the logo's bytes: every page reads this row, only the logo view needs them.
             cached = cls.objects.defer("logo").filter(pk=1).first()
