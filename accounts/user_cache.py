@@ -35,14 +35,14 @@ USER_CACHE_SECONDS_DEFAULT = 300
 _PREFIX = "auth:user:v3:"  # v2: no password hash in the entry
 
 
-def _key(user_id) -> str:
+def key_of(user_id: int) -> str:
     return f"{_PREFIX}{user_id}"
 
 
 def get(user_id):
     """The cached user, or None (not cached, Redis away, or an id that is not a number)."""
     try:
-        entry = cache.get(_key(int(user_id)))
+        entry = cache.get(key_of(int(user_id)))
     except (TypeError, ValueError):
         return None
     if not isinstance(entry, dict):
@@ -72,12 +72,12 @@ def put(user) -> None:
     }
     if getattr(user, "_is_equity_director", None) is not None:
         entry["is_equity_director"] = user._is_equity_director
-    cache.set(_key(user.pk), entry, timeout=getattr(settings, "USER_CACHE_SECONDS", USER_CACHE_SECONDS_DEFAULT))
+    cache.set(key_of(user.pk), entry, timeout=getattr(settings, "USER_CACHE_SECONDS", USER_CACHE_SECONDS_DEFAULT))
 
 
 def forget(*user_ids) -> None:
     """Drop these people's cached rows now and again at commit (a request may have re-read the old row)."""
-    keys = [_key(user_id) for user_id in user_ids if user_id is not None]
+    keys = [key_of(user_id) for user_id in user_ids if user_id is not None]
     if not keys:
         return
     cache.delete_many(keys)

@@ -10,3 +10,12 @@ class BelongConfig(AppConfig):
         # The outbox queues its delivery task by name; importing the tasks here registers it in every
         # process (web, worker, shell), so an eager run (tests, local) finds it too.
         from . import tasks  # noqa: F401
+        from .cache import read_ahead_for_signed_in
+
+        read_ahead_for_signed_in(_site_settings_key)
+
+
+def _site_settings_key(user_id: int) -> list[str]:
+    from .models import SiteSettings
+
+    return [SiteSettings.CACHE_KEY]

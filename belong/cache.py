@@ -14,10 +14,12 @@ pause the cache: it is tried again on the next call.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import threading
 import time
+from collections.abc import Callable, Iterable, Iterator
 
 from django.conf import settings
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -129,6 +131,70 @@ class ReusingRedisCacheClient(RedisCacheClient):
         return client
 
 
+# --- Values read ahead for one request ---------------------------------------------------------------
+#
+# A signed-in page reads, one after the other, the person's cached user, the site settings and the header's
+# unread count: three round trips to Redis after the session's own. `read_ahead` reads them in one MGET as
+# the request starts (belong.middleware.ReadAheadMiddleware, with the keys the apps register below), and
+# `get` answers those keys from it for the rest of the request. Any write to a key through the cache (a
+# person's entry forgotten, a count cleared) drops it from what was read ahead, so the request then sees
+# Redis as it is. One request per thread at a time (gunicorn's gthread workers), so a thread-local is enough.
+
+_read_ahead = threading.local()
+_MISSING = object()
+_signed_in_keys: list[Callable[[int], Iterable[str]]] = []
+
+
+def read_ahead_for_signed_in(keys: Callable[[int], Iterable[str]]) -> None:
+    """Register the cache keys a signed-in person's pages read on every request, given their id (apps call
+    this from their AppConfig.ready)."""
+    if keys not in _signed_in_keys:
+        _signed_in_keys.append(keys)
+
+
+def signed_in_keys(user_id: int) -> list[str]:
+    return [key for keys in _signed_in_keys for key in keys(user_id)]
+
+
+def begin_read_ahead(keys: list[str]) -> None:
+    """Until `end_read_ahead`, `cache.get(key)` for these keys answers from one `get_many` made now (a miss
+    included: it is not asked again)."""
+    from django.core.cache import cache
+
+    found = cache.get_many(keys) if keys else {}
+    _read_ahead.values = {key: found.get(key, _MISSING) for key in keys}
+
+
+def end_read_ahead() -> None:
+    _read_ahead.values = None
+
+
+@contextlib.contextmanager
+def read_ahead(keys: list[str]) -> Iterator[None]:
+    begin_read_ahead(keys)
+    try:
+        yield
+    finally:
+        end_read_ahead()
+
+
+def _forget_read_ahead(keys) -> None:
+    values = getattr(_read_ahead, "values", None)
+    if values:
+        for key in keys:
+            values.pop(key, None)
+
+
+def _dropping_read_ahead(method, *, many: bool = False):
+    @functools.wraps(method)
+    def wrapper(self, key_or_keys, *args, **kwargs):
+        keys = key_or_keys if many else (key_or_keys,)
+        _forget_read_ahead(keys)
+        return method(self, key_or_keys, *args, **kwargs)
+
+    return wrapper
+
+
 class TolerantRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
@@ -142,14 +208,26 @@ class TolerantRedisCache(RedisCache):
 
     # add() is how allauth and the comment form take locks and mark one-time tokens: answering True
     # lets people sign in and send comments during an outage (limits resume when Redis is back).
-    add = _tolerant(lambda *a, **k: True)(RedisCache.add)
-    get = _tolerant(_get_default)(RedisCache.get)
-    set = _tolerant(lambda *a, **k: None)(RedisCache.set)
+    add = _dropping_read_ahead(_tolerant(lambda *a, **k: True)(RedisCache.add))
+    _get = _tolerant(_get_default)(RedisCache.get)
+    set = _dropping_read_ahead(_tolerant(lambda *a, **k: None)(RedisCache.set))
     touch = _tolerant(lambda *a, **k: False)(RedisCache.touch)
-    delete = _tolerant(lambda *a, **k: False)(RedisCache.delete)
+    delete = _dropping_read_ahead(_tolerant(lambda *a, **k: False)(RedisCache.delete))
     get_many = _tolerant(lambda *a, **k: {})(RedisCache.get_many)
     has_key = _tolerant(lambda *a, **k: False)(RedisCache.has_key)
-    set_many = _tolerant(lambda *a, **k: [])(RedisCache.set_many)
-    delete_many = _tolerant(lambda *a, **k: None)(RedisCache.delete_many)
+    set_many = _dropping_read_ahead(_tolerant(lambda *a, **k: [])(RedisCache.set_many), many=True)
+    delete_many = _dropping_read_ahead(_tolerant(lambda *a, **k: None)(RedisCache.delete_many), many=True)
     # incr raises ValueError for a missing key; during an outage there is no counter to bump.
-    incr = _tolerant(lambda *a, **k: 0)(RedisCache.incr)
+    incr = _dropping_read_ahead(_tolerant(lambda *a, **k: 0)(RedisCache.incr))
+
+    def clear(self):
+        if getattr(_read_ahead, "values", None):
+            _read_ahead.values.clear()
+        return super().clear()
+
+    def get(self, key, default=None, version=None):
+        values = getattr(_read_ahead, "values", None)
+        if values and version is None and key in values:
+            value = values[key]
+            return default if value is _MISSING else value
+        return self._get(key, default, version)

@@ -9,8 +9,12 @@ class SpacesConfig(AppConfig):
 
     def ready(self) -> None:
         from belong.admin_privacy import register_private_model
+        from belong.cache import read_ahead_for_signed_in
 
         from . import emails  # noqa: F401  (registers the e-mail kinds with the outbox)
+        from .services import unread_key
+
+        read_ahead_for_signed_in(lambda user_id: [unread_key(user_id)])  # the header's count
         from .models import Announcement, Notification, NotificationPreference, Post, Report, Resource, Thread
 
         # Each of these ties a person to a group: no admin may look people up through them.
