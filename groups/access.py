@@ -148,7 +148,7 @@ def get_group_for_lead(request, slug: str, *, refusal: str = "") -> Group:
     404 when unknown, 403 when not theirs to manage. `refusal` is the 403 page's explanation."""
     if not request.user.is_authenticated:
         raise PermissionDenied(refusal)
-    group = get_object_or_404(Group, slug=slug)
+    group = _group_and_viewer(slug, request.user)  # with the viewer's membership: can_manage_roster asks nothing
     if not can_manage_roster(request.user, group):
         raise PermissionDenied(refusal)
     return group

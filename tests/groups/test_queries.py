@@ -28,16 +28,17 @@ SHARED_DIRECTORY_FIRST_QUERIES = 4
 # The count is a column. A confidential group's page is never shared.
 GROUP_PAGE_QUERIES = 2
 GROUP_PAGE_FIRST_QUERIES = 6
-# Roster: + group, + the viewer's lead membership, + the queues' counts, + leads, + the waiting requests,
-# + flagged, + invited, + a page of members (counted from the column; a search adds a COUNT), + the audit row
-# every view of names writes (who, when, which group, how many rows: the Trust issue asks for it). A queue
-# the counts say is empty is not read: no flags and no invitations waiting (the usual case) is two fewer.
+# Roster: + group with the viewer's lead membership (one statement), + the queues' counts, + leads, + the
+# waiting requests, + flagged, + invited, + a page of members (counted from the column; a search adds a
+# COUNT), + the audit row every view of names writes (who, when, which group, how many rows: the Trust issue
+# asks for it). A queue the counts say is empty is not read: no flags and no invitations waiting (the usual
+# case) is two fewer.
 # Those are paid by the first view of each version of the group (the roster is a shared page, rendered once
-# per version and viewer), by a search, and for a confidential group on every view. Any other view: + group,
-# + the viewer's lead membership, + the audit row.
-ROSTER_QUERIES = 9
-ROSTER_QUERIES_NOTHING_FLAGGED_OR_INVITED = 7
-SHARED_ROSTER_QUERIES = 3
+# per version and viewer), by a search, and for a confidential group on every view. Any other view: + group
+# with the viewer's lead membership, + the audit row.
+ROSTER_QUERIES = 8
+ROSTER_QUERIES_NOTHING_FLAGGED_OR_INVITED = 6
+SHARED_ROSTER_QUERIES = 2
 
 
 def _populate(groups: int, members_each: int):
