@@ -159,6 +159,13 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Django's backend, checking a connection's health only after it sat idle (belong/postgresql/base.py).
 DATABASES["default"]["ENGINE"] = "belong.postgresql"
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+# Parameters bound by the server, and a statement prepared once a connection has run it this many times:
+# PostgreSQL then skips parsing and planning the hot statements (a group's 73-column row, the directory's
+# version). 0 turns preparing off, for a pooler that cannot keep prepared statements (PgBouncer before 1.21,
+# or without max_prepared_statements, in transaction mode).
+DATABASE_PREPARE_THRESHOLD = _int("DATABASE_PREPARE_THRESHOLD", 5)
+DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
+DATABASES["default"]["OPTIONS"]["prepare_threshold"] = DATABASE_PREPARE_THRESHOLD or None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, Celery broker, rate limits. Without REDIS_URL an embedded server runs -----------
