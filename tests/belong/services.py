@@ -105,8 +105,11 @@ def database_url(settings_dict: dict) -> str:
     user = quote(settings_dict.get("USER") or "", safe="")
     password = quote(settings_dict.get("PASSWORD") or "", safe="")
     credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    host = settings_dict.get("HOST") or ""
-    port = settings_dict.get("PORT") or ""
+    # The embedded PostgreSQL's URL names its socket directory as a query parameter (?host=...), which
+    # django-environ passes on as a connection option rather than HOST.
+    options = settings_dict.get("OPTIONS") or {}
+    host = settings_dict.get("HOST") or options.get("host") or ""
+    port = settings_dict.get("PORT") or options.get("port") or ""
     name = quote(settings_dict["NAME"], safe="")
     if host.startswith("/"):  # a unix socket directory, as the embedded PostgreSQL uses
         return f"postgres://{credentials}/{name}?host={quote(host, safe='/')}" + (f"&port={port}" if port else "")
