@@ -163,13 +163,8 @@ def test_it_leaves_a_row_another_transaction_holds_and_sends_it_once_released(co
         for n in range(4)
     )
     held = rows[1]
-    settings_dict = connection.settings_dict
-    with psycopg.connect(
-        host=settings_dict["HOST"],
-        port=settings_dict["PORT"] or 5432,
-        user=settings_dict["USER"],
-        dbname=settings_dict["NAME"],
-    ) as other:
+    # Django's own connection parameters: a TCP server, or the embedded one's socket (given as an option).
+    with psycopg.connect(**connection.get_connection_params()) as other:
         # Another worker, in the middle of sending this row.
         other.execute("SELECT id FROM belong_outboxmessage WHERE id = %s FOR UPDATE", [held.id])
 

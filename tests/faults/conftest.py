@@ -64,7 +64,9 @@ def start_worker(transactional_db, smtp_server, private_redis, tmp_path) -> Call
 @pytest.fixture
 def database_proxy():
     """A TCP forwarder to the test database's PostgreSQL; `connection` is not pointed at it yet."""
-    host = connection.settings_dict.get("HOST") or "127.0.0.1"
+    # The embedded PostgreSQL's socket directory arrives as a connection option, not as HOST.
+    options = connection.settings_dict.get("OPTIONS") or {}
+    host = connection.settings_dict.get("HOST") or options.get("host") or "127.0.0.1"
     if host.startswith("/"):
         pytest.skip("The test database is reached over a unix socket; the proxy forwards TCP.")
     proxy = TCPProxy(host, int(connection.settings_dict.get("PORT") or 5432)).start()
