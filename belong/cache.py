@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -134,11 +135,14 @@ class ReusingRedisCacheClient(RedisCacheClient):
 # --- Values read ahead for one request ---------------------------------------------------------------
 #
 # A signed-in page reads, one after the other, the person's cached user, the site settings and the header's
-# unread count: three round trips to Redis after the session's own. `read_ahead` reads them in one MGET as
-# the request starts (belong.middleware.ReadAheadMiddleware, with the keys the apps register below), and
-# `get` answers those keys from it for the rest of the request. Any write to a key through the cache (a
-# person's entry forgotten, a count cleared) drops it from what was read ahead, so the request then sees
-# Redis as it is. One request per thread at a time (gunicorn's gthread workers), so a thread-local is enough.
+# unread count: three round trips to Redis after the session's own. Once a request has loaded its session
+# (the person is being identified anyway), the first cache read fetches every key the apps register for that
+# person (`read_ahead_for_signed_in`) in one MGET, and `get` answers those keys from it for the rest of the
+# request. A request that never loads its session (a public page a signed-in person opens) reads nothing
+# ahead: read-ahead must not touch the session or the person's entries where the page itself would not,
+# since Redis' idle times would then date a visit. Any write to a key through the cache (a person's entry
+# forgotten, a count cleared) drops it from what was read ahead, so the request then sees Redis as it is.
+# One request per thread at a time (gunicorn's gthread workers), so a thread-local is enough.
 
 _read_ahead = threading.local()
 _MISSING = object()
@@ -156,17 +160,26 @@ def signed_in_keys(user_id: int) -> list[str]:
     return [key for keys in _signed_in_keys for key in keys(user_id)]
 
 
+def read_ahead_once_session_loaded(session) -> None:
+    """Until `end_read_ahead`, the first cache read after `session` has been loaded (by whoever needs it)
+    fetches the signed-in person's registered keys in one round trip (belong.middleware.ReadAheadMiddleware)."""
+    _read_ahead.values = None
+    _read_ahead.session = session
+
+
 def begin_read_ahead(keys: list[str]) -> None:
     """Until `end_read_ahead`, `cache.get(key)` for these keys answers from one `get_many` made now (a miss
     included: it is not asked again)."""
     from django.core.cache import cache
 
+    _read_ahead.session = None
     found = cache.get_many(keys) if keys else {}
     _read_ahead.values = {key: found.get(key, _MISSING) for key in keys}
 
 
 def end_read_ahead() -> None:
     _read_ahead.values = None
+    _read_ahead.session = None
 
 
 @contextlib.contextmanager
@@ -176,6 +189,22 @@ def read_ahead(keys: list[str]) -> Iterator[None]:
         yield
     finally:
         end_read_ahead()
+
+
+def _begin_if_session_loaded() -> None:
+    session = getattr(_read_ahead, "session", None)
+    if session is None or not hasattr(session, "_session_cache"):
+        return  # no session waiting, or not loaded yet: never load it here
+    _read_ahead.session = None
+    accessed = session.accessed  # reading the id is not using the session (no Vary: Cookie for it)
+    user_id = session.get(SESSION_KEY)
+    session.accessed = accessed
+    try:
+        keys = signed_in_keys(int(user_id)) if user_id is not None else []
+    except (TypeError, ValueError):
+        keys = []
+    if keys:
+        begin_read_ahead(keys)
 
 
 def _forget_read_ahead(keys) -> None:
@@ -227,6 +256,9 @@ class TolerantRedisCache(RedisCache):
 
     def get(self, key, default=None, version=None):
         values = getattr(_read_ahead, "values", None)
+        if values is None and getattr(_read_ahead, "session", None) is not None:
+            _begin_if_session_loaded()
+            values = _read_ahead.values
         if values and version is None and key in values:
             value = values[key]
             return default if value is _MISSING else value

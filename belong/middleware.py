@@ -6,7 +6,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import ValidationError
 from django.core.signals import got_request_exception
 from django.db import DataError, InterfaceError, OperationalError
@@ -23,8 +22,8 @@ log = logging.getLogger(__name__)
 
 
 class ReadAheadMiddleware:
-    """For a signed-in request, reads the cache entries every page of theirs needs in one round trip
-    (belong.cache.read_ahead: their user, the site settings, the unread count), after the session's.
+    """For a signed-in request, the cache entries every page of theirs needs come in one round trip after the
+    session's (belong.cache: their user, the site settings, the unread count), once the session is loaded.
 
     Never for the anonymous pages (the comment form, its receipts): they must not so much as read a
     signed-in person's session or user, whose idle time in Redis would then date their visit.
@@ -40,20 +39,8 @@ class ReadAheadMiddleware:
             cache_module.end_read_ahead()
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if settings.SESSION_COOKIE_NAME not in request.COOKIES or is_anonymous_request(request):
-            return None
-        session = request.session
-        # Reading ahead is not using the session: a page that never reads it must not vary on the cookie
-        # (public pages stay cacheable), so the flag is put back as it was.
-        accessed = session.accessed
-        user_id = session.get(SESSION_KEY)
-        session.accessed = accessed
-        try:
-            keys = cache_module.signed_in_keys(int(user_id)) if user_id is not None else []
-        except (TypeError, ValueError):
-            keys = []
-        if keys:
-            cache_module.begin_read_ahead(keys)
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and not is_anonymous_request(request):
+            cache_module.read_ahead_once_session_loaded(request.session)
         return None
 
 

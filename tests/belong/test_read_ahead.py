@@ -10,6 +10,7 @@ from redis import Redis
 from accounts import user_cache
 from belong import cache as cache_module
 from belong.models import SiteSettings
+from belong.sessions import SessionStore
 from spaces.services import unread_key
 from tests.factories import UserFactory
 
@@ -83,6 +84,26 @@ def test_it_reads_a_signed_in_pages_entries_in_one_round_trip(client, monkeypatc
     read_alone = {key.split(":", 2)[2] for key in commands.keys_of("GET")}
     assert not read_alone & read_together
     assert commands.names().count("MGET") == 1
+
+
+def test_it_reads_nothing_of_a_signed_in_person_on_a_page_that_does_not_load_their_session(client, monkeypatch):
+    """The public group list treats everyone as signed out and never loads the session: reading ahead must
+    not load it either, nor refresh the idle time of the person's entries in Redis (that would date the
+    visit for whoever reads the Redis data)."""
+    person = UserFactory()
+    client.force_login(person)
+    client.get("/groups/")  # the person's entries are cached
+    loads = []
+    original_load = SessionStore.load
+    monkeypatch.setattr(SessionStore, "load", lambda self: loads.append(1) or original_load(self))
+    commands = RedisCommands(monkeypatch)
+
+    assert client.get("/groups/public/").status_code == 200
+
+    assert loads == []
+    assert "MGET" not in commands.names()
+    read = {str(key).split(":", 2)[-1] for args in commands.sent for key in args[1:]}
+    assert not read & {user_cache.key_of(person.pk), unread_key(person.pk)}
 
 
 def test_it_reads_nothing_ahead_for_a_visitor(client, monkeypatch):
