@@ -58,8 +58,8 @@ def test_it_guides_a_visitor_through_the_comment_form_sent_empty(page):
     assert not page.title().startswith("Error")
     expect(page.locator(SUMMARY)).to_have_count(0)
     # No browser bubble stops the empty form: the server answers, in the page's language.
-    page.get_by_role("button", name="Send my comment").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send my comment").click()
     assert_summary_guides(page, ["id_topic", "id_body"])
     expect(page.get_by_label("Your comment")).to_have_attribute("required", "")
     assert page.context.cookies() == []
@@ -75,7 +75,7 @@ def test_it_guides_a_lead_through_the_meeting_form_sent_empty(page):
     expect(page.get_by_text("Times are in Eastern Time (New York).")).to_be_visible()
     for name in ["Date (required)", "Starts at", "Ends at"]:
         page.get_by_label(name).fill("")
-    page.get_by_role("button", name="Schedule").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Schedule").click()
     assert_summary_guides(page, ["id_title", "id_date", "id_start_time", "id_end_time", "id_school"])
     assert "America/New_York" not in page.content()
