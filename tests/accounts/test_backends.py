@@ -40,3 +40,27 @@ def test_it_applies_a_change_of_role_on_the_next_request(client):
 
     teacher.groups.clear()
     assert reverse("groups:overview") not in client.get("/me/").content.decode()
+
+
+def test_it_builds_the_same_user_as_the_orm_field_for_field(django_assert_num_queries):
+    # The backend reads the user with a hand-written statement (belong.rows): every column, converted as the
+    # ORM converts it, so nothing differs from User.objects.get().
+    from accounts import user_cache
+    from accounts.models import User
+    from tests.factories import SchoolFactory
+
+    teacher = UserFactory(preferred_name="Sam", school=SchoolFactory(), preferred_language="es")
+    user_cache.forget(teacher.pk)
+    with django_assert_num_queries(1):
+        loaded = DirectorAwareModelBackend().get_user(teacher.pk)
+    expected = User.objects.get(pk=teacher.pk)
+    for field in User._meta.concrete_fields:
+        assert getattr(loaded, field.attname) == getattr(expected, field.attname), field.name
+        assert type(getattr(loaded, field.attname)) is type(getattr(expected, field.attname)), field.name
+    assert loaded._state.adding is False and loaded._state.db == "default"
+    assert loaded.check_password("not it") is False  # the password hash is there, not deferred
+
+
+@pytest.mark.parametrize("user_id", ["", "abc", "1.5", None, "99999999999999999999"])
+def test_it_signs_nobody_in_from_a_session_id_that_is_not_a_user(user_id):
+    assert DirectorAwareModelBackend().get_user(user_id) is None
