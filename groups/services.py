@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from accounts.models import EQUITY_DIRECTOR_GROUP, JobRole, User
 from belong import mail
 from belong.csv_export import csv_lines
 from belong.models import AuditLog
+from belong.rows import RowReader
 
 from . import eligibility, signals
 from .eligibility import Decision, Outcome
@@ -38,16 +40,27 @@ class JoinResult:
         return self.membership is not None and not self.created
 
 
-def _leads(group: Group, *, exclude_user_id: int | None = None):
-    leads = User.objects.filter(
-        memberships__group=group,
-        memberships__role=Membership.Role.LEAD,
-        memberships__status=Membership.Status.ACTIVE,
-        is_active=True,
+@functools.cache
+def _leads_statement() -> tuple[RowReader[User], str]:
+    # By hand (belong.rows): every join reads its group's leads, and compiling the ORM's query for it cost
+    # 0.5 ms of CPU, several times running it. Users are numbered from 1, so 0 excludes nobody.
+    reader = RowReader(User, "u")
+    quote = connection.ops.quote_name
+    statement = (
+        f"SELECT {reader.columns} FROM {quote(User._meta.db_table)} u"  # noqa: S608 (model metadata, no input)
+        f" JOIN {quote(Membership._meta.db_table)} m ON m.user_id = u.id"
+        " WHERE m.group_id = %s AND m.role = %s AND m.status = %s AND u.is_active AND u.id <> %s"
     )
-    if exclude_user_id:
-        leads = leads.exclude(pk=exclude_user_id)
-    return list(leads)
+    return reader, statement
+
+
+def _leads(group: Group, *, exclude_user_id: int | None = None) -> list[User]:
+    reader, statement = _leads_statement()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            statement, [group.pk, Membership.Role.LEAD.value, Membership.Status.ACTIVE.value, exclude_user_id or 0]
+        )
+        return [reader.build(row) for row in cursor.fetchall()]
 
 
 def group_recount_members(*, group_ids: Iterable[int] | None = None) -> int:

@@ -276,3 +276,22 @@ def test_it_joins_with_one_post_in_few_queries(client, staff, group, django_asse
         response = client.post(f"/groups/{group.slug}/join/")
     assert response.status_code == 302
     assert Membership.objects.get(group=group, user=staff).status == Membership.Status.ACTIVE
+
+
+def test_it_reads_the_active_leads_a_join_tells_field_for_field():
+    # services._leads reads by hand (belong.rows): the same users the ORM builds, and only active leads.
+    group = GroupFactory()
+    leads = [LeadFactory(group=group).user for _ in range(2)]
+    LeadFactory(group=group, user=UserFactory(is_active=False))
+    LeadFactory(group=group, status=Membership.Status.PENDING)
+    MembershipFactory(group=group)
+    LeadFactory(group=GroupFactory())
+
+    found = sorted(services._leads(group), key=lambda user: user.pk)
+    assert [user.pk for user in found] == sorted(user.pk for user in leads)
+    for user in found:
+        expected = type(user).objects.get(pk=user.pk)
+        assert {f.attname: getattr(user, f.attname) for f in user._meta.concrete_fields} == {
+            f.attname: getattr(expected, f.attname) for f in user._meta.concrete_fields
+        }
+    assert [user.pk for user in services._leads(group, exclude_user_id=leads[0].pk)] == [leads[1].pk]
