@@ -40,26 +40,40 @@ class JoinResult:
         return self.membership is not None and not self.created
 
 
+_LEAD_ACTIVE = (Membership.Role.LEAD.value, Membership.Status.ACTIVE.value)
+_LEADS_OF = (
+    # The active leads of group {group}, but {excluded} (users are numbered from 1, so 0 excludes nobody).
+    "SELECT {columns} FROM {users} u JOIN {memberships} lm ON lm.user_id = u.id"
+    " WHERE lm.group_id = {group} AND lm.role = %s AND lm.status = %s AND u.is_active AND u.id <> {excluded}"
+)
+
+
 @functools.cache
-def _leads_statement() -> tuple[RowReader[User], str]:
-    # By hand (belong.rows): every join reads its group's leads, and compiling the ORM's query for it cost
-    # 0.5 ms of CPU, several times running it. Users are numbered from 1, so 0 excludes nobody.
+def _leads_statements() -> tuple[RowReader[User], str, str]:
+    """The leads of a group, alone and with a join's locking read of the group (belong.rows).
+
+    By hand: every join reads its group's leads, and compiling the ORM's query for it cost 0.5 ms of CPU,
+    several times running it. The join reads them in the statement that locks the group: one round trip.
+    """
     reader = RowReader(User, "u")
     quote = connection.ops.quote_name
-    statement = (
-        f"SELECT {reader.columns} FROM {quote(User._meta.db_table)} u"  # noqa: S608 (model metadata, no input)
-        f" JOIN {quote(Membership._meta.db_table)} m ON m.user_id = u.id"
-        " WHERE m.group_id = %s AND m.role = %s AND m.status = %s AND u.is_active AND u.id <> %s"
+    users, memberships = quote(User._meta.db_table), quote(Membership._meta.db_table)
+    alone = _LEADS_OF.format(columns=reader.columns, users=users, memberships=memberships, group="%s", excluded="%s")
+    # One row per lead (or one row of NULLs for a group without any): the group's confidential setting and
+    # the joiner's membership, if any, ride on each.
+    lateral = _LEADS_OF.format(columns="u.*", users=users, memberships=memberships, group="g.id", excluded="%s")
+    with_lock = (
+        f"SELECT g.is_confidential, (SELECT m.id FROM {memberships} m WHERE m.group_id = g.id"  # noqa: S608
+        f" AND m.user_id = %s), {reader.columns} FROM {quote(Group._meta.db_table)} g"
+        f" LEFT JOIN LATERAL ({lateral}) u ON true WHERE g.id = %s FOR KEY SHARE OF g"
     )
-    return reader, statement
+    return reader, alone, with_lock
 
 
 def _leads(group: Group, *, exclude_user_id: int | None = None) -> list[User]:
-    reader, statement = _leads_statement()
+    reader, statement, _with_lock = _leads_statements()
     with connection.cursor() as cursor:
-        cursor.execute(
-            statement, [group.pk, Membership.Role.LEAD.value, Membership.Status.ACTIVE.value, exclude_user_id or 0]
-        )
+        cursor.execute(statement, [group.pk, *_LEAD_ACTIVE, exclude_user_id or 0])
         return [reader.build(row) for row in cursor.fetchall()]
 
 
@@ -110,16 +124,15 @@ def _join(*, group: Group, user: User, message: str, decision: Decision) -> Join
     # does not conflict with the count trigger's update of the row (nor with the insert's own foreign-key
     # check, which takes the same lock).
     # Raw SQL because the ORM offers FOR UPDATE and FOR NO KEY UPDATE only, and either would queue joins.
+    # The same statement reads the group's leads, whom the e-mails below tell (without the joiner).
+    reader, _alone, with_lock = _leads_statements()
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT g.is_confidential, (SELECT m.id FROM groups_membership m WHERE m.group_id = g.id"
-            " AND m.user_id = %s) FROM groups_group g WHERE g.id = %s FOR KEY SHARE OF g",
-            [user.pk, group.pk],
-        )
-        row = cursor.fetchone()
-    if row is None:
+        cursor.execute(with_lock, [user.pk, *_LEAD_ACTIVE, user.pk, group.pk])
+        rows = cursor.fetchall()
+    if not rows:
         raise Group.DoesNotExist("The group was deleted while the person was joining it.")
-    is_confidential, existing_id = row
+    is_confidential, existing_id = rows[0][:2]
+    leads = [reader.build(row[2:]) for row in rows if row[2] is not None]  # row[2] is the lead's id
     if existing_id is not None:
         existing = Membership.objects.select_for_update().filter(pk=existing_id).first()
         if existing is not None:
@@ -136,7 +149,6 @@ def _join(*, group: Group, user: User, message: str, decision: Decision) -> Join
     # joins to one group queue on that row lock until each commits. So everything that can come first
     # does: the leads are read, and the growth-chart event written, before the insert; after it only the
     # e-mails remain.
-    leads = _leads(group, exclude_user_id=user.pk)
     if joins:
         _count(group, +1)
     try:

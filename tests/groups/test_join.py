@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from accounts.models import JobRole
+from belong.models import OutboxMessage
 from groups import services
 from groups.models import Group, Membership, MembershipEvent
 from tests.factories import AdministratorFactory, UserFactory
@@ -169,8 +170,6 @@ def test_it_makes_one_membership_when_two_joins_race(policy):
     assert sorted(r.created for r in results) == [False, True]
     assert {r.membership.pk for r in results} == {Membership.objects.get(user=user).pk}
     # One welcome and one note to the lead, not two.
-    from belong.models import OutboxMessage
-
     assert OutboxMessage.objects.filter(recipient=user).count() == 1
     assert MembershipEvent.objects.filter(group=group).count() == (1 if policy == Group.JoinPolicy.OPEN else 0)
 
@@ -183,15 +182,15 @@ def test_it_answers_a_too_long_request_message_without_joining(client, staff):
     assert not Membership.objects.exists()
 
 
-def test_it_joins_in_seven_queries_inside_a_callers_transaction(django_assert_num_queries):
-    # The caller's transaction makes group_join's a savepoint (2 of the 7): the confidential setting and
-    # the person's place on the roster in one locking read, the leads, the event, the insert, the e-mails.
+def test_it_joins_in_six_queries_inside_a_callers_transaction(django_assert_num_queries):
+    # The caller's transaction makes group_join's a savepoint (2 of the 6): the confidential setting, the
+    # person's place on the roster and the leads in one locking read, the event, the insert, the e-mails.
     # No second savepoint around the insert and no re-check of the confidential setting after it.
     group = GroupFactory()
     LeadFactory(group=group)
     group = Group.objects.prefetch_related("eligible_schools").get(pk=group.pk)
     user = UserFactory()
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         result = services.group_join(group=group, user=user)
     assert result.created
     assert not result.membership.hidden
@@ -269,10 +268,10 @@ def test_it_joins_with_one_post_in_few_queries(client, staff, group, django_asse
     LeadFactory(group=group)
     client.force_login(staff)
     client.get("/")  # the session and the user are cached, as for someone who has been reading the site
-    # The group with its schools' IDs (1), then the join inside the test's transaction (7, see above).
+    # The group with its schools' IDs (1), then the join inside the test's transaction (6, see above).
     # It was 12: the schools' prefetch, the roster read, a savepoint of its own (2) and the confidential
-    # re-check went; the locking read came.
-    with django_assert_num_queries(8):
+    # re-check went; the locking read came, and took the leads' read in.
+    with django_assert_num_queries(7):
         response = client.post(f"/groups/{group.slug}/join/")
     assert response.status_code == 302
     assert Membership.objects.get(group=group, user=staff).status == Membership.Status.ACTIVE
@@ -295,3 +294,17 @@ def test_it_reads_the_active_leads_a_join_tells_field_for_field():
             f.attname: getattr(expected, f.attname) for f in user._meta.concrete_fields
         }
     assert [user.pk for user in services._leads(group, exclude_user_id=leads[0].pk)] == [leads[1].pk]
+
+
+@pytest.mark.parametrize("leads", [0, 1, 3])
+def test_it_tells_exactly_the_active_leads_read_with_the_lock(leads):
+    # The join reads the leads in its locking statement: one row per lead, or one row of NULLs.
+    group = GroupFactory()
+    expected = {LeadFactory(group=group).user.email for _ in range(leads)}
+    LeadFactory(group=group, user=UserFactory(is_active=False))
+    joiner = UserFactory()
+    result = services.group_join(group=group, user=joiner)
+    assert result.created
+    told = OutboxMessage.objects.filter(kind="groups.lead_new_member").values_list("to_email", flat=True)
+    assert set(told) == expected and len(told) == leads
+    assert OutboxMessage.objects.filter(kind="groups.joined", to_email=joiner.email).count() == 1
