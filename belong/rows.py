@@ -15,6 +15,8 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
+from django.db.models.expressions import DatabaseDefault
+from django.db.models.fields import AutoFieldMixin
 
 
 class RowReader[M: Model]:
@@ -52,12 +54,13 @@ class RowReader[M: Model]:
 
 
 class RowWriter[M: Model]:
-    """Inserts instances of `model` with one hand-written INSERT a chunk, as `bulk_create` writes them.
+    """Inserts instances of `model` with hand-written INSERTs, as the ORM writes them.
 
-    For the small inserts on a hot path (a join's growth-chart event and e-mails), where compiling the
-    ORM's INSERT cost more than running it. Each value goes through the field's own `pre_save` and
-    `get_db_prep_save`, as the ORM's; columns the database fills (the id, `db_default`s) are left to it.
-    Unlike `bulk_create` it sends no signal (neither does bulk_create) and does not read back the ids.
+    For the small inserts on a hot path (a join's membership, growth-chart event and e-mails), where
+    compiling the ORM's INSERT cost more than running it. Each value goes through the field's own
+    `pre_save` and `get_db_prep_save`, as the ORM's; an auto-numbered id is left to the database, and so is
+    a `db_default` the instance did not set (DEFAULT). Like `bulk_create` it sends no signal, so it is only
+    for models nothing listens to.
     """
 
     CHUNK_ROWS = 1000  # well under PostgreSQL's 65,535 parameters a statement for any of our tables
@@ -68,24 +71,57 @@ class RowWriter[M: Model]:
         self.fields = [
             field
             for field in opts.concrete_fields
-            if not field.db_returning and not field.has_db_default() and not field.generated
+            if not field.generated and not (field.primary_key and isinstance(field, AutoFieldMixin))
         ]
         self._table = opts.db_table
         self._columns = [field.column for field in self.fields]
+        self._pk_column = opts.pk.column
+
+    def _statement(self, objects: Sequence[M], connection) -> tuple[str, list[Any]]:
+        rows, params = [], []
+        for instance in objects:
+            marks = []
+            for field in self.fields:
+                value = field.pre_save(instance, True)
+                if isinstance(value, DatabaseDefault):
+                    marks.append("DEFAULT")
+                else:
+                    marks.append("%s")
+                    params.append(field.get_db_prep_save(value, connection))
+            rows.append(f"({', '.join(marks)})")
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(column) for column in self._columns)
+        return f"INSERT INTO {quote(self._table)} ({columns}) VALUES {', '.join(rows)}", params  # noqa: S608
 
     def insert(self, objects: Sequence[M], *, using: str = DEFAULT_DB_ALIAS) -> int:
-        """Write `objects`; returns how many rows were written."""
+        """Write `objects` (their ids are not read back); returns how many rows were written."""
         connection = connections[using]
-        quote = connection.ops.quote_name
-        head = f"INSERT INTO {quote(self._table)} ({', '.join(quote(c) for c in self._columns)}) VALUES "  # noqa: S608
-        row = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
         with connection.cursor() as cursor:
             for start in range(0, len(objects), self.CHUNK_ROWS):
-                chunk = objects[start : start + self.CHUNK_ROWS]
-                params = [
-                    field.get_db_prep_save(field.pre_save(instance, True), connection)
-                    for instance in chunk
-                    for field in self.fields
-                ]
-                cursor.execute(head + ", ".join([row] * len(chunk)), params)
+                cursor.execute(*self._statement(objects[start : start + self.CHUNK_ROWS], connection))
         return len(objects)
+
+    def insert_one(
+        self, instance: M, *, along: Sequence[tuple[RowWriter, Sequence[Model]]] = (), using: str = DEFAULT_DB_ALIAS
+    ) -> M:
+        """Write `instance` and set its id, with `along`'s rows written by the same statement.
+
+        One round trip: each of `along` is a data-modifying WITH clause of the statement that inserts
+        `instance`, so a constraint that refuses any row (a unique one, say) refuses them all, as one
+        statement. `along` is for a few rows each, not for chunks.
+        """
+        connection = connections[using]
+        clauses, params = [], []
+        for position, (writer, objects) in enumerate(along):
+            if objects:
+                sql, values = writer._statement(objects, connection)
+                clauses.append(f"w{position} AS ({sql})")
+                params += values
+        sql, values = self._statement([instance], connection)
+        prefix = f"WITH {', '.join(clauses)} " if clauses else ""
+        with connection.cursor() as cursor:
+            cursor.execute(f"{prefix}{sql} RETURNING {connection.ops.quote_name(self._pk_column)}", params + values)
+            (instance.pk,) = cursor.fetchone()
+        instance._state.adding = False
+        instance._state.db = using
+        return instance

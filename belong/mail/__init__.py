@@ -46,16 +46,29 @@ from .kinds import (
     site_domain,
     unsubscribe_token,
 )
-from .outbox import DELIVER_BATCH_TASK, deliver, enqueue, enqueue_kinds, enqueue_many, queue_delivery, sweep
+from .outbox import (
+    DELIVER_BATCH_TASK,
+    OUTBOX_ROWS,
+    Outgoing,
+    deliver,
+    enqueue,
+    enqueue_kinds,
+    enqueue_many,
+    outgoing,
+    queue_delivery,
+    sweep,
+)
 from .smtp import PossiblyDelivered, reply_of, return_path, row_id_from_return_path
 from .states import due_messages, due_resends, suppress
 
 __all__ = [
     "DELIVER_BATCH_TASK",
+    "OUTBOX_ROWS",
     "UNSUBSCRIBE_SALT",
     "_KINDS",
     "Kind",
     "OutboxEmail",
+    "Outgoing",
     "PossiblyDelivered",
     "RenderCache",
     "Rendered",
@@ -68,6 +81,7 @@ __all__ = [
     "enqueue_kinds",
     "enqueue_many",
     "message_id",
+    "outgoing",
     "queue_delivery",
     "register",
     "reply_of",

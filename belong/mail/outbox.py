@@ -8,6 +8,7 @@ import smtplib
 import uuid
 from collections.abc import Iterable
 from concurrent.futures import Future
+from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum
 from typing import Any
@@ -105,21 +106,45 @@ def _outbox_rows(batch, kind, recipients, context, dedupe_key, language) -> list
     return rows
 
 
-def enqueue_kinds(*, parts: Iterable[tuple[str, Iterable]], context: dict[str, Any] | None = None) -> int:
-    """Queue several kinds of e-mail with one context as one insert and one delivery batch, in the caller's
-    transaction: a join's welcome to the person and its notice to the leads cost one round trip and one
-    publish instead of two of each. `parts` is (kind, recipients) pairs; no dedupe keys."""
+# Writes outbox rows by hand (belong.rows): a join's e-mails are on its hot path, and compiling the ORM's
+# bulk INSERT cost more than running it.
+OUTBOX_ROWS = RowWriter(OutboxMessage)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """Outbox rows built, one delivery batch, not yet written.
+
+    For a caller that writes them in a statement of its own (`RowWriter.insert_one(..., along=[(
+    mail.OUTBOX_ROWS, outgoing.rows)])`) and then calls `written()`, which queues their delivery for when the
+    transaction commits.
+    """
+
+    batch: uuid.UUID
+    rows: list[OutboxMessage]
+
+    def written(self) -> None:
+        if self.rows:
+            batch = self.batch
+            transaction.on_commit(lambda: publish_in_background(queue_delivery, batch))
+
+
+def outgoing(*, parts: Iterable[tuple[str, Iterable]], context: dict[str, Any] | None = None) -> Outgoing:
+    """The rows `enqueue_kinds` would write, for a caller that writes them itself."""
     batch = uuid.uuid4()
     rows = [row for kind, recipients in parts for row in _outbox_rows(batch, kind, recipients, context, None, None)]
-    if not rows:
-        return 0
-    # By hand: this is a join's insert, and compiling the ORM's bulk INSERT cost more than running it.
-    _OUTBOX_ROWS.insert(rows)
-    transaction.on_commit(lambda: publish_in_background(queue_delivery, batch))
-    return len(rows)
+    return Outgoing(batch, rows)
 
 
-_OUTBOX_ROWS = RowWriter(OutboxMessage)
+def enqueue_kinds(*, parts: Iterable[tuple[str, Iterable]], context: dict[str, Any] | None = None) -> int:
+    """Queue several kinds of e-mail with one context as one insert and one delivery batch, in the caller's
+    transaction: a welcome to a person and its notice to the leads cost one round trip and one publish
+    instead of two of each. `parts` is (kind, recipients) pairs; no dedupe keys."""
+    queued = outgoing(parts=parts, context=context)
+    if queued.rows:
+        OUTBOX_ROWS.insert(queued.rows)
+        queued.written()
+    return len(queued.rows)
 
 
 # The Celery task that delivers a batch, by name: belong.tasks imports this module, never the reverse

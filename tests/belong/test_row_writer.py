@@ -6,11 +6,11 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from belong.models import OutboxMessage
 from belong.rows import RowWriter
-from groups.models import MembershipEvent
+from groups.models import Membership, MembershipEvent
 from tests.factories import UserFactory
 from tests.groups.factories import GroupFactory
 
@@ -50,13 +50,64 @@ def test_it_writes_what_bulk_create_writes(django_assert_num_queries):
         assert message.context["names"] == ["Zoë", "李"]
 
 
-def test_it_leaves_the_id_and_database_defaults_to_the_database():
+def test_it_leaves_the_id_and_unset_database_defaults_to_the_database():
+    user = UserFactory()
     writer = RowWriter(OutboxMessage)
-    assert "id" not in writer._columns and "created_at" not in writer._columns
+    assert "id" not in writer._columns
+    sql, _params = writer._statement([_outbox(uuid.uuid4(), user)], connection)
+    assert "DEFAULT" in sql  # created_at: db_default=Now(), never set by Python
     group = GroupFactory()
     RowWriter(MembershipEvent).insert([MembershipEvent(group=group, change=1), MembershipEvent(group=group, change=-1)])
     assert sorted(MembershipEvent.objects.filter(group=group).values_list("change", flat=True)) == [-1, 1]
     assert MembershipEvent.objects.filter(group=group, at__isnull=True).count() == 0
+
+
+def test_it_writes_a_value_set_for_a_field_with_a_database_default():
+    # Membership.hidden has db_default=False: a True set by Python must reach the row, as with the ORM.
+    group, user = GroupFactory(), UserFactory()
+    membership = RowWriter(Membership).insert_one(Membership(group=group, user=user, hidden=True))
+    assert Membership.objects.get(pk=membership.pk).hidden is True
+
+
+def test_it_writes_one_row_and_its_companions_in_one_statement(django_assert_num_queries):
+    group, user = GroupFactory(), UserFactory()
+    batch = uuid.uuid4()
+    membership = Membership(group=group, user=user, status=Membership.Status.ACTIVE, request_message="Hola")
+    with django_assert_num_queries(1):
+        RowWriter(Membership).insert_one(
+            membership,
+            along=[
+                (RowWriter(MembershipEvent), [MembershipEvent(group=group, change=1)]),
+                (RowWriter(OutboxMessage), [_outbox(batch, user), _outbox(batch, user, "x")]),
+                (RowWriter(OutboxMessage), []),
+            ],
+        )
+    assert membership.pk is not None and not membership._state.adding and membership._state.db == "default"
+    stored = Membership.objects.get(pk=membership.pk)
+    assert (stored.group_id, stored.user_id, stored.request_message, stored.created_at) == (
+        group.pk,
+        user.pk,
+        "Hola",
+        membership.created_at,
+    )
+    assert MembershipEvent.objects.filter(group=group).count() == 1
+    assert OutboxMessage.objects.filter(batch=batch).count() == 2
+
+
+def test_it_writes_none_of_the_rows_when_the_statement_is_refused():
+    group, user = GroupFactory(), UserFactory()
+    Membership.objects.create(group=group, user=user)
+    batch = uuid.uuid4()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RowWriter(Membership).insert_one(
+            Membership(group=group, user=user),
+            along=[
+                (RowWriter(MembershipEvent), [MembershipEvent(group=group, change=1)]),
+                (RowWriter(OutboxMessage), [_outbox(batch, user)]),
+            ],
+        )
+    assert not MembershipEvent.objects.filter(group=group).exists()
+    assert not OutboxMessage.objects.filter(batch=batch).exists()
 
 
 def test_it_writes_large_lists_in_chunks(monkeypatch):
