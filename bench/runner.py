@@ -748,7 +748,9 @@ def _pages(args, large, lead, viewer, superuser, join_group, threads: int) -> li
         .exclude(email__in=[FIXTURE["superuser"], FIXTURE["viewer"]])
         .order_by("?")
     )
-    people = list(eligible[: 300 * args.duration + 600])
+    # Enough people that no wrk thread comes back to one already joined at up to 600 joins a second (wrk
+    # gives each thread its own share of the pool, and one that has walked its share starts it again).
+    people = list(eligible[: 600 * args.duration + 600])
     person_keys = make_sessions(people)
     token_body = urlencode({"csrfmiddlewaretoken": csrf, "message": ""})
     entries = [(cookie_for(person_keys[p.pk], csrf), token_body) for p in people]
