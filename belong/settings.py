@@ -568,6 +568,10 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
+# Every change's reason is kept whole in its history row: an allocation's or an expense's reason may be
+# 300 characters, and simple_history's default column holds 100 (a longer one answered 500).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 # Sessions are read from Redis and written to both Redis and PostgreSQL: a signed-in request makes no
 # session query, and a Redis restart or outage loses no one's sign-in (the database copy answers). Django's
 # cached_db with the cache entry named after a keyed hash of the session key, never the key (belong.sessions).

@@ -171,3 +171,17 @@ def test_it_keeps_a_requests_history_with_who_and_when(client, world, director):
     # The director's decisions are signed; who asked is not named (it would say who belongs to the group).
     assert director.display_name in history and world.lead.display_name not in history
     assert "decision: partly" in history
+
+
+def test_it_keeps_a_reason_of_any_length_the_form_takes_whole_in_the_history(client, world, director):
+    # The form takes 300 characters; simple_history's reason column held 100, so a long reason answered 500.
+    reason = "Added a speaker series and a second family night; " * 6
+    client.force_login(director)
+    response = client.post(
+        f"/funding/cycles/{world.cycle.pk}/allocate/",
+        {"group": world.group.pk, "amount": "1300.00", "reason": reason[:300]},
+    )
+    assert response.status_code in (200, 302)
+    allocation = Allocation.objects.get(cycle=world.cycle, group=world.group)
+    assert allocation.amount_cents == 130_000
+    assert allocation.history.latest("history_date").history_change_reason == reason[:300].strip()
