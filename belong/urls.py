@@ -13,6 +13,10 @@ admin.site.site_title = "Belong"
 
 urlpatterns = [
     path("", include("home.urls")),
+    # Before the apps mounted at the root (meetings, impact): the public plan is the most visited page after
+    # the home page, and each of their 20-odd patterns was tried before it on every view. Nothing else
+    # begins with "plan/".
+    path("plan/", include("equity_plan.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("branding.css", views.branding_css, name="branding_css"),
@@ -23,7 +27,6 @@ urlpatterns = [
     path("groups/", include("groups.urls")),
     path("", include("meetings.urls")),
     path("", include("impact.urls")),
-    path("plan/", include("equity_plan.urls")),
     path("delivery/", include("belong.delivery_urls")),
     path("funding/", include("funding.urls")),
     path("spaces/", include("spaces.urls")),
