@@ -20,11 +20,11 @@ from django.db.models.fields import AutoFieldMixin
 
 
 class RowReader[M: Model]:
-    """Reads every concrete column of `model` from a table aliased `alias` in a statement."""
+    """Reads every concrete column of `model` (but `defer`'s, left deferred) from a table aliased `alias`."""
 
-    def __init__(self, model: type[M], alias: str) -> None:
+    def __init__(self, model: type[M], alias: str, *, defer: tuple[str, ...] = ()) -> None:
         self.model = model
-        self.fields = model._meta.concrete_fields
+        self.fields = [field for field in model._meta.concrete_fields if field.name not in defer]
         self.attnames = [field.attname for field in self.fields]
         self.columns = ", ".join(f'{alias}."{field.column}"' for field in self.fields)
         self.width = len(self.fields)

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods
 
 from belong import shared_pages
 from belong.csv_export import csv_response
-from belong.models import SiteSettings
 
 from . import access, selectors, services
 from .forms import (
@@ -45,13 +44,13 @@ OVERVIEW_CACHE_SECONDS = 24 * 60 * 60
 
 
 def plan_detail(request, slug):
-    plan = access.get_plan_for_reader(request, slug)
+    plan, site_settings = access.get_plan_and_site_settings_for_reader(request, slug)
     if _is_plain_public_visit(request):
         # Parents and the community all see the same page: kept whole, under a key that moves with the
         # plan's rows, the language, the footer's settings and the release.
         # Each process keeps it with its gzip encoding (no 165 KB read from Redis per view); Redis still
         # spares the other processes the rendering.
-        key = selectors.public_page_cache_key(plan, SiteSettings.current())
+        key = selectors.public_page_cache_key(plan, site_settings)
 
         def render_page() -> bytes:
             html = cache.get(key)

@@ -48,3 +48,29 @@ def test_it_answers_404_for_an_unknown_or_unpublished_plan():
     for slug in ("no-such-plan", draft.slug):
         with pytest.raises(Http404):
             access.get_plan_for_reader(_visitor(), slug)
+
+
+def test_it_reads_the_site_settings_with_the_plan_as_the_orm_builds_them(django_assert_num_queries):
+    from belong.models import SiteSettings
+
+    plan = PlanFactory(is_published=True)
+    SiteSettings.objects.update_or_create(
+        pk=1, defaults={"district_name": "Harbor Unified", "contact_name": "Equity office", "logo": b"\x89PNG"}
+    )
+    with django_assert_num_queries(1):
+        read_plan, read_settings = access.get_plan_and_site_settings_for_reader(_visitor(), plan.slug)
+    assert read_plan.pk == plan.pk
+    expected = SiteSettings.objects.get(pk=1)
+    for field in SiteSettings._meta.concrete_fields:
+        if field.name != "logo":  # left deferred, as SiteSettings.current() leaves it
+            assert getattr(read_settings, field.attname) == getattr(expected, field.attname), field.attname
+    assert "logo" in read_settings.get_deferred_fields()
+
+
+def test_it_falls_back_to_the_cached_settings_when_the_site_has_no_settings_row_yet():
+    from belong.models import SiteSettings
+
+    SiteSettings.objects.all().delete()
+    plan = PlanFactory(is_published=True)
+    _plan, site_settings = access.get_plan_and_site_settings_for_reader(_visitor(), plan.slug)
+    assert site_settings.pk == 1 and SiteSettings.objects.filter(pk=1).exists()
