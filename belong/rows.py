@@ -13,10 +13,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
 from django.db.models.expressions import DatabaseDefault
 from django.db.models.fields import AutoFieldMixin
+from django.db.models.signals import post_save, pre_save
 
 
 class RowReader[M: Model]:
@@ -59,8 +61,8 @@ class RowWriter[M: Model]:
     For the small inserts on a hot path (a join's membership, growth-chart event and e-mails), where
     compiling the ORM's INSERT cost more than running it. Each value goes through the field's own
     `pre_save` and `get_db_prep_save`, as the ORM's; an auto-numbered id is left to the database, and so is
-    a `db_default` the instance did not set (DEFAULT). Like `bulk_create` it sends no signal, so it is only
-    for models nothing listens to.
+    a `db_default` the instance did not set (DEFAULT). Like `bulk_create` it sends no signal, so it refuses a
+    model that has a pre_save or post_save receiver: one added later would otherwise be skipped in silence.
     """
 
     CHUNK_ROWS = 1000  # well under PostgreSQL's 65,535 parameters a statement for any of our tables
@@ -78,6 +80,10 @@ class RowWriter[M: Model]:
         self._pk_column = opts.pk.column
 
     def _statement(self, objects: Sequence[M], connection) -> tuple[str, list[Any]]:
+        if pre_save.has_listeners(self.model) or post_save.has_listeners(self.model):
+            raise ImproperlyConfigured(
+                f"{self.model.__name__} has save signal receivers, which RowWriter would skip: use the ORM."
+            )
         rows, params = [], []
         for instance in objects:
             marks = []

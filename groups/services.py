@@ -42,9 +42,9 @@ class JoinResult:
 
 _LEAD_ACTIVE = (Membership.Role.LEAD.value, Membership.Status.ACTIVE.value)
 _LEADS_OF = (
-    # The active leads of group {group}, but {excluded} (users are numbered from 1, so 0 excludes nobody).
+    # The active leads of group {group} but one person (users are numbered from 1, so 0 excludes nobody).
     "SELECT {columns} FROM {users} u JOIN {memberships} lm ON lm.user_id = u.id"
-    " WHERE lm.group_id = {group} AND lm.role = %s AND lm.status = %s AND u.is_active AND u.id <> {excluded}"
+    " WHERE lm.group_id = {group} AND lm.role = %s AND lm.status = %s AND u.is_active AND u.id <> %s"
 )
 
 
@@ -58,10 +58,10 @@ def _leads_statements() -> tuple[RowReader[User], str, str]:
     reader = RowReader(User, "u")
     quote = connection.ops.quote_name
     users, memberships = quote(User._meta.db_table), quote(Membership._meta.db_table)
-    alone = _LEADS_OF.format(columns=reader.columns, users=users, memberships=memberships, group="%s", excluded="%s")
+    alone = _LEADS_OF.format(columns=reader.columns, users=users, memberships=memberships, group="%s")
     # One row per lead (or one row of NULLs for a group without any): the group's confidential setting and
     # the joiner's membership, if any, ride on each.
-    lateral = _LEADS_OF.format(columns="u.*", users=users, memberships=memberships, group="g.id", excluded="%s")
+    lateral = _LEADS_OF.format(columns="u.*", users=users, memberships=memberships, group="g.id")
     with_lock = (
         f"SELECT g.is_confidential, (SELECT m.id FROM {memberships} m WHERE m.group_id = g.id"  # noqa: S608
         f" AND m.user_id = %s), {reader.columns} FROM {quote(Group._meta.db_table)} g"
@@ -94,8 +94,7 @@ _MEMBERSHIP_ROWS = RowWriter(Membership)
 
 
 def _count(group: Group, change: int) -> None:
-    # By hand (belong.rows): every join and leave writes one; the ORM's INSERT compiled in more time than
-    # it ran. MembershipEvent has no signal receivers, and nobody reads the new row's id.
+    # By hand (belong.rows), as a join writes its own with its membership: nobody reads the new row's id.
     _EVENT_ROWS.insert([MembershipEvent(group=group, change=change)])
 
 

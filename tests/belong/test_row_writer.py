@@ -123,3 +123,22 @@ def test_it_writes_large_lists_in_chunks(monkeypatch):
         assert RowWriter(MembershipEvent).insert([MembershipEvent(group=group, change=1) for _ in range(5)]) == 5
     assert len(statements) == 3
     assert MembershipEvent.objects.filter(group=group).count() == 5
+
+
+def test_it_refuses_a_model_whose_saves_something_listens_to():
+    # A receiver added later to Membership, say, would be skipped in silence: RowWriter refuses instead.
+    from django.core.exceptions import ImproperlyConfigured
+    from django.db.models.signals import post_save
+
+    def listener(**kwargs):
+        pass
+
+    group = GroupFactory()
+    post_save.connect(listener, sender=MembershipEvent, weak=False)
+    try:
+        with pytest.raises(ImproperlyConfigured, match="MembershipEvent has save signal receivers"):
+            RowWriter(MembershipEvent).insert([MembershipEvent(group=group, change=1)])
+    finally:
+        post_save.disconnect(listener, sender=MembershipEvent)
+    assert not MembershipEvent.objects.filter(group=group).exists()
+    RowWriter(MembershipEvent).insert([MembershipEvent(group=group, change=1)])  # nothing listens again
